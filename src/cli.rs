@@ -1,0 +1,440 @@
+//! Command-line interface: argument parsing and dispatch. Each command is a thin shell over
+//! the library: load, validate, call the store or scoring, print.
+
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Parser, Subcommand};
+use color_eyre::eyre::{Result, WrapErr, bail, eyre};
+
+use crate::i18n::Lang;
+use crate::rubric::{Catalog, RubricFile, rubric_files};
+use crate::session::parse_session;
+use crate::store::{ChoiceRow, Store};
+use crate::{paths, report};
+
+/// The demo session, shipped in the binary so a first run needs no files.
+pub const DEMO_SESSION: &str = include_str!("../sessions/demo.toml");
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "council",
+    version,
+    about = "Scoring workbench for OCOP evaluation councils (Decision 26/2026/QĐ-TTg)"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct Global {
+    /// Database file [default: COUNCIL_DB, else the user's data directory]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Interface language [default: COUNCIL_LANG, else vi]
+    #[arg(long, global = true, value_enum)]
+    pub lang: Option<Lang>,
+    /// Extra rubric folder (repeatable); `<config dir>/rubrics` is always read
+    #[arg(long = "rubrics", global = true, value_name = "DIR")]
+    pub rubric_dirs: Vec<PathBuf>,
+}
+
+impl Global {
+    pub fn db_path(&self) -> PathBuf {
+        self.db.clone().unwrap_or_else(paths::default_db)
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.lang.or_else(Lang::from_env).unwrap_or_default()
+    }
+
+    pub fn catalog(&self) -> Result<Catalog> {
+        let mut dirs = vec![paths::user_rubric_dir()];
+        dirs.extend(self.rubric_dirs.iter().cloned());
+        Catalog::load(&dirs).wrap_err("reading rubric folders")
+    }
+
+    pub fn open_store(&self) -> Result<Store> {
+        Ok(Store::open(&self.db_path())?)
+    }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Criteria sets: check, list, show
+    #[command(subcommand)]
+    Rubric(RubricCmd),
+    /// Sessions: load a session file, list sessions
+    #[command(subcommand)]
+    Session(SessionCmd),
+    /// Members' sheets: bulk import of paper sheets
+    #[command(subcommand)]
+    Sheets(SheetsCmd),
+    /// The council's results with the full breakdown
+    Results(ResultsArgs),
+    /// The audit log: verify the hash chain, show history
+    #[command(subcommand)]
+    Audit(AuditCmd),
+    /// Write a consistent copy of the database to FILE
+    Backup { file: PathBuf },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RubricCmd {
+    /// Validate rubric files or folders; one line per rubric, non-zero exit on any error
+    Check {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// Every rubric found: id, name, group, criteria, maximum points
+    List,
+    /// One rubric, as readable text or canonical JSON
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SessionCmd {
+    /// Load a session file into the database
+    New { file: PathBuf },
+    /// Sessions in the database
+    List,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SheetsCmd {
+    /// Import choices from CSV: product,member,criterion,option (option = 1-based position)
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        session: Option<String>,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct ResultsArgs {
+    #[arg(long)]
+    pub session: Option<String>,
+    /// Only this product
+    #[arg(long)]
+    pub product: Option<String>,
+    /// Machine-readable JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCmd {
+    /// Check the hash chain; report the first broken row
+    Verify,
+    /// The history of a session, a product, a member or a criterion
+    Show {
+        #[arg(long)]
+        session: Option<String>,
+        #[arg(long)]
+        product: Option<String>,
+        #[arg(long, value_name = "SEAT")]
+        member: Option<u32>,
+        #[arg(long)]
+        criterion: Option<String>,
+    },
+}
+
+pub fn run(cli: Cli) -> Result<()> {
+    let g = cli.global;
+    match cli.command {
+        None => demo(&g),
+        Some(Command::Rubric(cmd)) => rubric(&g, cmd),
+        Some(Command::Session(SessionCmd::New { file })) => session_new(&g, &file).map(|_| ()),
+        Some(Command::Session(SessionCmd::List)) => session_list(&g),
+        Some(Command::Sheets(SheetsCmd::Import { file, session })) => {
+            sheets_import(&g, &file, session.as_deref())
+        }
+        Some(Command::Results(args)) => results(&g, &args),
+        Some(Command::Audit(cmd)) => audit(&g, cmd),
+        Some(Command::Backup { file }) => {
+            let store = g.open_store()?;
+            store.backup_to(&file)?;
+            println!("backup written to {}", file.display());
+            Ok(())
+        }
+    }
+}
+
+/// First run: load the demo session if the database has none, then show its results.
+fn demo(g: &Global) -> Result<()> {
+    let mut store = g.open_store()?;
+    if store.sessions()?.is_empty() {
+        load_session_text(g, &mut store, "sessions/demo.toml", DEMO_SESSION)?;
+    }
+    results(
+        g,
+        &ResultsArgs {
+            session: None,
+            product: None,
+            json: false,
+        },
+    )
+}
+
+fn rubric(g: &Global, cmd: RubricCmd) -> Result<()> {
+    match cmd {
+        RubricCmd::Check { paths } => {
+            let mut failed = 0;
+            let mut count = 0;
+            for path in &paths {
+                let files = rubric_files(path)
+                    .wrap_err_with(|| format!("cannot read {}", path.display()))?;
+                if files.is_empty() {
+                    eprintln!("{}: no .toml rubric files found", path.display());
+                    failed += 1;
+                }
+                for file in files {
+                    count += 1;
+                    let f = RubricFile::read(&file);
+                    match &f.loaded {
+                        Ok(r) => println!(
+                            "ok    {}  {}  ({} criteria, {} points)",
+                            f.name,
+                            r.id,
+                            r.criteria_count(),
+                            r.max_points
+                        ),
+                        Err(problems) => {
+                            failed += 1;
+                            println!("FAIL  {}", f.name);
+                            eprintln!("{problems}");
+                        }
+                    }
+                }
+            }
+            if failed > 0 {
+                bail!("{failed} of {count} rubric file(s) failed the check");
+            }
+            Ok(())
+        }
+        RubricCmd::List => {
+            let catalog = g.catalog()?;
+            println!(
+                "{:<16} {:>8} {:>6}  {:<40} group",
+                "id", "criteria", "points", "name"
+            );
+            for (_, r) in catalog.rubrics() {
+                println!(
+                    "{:<16} {:>8} {:>6}  {:<40} {}",
+                    r.id,
+                    r.criteria_count(),
+                    r.max_points,
+                    r.name,
+                    r.group
+                );
+            }
+            for f in catalog.files.iter().filter(|f| f.loaded.is_err()) {
+                eprintln!("skipped invalid rubric {} (run `council rubric check`)", f.name);
+            }
+            Ok(())
+        }
+        RubricCmd::Show { id, json } => {
+            let catalog = g.catalog()?;
+            let (_, r) = catalog
+                .find(&id)
+                .ok_or_else(|| eyre!("no rubric with id \"{id}\" (see `council rubric list`)"))?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(r)?);
+            } else {
+                print!("{}", report::rubric_text(r));
+            }
+            Ok(())
+        }
+    }
+}
+
+fn load_session_text(g: &Global, store: &mut Store, name: &str, text: &str) -> Result<i64> {
+    let catalog = g.catalog()?;
+    let session = parse_session(name, text, &|id| catalog.find(id).is_some())?;
+    let id = store.create_session(&session, text, &|id| {
+        catalog.find(id).map(|(f, _)| f.text.clone())
+    })?;
+    Ok(id)
+}
+
+fn session_new(g: &Global, file: &Path) -> Result<i64> {
+    let text = std::fs::read_to_string(file)
+        .wrap_err_with(|| format!("cannot read {}", file.display()))?;
+    let mut store = g.open_store()?;
+    let id = load_session_text(g, &mut store, &file.display().to_string(), &text)?;
+    let data = store.load_session(id)?;
+    println!(
+        "loaded session {} ({} members, {} products) into {}",
+        data.info.code,
+        data.members.len(),
+        data.products.len(),
+        store.path().display()
+    );
+    Ok(id)
+}
+
+fn session_list(g: &Global) -> Result<()> {
+    let store = g.open_store()?;
+    for s in store.sessions()? {
+        println!(
+            "{:<28} {}  {}{}",
+            s.code,
+            s.date,
+            s.title,
+            if s.finalised { "  [final]" } else { "" }
+        );
+    }
+    Ok(())
+}
+
+/// Reads `product,member,criterion,option` rows; a malformed file is refused whole.
+pub fn read_choice_csv(file: &Path, bytes: &[u8]) -> Result<Vec<ChoiceRow>> {
+    const HEADER: [&str; 4] = ["product", "member", "criterion", "option"];
+    let name = file.display();
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(bytes);
+    let header: Vec<String> = reader
+        .headers()
+        .wrap_err_with(|| format!("{name}: cannot read the header row"))?
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}').to_ascii_lowercase())
+        .collect();
+    if header != HEADER {
+        bail!(
+            "{name}:1: the header must be exactly `{}`, found `{}`; nothing was imported",
+            HEADER.join(","),
+            header.join(",")
+        );
+    }
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    for record in reader.records() {
+        let record = record.wrap_err_with(|| format!("{name}: malformed CSV"))?;
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        let field = |i: usize| record.get(i).unwrap_or("").to_string();
+        let seat = field(1).parse::<u32>();
+        let option = field(3).parse::<u32>();
+        match (seat, option) {
+            (Ok(seat), Ok(option)) => rows.push(ChoiceRow {
+                line,
+                product: field(0),
+                seat,
+                criterion: field(2),
+                option,
+            }),
+            (Err(_), _) => problems.push(format!(
+                "line {line}: member must be a seat number, not \"{}\"",
+                field(1)
+            )),
+            (_, Err(_)) => problems.push(format!(
+                "line {line}: option must be a whole number (the option's position, 1 = first), not \"{}\"",
+                field(3)
+            )),
+        }
+    }
+    if !problems.is_empty() {
+        bail!(
+            "{name}: {} bad row(s); nothing was imported:\n  {}",
+            problems.len(),
+            problems.join("\n  ")
+        );
+    }
+    Ok(rows)
+}
+
+fn sheets_import(g: &Global, file: &Path, session: Option<&str>) -> Result<()> {
+    let bytes =
+        std::fs::read(file).wrap_err_with(|| format!("cannot read {}", file.display()))?;
+    let rows = read_choice_csv(file, &bytes)?;
+    let mut store = g.open_store()?;
+    let summary = store.find_session(session)?;
+    let data = store.load_session(summary.id)?;
+    let label = file
+        .file_name()
+        .map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let report = store.import_choices(&data, &label, &bytes, &rows)?;
+    println!(
+        "imported {} rows ({} changed) into {} sheets of session {}; {} sheets complete and submitted",
+        report.rows, report.changed, report.sheets, data.info.code, report.submitted
+    );
+    Ok(())
+}
+
+fn results(g: &Global, args: &ResultsArgs) -> Result<()> {
+    let store = g.open_store()?;
+    let summary = store.find_session(args.session.as_deref())?;
+    let data = store.load_session(summary.id)?;
+    let products: Vec<_> = match &args.product {
+        Some(code) => vec![data.product(code).ok_or_else(|| {
+            eyre!("no product \"{code}\" in session {}", data.info.code)
+        })?],
+        None => data.products.iter().collect(),
+    };
+    let mut out = Vec::new();
+    for p in products {
+        out.push((p, store.product_result(&data, p)?));
+    }
+    if args.json {
+        println!("{}", report::results_json(&data, &out)?);
+    } else {
+        print!("{}", report::results_text(g.lang(), &data, &out));
+    }
+    Ok(())
+}
+
+fn audit(g: &Global, cmd: AuditCmd) -> Result<()> {
+    let store = g.open_store()?;
+    match cmd {
+        AuditCmd::Verify => {
+            let report = store.audit_verify()?;
+            match report.first_broken {
+                None => {
+                    println!("audit chain intact: {} rows verified", report.rows);
+                    Ok(())
+                }
+                Some(seq) => bail!(
+                    "audit chain broken at row {seq}: the log was changed outside council from that row on"
+                ),
+            }
+        }
+        AuditCmd::Show {
+            session,
+            product,
+            member,
+            criterion,
+        } => {
+            let summary = store.find_session(session.as_deref())?;
+            let rows = store.audit_history(summary.id)?;
+            for e in rows.iter().filter(|e| {
+                let words: Vec<&str> = e.target.split(' ').collect();
+                let has = |key: &str, value: &str| {
+                    words.windows(2).any(|w| w[0] == key && w[1] == value)
+                };
+                product
+                    .as_deref()
+                    .is_none_or(|p| words.first() == Some(&p))
+                    && member.is_none_or(|s| has("seat", &s.to_string()))
+                    && criterion.as_deref().is_none_or(|c| has("criterion", c))
+            }) {
+                println!(
+                    "{:>6}  {}  {:<12} {:<18} {:<40} {} → {}",
+                    e.seq,
+                    e.at,
+                    e.actor,
+                    e.action,
+                    e.target,
+                    e.old.as_deref().unwrap_or("∅"),
+                    e.new.as_deref().unwrap_or("∅")
+                );
+            }
+            Ok(())
+        }
+    }
+}

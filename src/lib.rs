@@ -1,0 +1,14 @@
+//! council: the scoring workbench of OCOP evaluation councils.
+//!
+//! Data flows one way: files (rubric, session) → validated model → store (SQLite) → scoring
+//! (pure) → views (TUI, exports).
+
+pub mod diag;
+pub mod rubric;
+pub mod scoring;
+pub mod session;
+pub mod store;
+pub mod cli;
+pub mod i18n;
+pub mod paths;
+pub mod report;

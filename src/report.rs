@@ -1,0 +1,232 @@
+//! Plain-text and JSON renderings of rubrics and results for the command line.
+
+use std::fmt::Write;
+
+use serde::Serialize;
+
+use crate::i18n::{Lang, Strings};
+use crate::rubric::Rubric;
+use crate::scoring::{MinimumRule, ProductResult};
+use crate::store::{ProductRow, ProductStatus, SessionData, SessionSummary};
+
+/// "★★★☆☆" for 3 of 5.
+pub fn star_glyphs(stars: u8, top: u8) -> String {
+    let mut s = "★".repeat(stars as usize);
+    s.push_str(&"☆".repeat(top.saturating_sub(stars) as usize));
+    s
+}
+
+pub fn status_word(t: &Strings, status: ProductStatus) -> &'static str {
+    match status {
+        ProductStatus::Waiting => t.status_waiting,
+        ProductStatus::Scoring => t.status_scoring,
+        ProductStatus::Closed => t.status_closed,
+        ProductStatus::KnockedOut => t.status_knocked_out,
+    }
+}
+
+pub fn rule_word(t: &Strings, rule: MinimumRule) -> &'static str {
+    match rule {
+        MinimumRule::Majority => t.rule_majority,
+        MinimumRule::All => t.rule_all,
+        MinimumRule::Mean => t.rule_mean,
+    }
+}
+
+/// The rank in words: "4 sao ★★★★☆", or why there is none.
+pub fn rank_text(t: &Strings, r: &ProductResult, top: u8) -> String {
+    if r.knocked_out.is_some() {
+        return t.knocked_out.to_string();
+    }
+    match r.stars {
+        Some(s) => format!("{s} {} {}", t.stars_word, star_glyphs(s, top)),
+        None => t.no_stars.to_string(),
+    }
+}
+
+fn one_decimal(v: Option<f64>) -> String {
+    v.map_or_else(|| "—".to_string(), |v| format!("{v:.2}"))
+}
+
+pub fn rubric_text(r: &Rubric) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{} — {} ({} points)", r.id, r.name, r.max_points);
+    let _ = writeln!(out, "{}", r.legal_basis);
+    for k in &r.knockouts {
+        let _ = writeln!(out, "Hồ sơ bị loại khi: {k}");
+    }
+    for part in &r.parts {
+        let _ = writeln!(out, "\nPhần {}: {} ({})", part.id, part.title, part.max_points);
+        for section in &part.sections {
+            let _ = writeln!(out, "  {}. {} ({})", section.id, section.title, section.max_points);
+            for c in &section.criteria {
+                let _ = writeln!(out, "    {} {} ({})", c.id, c.title, c.max_points);
+                for (i, o) in c.options.iter().enumerate() {
+                    let marker = o.min_stars.map(|s| "*".repeat(s as usize)).unwrap_or_default();
+                    let _ = writeln!(out, "      {}. [{}] {}{marker}", i + 1, o.points, o.text);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The readable breakdown printed by `council results`.
+pub fn results_text(lang: Lang, data: &SessionData, results: &[(&ProductRow, ProductResult)]) -> String {
+    let t = lang.strings();
+    let mut out = String::new();
+    let info = &data.info;
+    let _ = writeln!(out, "{} — {}", info.council, info.title);
+    let _ = writeln!(out, "{} · {}\n", info.date, info.venue);
+    for (p, r) in results {
+        let top = p.rubric.top_stars();
+        let _ = writeln!(
+            out,
+            "{}  {} — {} [{}] ({}, {} {})",
+            p.code,
+            p.name,
+            p.producer,
+            p.rubric_id,
+            status_word(t, p.status),
+            t.round,
+            p.round
+        );
+        if let Some(reason) = &r.knocked_out {
+            let _ = writeln!(out, "  {}: {reason}", t.knocked_out);
+        }
+        if r.counted == 0 {
+            let _ = writeln!(out, "  {}\n", t.no_sheets);
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "  {}: {} / {} — {} {}★, {} {}★ → {}: {}",
+            t.mean,
+            r.mean_display(),
+            r.max_points,
+            t.band,
+            r.band_stars.unwrap_or(0),
+            t.minimums.to_lowercase(),
+            r.minimum_stars.unwrap_or(0),
+            t.final_rank,
+            rank_text(t, r, top)
+        );
+        let parts: Vec<String> = r
+            .parts
+            .iter()
+            .map(|s| format!("{} {}/{}", s.id, one_decimal(s.mean), s.max_points))
+            .collect();
+        let _ = writeln!(out, "  {}: {}", t.parts, parts.join("  "));
+        let totals: Vec<String> = r
+            .members
+            .iter()
+            .filter(|m| m.complete)
+            .map(|m| format!("{} {}: {}", t.seat, m.seat, m.total))
+            .collect();
+        let _ = writeln!(out, "  {}: {}", t.members, totals.join(", "));
+        if let Some(spread) = r.spread {
+            let _ = writeln!(
+                out,
+                "  {}: {spread} (max {}){}",
+                t.spread,
+                r.max_spread,
+                if r.spread_breach {
+                    format!(" — {}", t.spread_breach)
+                } else {
+                    String::new()
+                }
+            );
+        }
+        for level in &r.minimums {
+            let failing: Vec<String> = level
+                .markers
+                .iter()
+                .filter(|m| !m.holds)
+                .map(|m| {
+                    format!(
+                        "{}#{} ({} {}/{})",
+                        m.criterion,
+                        m.option,
+                        t.met_by,
+                        m.met_by.len(),
+                        m.met_by.len() + m.not_met_by.len()
+                    )
+                })
+                .collect();
+            let _ = writeln!(
+                out,
+                "  {} {}★ ({}): {}{}",
+                t.minimums,
+                level.stars,
+                rule_word(t, r.minimum_rule),
+                if level.holds { t.holds } else { t.fails },
+                if failing.is_empty() {
+                    String::new()
+                } else {
+                    format!(" — {}", failing.join(", "))
+                }
+            );
+        }
+        if let Some(next) = &r.next_star {
+            let mut line = format!(
+                "  {} {}★: {} {:.2}",
+                t.next_star, next.stars, t.points_needed, next.points_needed
+            );
+            if !next.failing_minimums.is_empty() {
+                let _ = write!(line, "; {}: {}", t.blocked_by, next.failing_minimums.join(", "));
+            }
+            let _ = writeln!(out, "{line}");
+        }
+        if !r.incomplete.is_empty() {
+            let seats: Vec<String> = r.incomplete.iter().map(u32::to_string).collect();
+            let _ = writeln!(out, "  {}: {} {}", t.incomplete, t.seat, seats.join(", "));
+        }
+        let _ = writeln!(out);
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct ResultsJson<'a> {
+    session: &'a SessionSummary,
+    products: Vec<ProductJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct ProductJson<'a> {
+    code: &'a str,
+    name: &'a str,
+    producer: &'a str,
+    commune: &'a str,
+    rubric_sha256: &'a str,
+    status: ProductStatus,
+    round: u32,
+    /// The mean as shown on screen and in the minutes (2 decimals).
+    mean_display: String,
+    #[serde(flatten)]
+    result: &'a ProductResult,
+}
+
+pub fn results_json(
+    data: &SessionData,
+    results: &[(&ProductRow, ProductResult)],
+) -> serde_json::Result<String> {
+    let products = results
+        .iter()
+        .map(|(p, r)| ProductJson {
+            code: &p.code,
+            name: &p.name,
+            producer: &p.producer,
+            commune: &p.commune,
+            rubric_sha256: &p.rubric_sha256,
+            status: p.status,
+            round: p.round,
+            mean_display: r.mean_display(),
+            result: r,
+        })
+        .collect();
+    serde_json::to_string_pretty(&ResultsJson {
+        session: &data.info,
+        products,
+    })
+}

@@ -1,0 +1,443 @@
+//! The council's result for one product, computed from the members' sheets.
+//!
+//! Pure functions only: no SQL, no terminal. Sums stay integers; a band or a minimum is decided
+//! by exact integer comparison (`sum >= threshold * count`), and means are rounded only to show.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::rubric::Rubric;
+
+/// How a star minimum is judged from several members' choices (a session policy; the decision
+/// itself does not say).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MinimumRule {
+    /// More than half of the counted members chose the marked option or better.
+    #[default]
+    Majority,
+    /// Every counted member chose the marked option or better.
+    All,
+    /// The members' mean points on the criterion reach the marked option's points.
+    Mean,
+}
+
+impl fmt::Display for MinimumRule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Majority => "majority",
+            Self::All => "all",
+            Self::Mean => "mean",
+        })
+    }
+}
+
+/// What scoring needs from the session's policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScoringPolicy {
+    pub max_spread: u32,
+    pub minimum_rule: MinimumRule,
+}
+
+impl Default for ScoringPolicy {
+    fn default() -> Self {
+        Self {
+            max_spread: 10,
+            minimum_rule: MinimumRule::Majority,
+        }
+    }
+}
+
+/// One member's ticks on one product: criterion id → 1-based option position.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Sheet {
+    pub seat: u32,
+    pub choices: BTreeMap<String, u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MemberScore {
+    pub seat: u32,
+    pub total: u32,
+    /// Points per part, in rubric order.
+    pub parts: Vec<u32>,
+    /// Points per section, in rubric order across all parts.
+    pub sections: Vec<u32>,
+    /// Counted in the result: every criterion answered with a valid option.
+    pub complete: bool,
+    /// Criteria not answered yet.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<String>,
+    /// Answers that do not fit the rubric (unknown criterion or option out of range).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub invalid: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Subtotal {
+    pub id: String,
+    pub title: String,
+    pub max_points: u32,
+    pub mean: Option<f64>,
+}
+
+/// One marked option ("***") and how the counted members stand against it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MarkerCheck {
+    pub criterion: String,
+    pub criterion_title: String,
+    /// 1-based position of the marked option.
+    pub option: u32,
+    pub option_text: String,
+    pub points: u32,
+    pub stars: u8,
+    pub met_by: Vec<u32>,
+    pub not_met_by: Vec<u32>,
+    pub mean_points: Option<f64>,
+    pub holds: bool,
+}
+
+/// The minimums of one star level (cumulative: level 4 includes the 3-star markers).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LevelCheck {
+    pub stars: u8,
+    pub holds: bool,
+    pub markers: Vec<MarkerCheck>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CriterionStats {
+    pub id: String,
+    pub title: String,
+    pub max_points: u32,
+    /// How many counted members chose each option, by position.
+    pub counts: Vec<u32>,
+    pub mean: Option<f64>,
+    pub min: Option<u32>,
+    pub max: Option<u32>,
+    /// Members did not all choose the same option.
+    pub disagreement: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NextStar {
+    pub stars: u8,
+    /// Mean points still missing to reach the next band (0 when only minimums block).
+    pub points_needed: f64,
+    /// Criteria whose minimum for that level does not hold.
+    pub failing_minimums: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProductResult {
+    pub rubric_id: String,
+    pub max_points: u32,
+    /// Members whose complete sheet is counted.
+    pub counted: u32,
+    pub sum_total: u64,
+    pub mean_total: Option<f64>,
+    pub members: Vec<MemberScore>,
+    pub incomplete: Vec<u32>,
+    pub parts: Vec<Subtotal>,
+    pub sections: Vec<Subtotal>,
+    pub band_stars: Option<u8>,
+    pub minimums: Vec<LevelCheck>,
+    /// Highest level whose minimums (and all lower ones) hold.
+    pub minimum_stars: Option<u8>,
+    /// The council's rank: the lower of band and minimums; none when knocked out.
+    pub stars: Option<u8>,
+    pub knocked_out: Option<String>,
+    pub spread: Option<u32>,
+    pub max_spread: u32,
+    pub spread_breach: bool,
+    pub minimum_rule: MinimumRule,
+    pub criteria: Vec<CriterionStats>,
+    pub next_star: Option<NextStar>,
+}
+
+impl ProductResult {
+    /// The mean total as shown everywhere: two decimals, rounded half up.
+    pub fn mean_display(&self) -> String {
+        mean_text(self.sum_total, u64::from(self.counted))
+    }
+}
+
+/// `sum / count` to two decimals, rounded half up with integer arithmetic; "—" with no count.
+pub fn mean_text(sum: u64, count: u64) -> String {
+    if count == 0 {
+        return "—".to_string();
+    }
+    let hundredths = (sum * 200 + count) / (2 * count);
+    format!("{}.{:02}", hundredths / 100, hundredths % 100)
+}
+
+fn mean(sum: u64, count: u64) -> Option<f64> {
+    (count > 0).then(|| sum as f64 / count as f64)
+}
+
+/// Scores one member's sheet against the rubric.
+pub fn score_sheet(rubric: &Rubric, sheet: &Sheet) -> MemberScore {
+    let mut parts = vec![0u32; rubric.parts.len()];
+    let mut sections = Vec::new();
+    let mut missing = Vec::new();
+    let mut invalid = Vec::new();
+    for (p, part) in rubric.parts.iter().enumerate() {
+        for section in &part.sections {
+            let mut section_points = 0;
+            for criterion in &section.criteria {
+                match sheet.choices.get(&criterion.id) {
+                    None => missing.push(criterion.id.clone()),
+                    Some(&pos) => match criterion.option_at(pos as usize) {
+                        Some(option) => section_points += option.points,
+                        None => invalid.push(format!("{}={pos}", criterion.id)),
+                    },
+                }
+            }
+            parts[p] += section_points;
+            sections.push(section_points);
+        }
+    }
+    for id in sheet.choices.keys() {
+        if rubric.criterion(id).is_none() {
+            invalid.push(id.clone());
+        }
+    }
+    MemberScore {
+        seat: sheet.seat,
+        total: parts.iter().sum(),
+        parts,
+        sections,
+        complete: missing.is_empty() && invalid.is_empty(),
+        missing,
+        invalid,
+    }
+}
+
+/// The council's result for one product and round.
+pub fn score_product(
+    rubric: &Rubric,
+    sheets: &[Sheet],
+    policy: &ScoringPolicy,
+    knockout: Option<&str>,
+) -> ProductResult {
+    let members: Vec<MemberScore> = sheets.iter().map(|s| score_sheet(rubric, s)).collect();
+    let counted_sheets: Vec<(&Sheet, &MemberScore)> = sheets
+        .iter()
+        .zip(&members)
+        .filter(|(_, m)| m.complete)
+        .collect();
+    let counted = counted_sheets.len() as u64;
+    let sum_total: u64 = counted_sheets.iter().map(|(_, m)| u64::from(m.total)).sum();
+    let incomplete = members
+        .iter()
+        .filter(|m| !m.complete)
+        .map(|m| m.seat)
+        .collect();
+
+    let part_sum = |i: usize| counted_sheets.iter().map(|(_, m)| u64::from(m.parts[i])).sum();
+    let parts = rubric
+        .parts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| Subtotal {
+            id: p.id.clone(),
+            title: p.title.clone(),
+            max_points: p.max_points,
+            mean: mean(part_sum(i), counted),
+        })
+        .collect();
+    let sections = rubric
+        .parts
+        .iter()
+        .flat_map(|p| &p.sections)
+        .enumerate()
+        .map(|(i, s)| Subtotal {
+            id: s.id.clone(),
+            title: s.title.clone(),
+            max_points: s.max_points,
+            mean: mean(
+                counted_sheets
+                    .iter()
+                    .map(|(_, m)| u64::from(m.sections[i]))
+                    .sum(),
+                counted,
+            ),
+        })
+        .collect();
+
+    let points_of = |sheet: &Sheet, criterion: &crate::rubric::Criterion| -> u32 {
+        sheet
+            .choices
+            .get(&criterion.id)
+            .and_then(|&pos| criterion.option_at(pos as usize))
+            .map_or(0, |o| o.points)
+    };
+
+    let criteria: Vec<CriterionStats> = rubric
+        .criteria()
+        .map(|(_, c)| {
+            let mut counts = vec![0u32; c.options.len()];
+            let mut points = Vec::new();
+            for (sheet, _) in &counted_sheets {
+                if let Some(&pos) = sheet.choices.get(&c.id) {
+                    counts[pos as usize - 1] += 1;
+                }
+                points.push(points_of(sheet, c));
+            }
+            let min = points.iter().copied().min();
+            let max = points.iter().copied().max();
+            CriterionStats {
+                id: c.id.clone(),
+                title: c.title.clone(),
+                max_points: c.max_points,
+                disagreement: counts.iter().filter(|&&n| n > 0).count() > 1,
+                counts,
+                mean: mean(points.iter().map(|&p| u64::from(p)).sum(), counted),
+                min,
+                max,
+            }
+        })
+        .collect();
+
+    // Every marked option, judged once; levels then take the markers at or below them.
+    let mut markers: Vec<MarkerCheck> = Vec::new();
+    for (_, c) in rubric.criteria() {
+        for (i, option) in c.options.iter().enumerate() {
+            let Some(stars) = option.min_stars else {
+                continue;
+            };
+            let mut met_by = Vec::new();
+            let mut not_met_by = Vec::new();
+            let mut sum = 0u64;
+            for (sheet, _) in &counted_sheets {
+                let p = points_of(sheet, c);
+                sum += u64::from(p);
+                if p >= option.points {
+                    met_by.push(sheet.seat);
+                } else {
+                    not_met_by.push(sheet.seat);
+                }
+            }
+            let n = counted;
+            let met = met_by.len() as u64;
+            let holds = n > 0
+                && match policy.minimum_rule {
+                    MinimumRule::Majority => met * 2 > n,
+                    MinimumRule::All => met == n,
+                    MinimumRule::Mean => sum >= u64::from(option.points) * n,
+                };
+            markers.push(MarkerCheck {
+                criterion: c.id.clone(),
+                criterion_title: c.title.clone(),
+                option: i as u32 + 1,
+                option_text: option.text.clone(),
+                points: option.points,
+                stars,
+                met_by,
+                not_met_by,
+                mean_points: mean(sum, n),
+                holds,
+            });
+        }
+    }
+    let mut levels: Vec<u8> = markers.iter().map(|m| m.stars).collect();
+    levels.sort_unstable();
+    levels.dedup();
+    let minimums: Vec<LevelCheck> = levels
+        .iter()
+        .map(|&stars| {
+            let at_or_below: Vec<MarkerCheck> = markers
+                .iter()
+                .filter(|m| m.stars <= stars)
+                .cloned()
+                .collect();
+            LevelCheck {
+                stars,
+                holds: at_or_below.iter().all(|m| m.holds),
+                markers: at_or_below,
+            }
+        })
+        .collect();
+
+    let top = rubric.top_stars();
+    let band_stars = (counted > 0).then(|| rubric.band_for(sum_total, counted));
+    // The highest level reachable by minimums: below the first level that fails.
+    let minimum_stars = (counted > 0).then(|| {
+        minimums
+            .iter()
+            .find(|l| !l.holds)
+            .map_or(top, |l| l.stars.saturating_sub(1))
+    });
+    let stars = match (knockout, band_stars, minimum_stars) {
+        (None, Some(b), Some(m)) => Some(b.min(m)),
+        _ => None,
+    };
+
+    let totals = counted_sheets.iter().map(|(_, m)| m.total);
+    let spread = totals
+        .clone()
+        .max()
+        .zip(totals.min())
+        .map(|(max, min)| max - min);
+    let spread_breach = spread.is_some_and(|s| s > policy.max_spread);
+
+    let next_star = stars.and_then(|s| {
+        let next = rubric.next_band(s)?;
+        let needed = (f64::from(next.min_points) - sum_total as f64 / counted as f64).max(0.0);
+        let failing_minimums = minimums
+            .iter()
+            .find(|l| l.stars == next.stars)
+            .map(|l| {
+                l.markers
+                    .iter()
+                    .filter(|m| !m.holds)
+                    .map(|m| m.criterion.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        Some(NextStar {
+            stars: next.stars,
+            points_needed: needed,
+            failing_minimums,
+        })
+    });
+
+    ProductResult {
+        rubric_id: rubric.id.clone(),
+        max_points: rubric.max_points,
+        counted: counted as u32,
+        sum_total,
+        mean_total: mean(sum_total, counted),
+        members,
+        incomplete,
+        parts,
+        sections,
+        band_stars,
+        minimums,
+        minimum_stars,
+        stars,
+        knocked_out: knockout.map(str::to_string),
+        spread,
+        max_spread: policy.max_spread,
+        spread_breach,
+        minimum_rule: policy.minimum_rule,
+        criteria,
+        next_star,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mean_text_rounds_half_up_on_exact_integers() {
+        assert_eq!(mean_text(200, 3), "66.67");
+        assert_eq!(mean_text(100, 3), "33.33");
+        assert_eq!(mean_text(1, 8), "0.13");
+        assert_eq!(mean_text(630, 9), "70.00");
+        assert_eq!(mean_text(0, 0), "—");
+    }
+}

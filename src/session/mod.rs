@@ -1,0 +1,363 @@
+//! Session files: the council, its members and policy, and the products on the agenda.
+
+use std::collections::HashSet;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+use crate::diag::{Problem, Problems, Source};
+use crate::scoring::{MinimumRule, ScoringPolicy};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    Province,
+    Central,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Chair,
+    ViceChair,
+    Member,
+    Secretary,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Chair => "chair",
+            Self::ViceChair => "vice_chair",
+            Self::Member => "member",
+            Self::Secretary => "secretary",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Chair, Self::ViceChair, Self::Member, Self::Secretary]
+            .into_iter()
+            .find(|r| r.as_str() == s)
+    }
+}
+
+/// A fraction of the council, such as the 3/4 quorum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fraction {
+    pub num: u32,
+    pub den: u32,
+}
+
+impl Fraction {
+    /// Whether `part` out of `whole` reaches this fraction (exactly, in integers).
+    pub fn reached(self, part: u32, whole: u32) -> bool {
+        u64::from(part) * u64::from(self.den) >= u64::from(self.num) * u64::from(whole)
+    }
+
+    /// The smallest count out of `whole` that reaches the fraction.
+    pub fn needed(self, whole: u32) -> u32 {
+        (0..=whole).find(|&n| self.reached(n, whole)).unwrap_or(whole)
+    }
+}
+
+impl fmt::Display for Fraction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.num, self.den)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Policy {
+    pub quorum: Fraction,
+    pub chair_required: bool,
+    pub max_spread: u32,
+    pub minimum_rule: MinimumRule,
+    /// Paper sheets entered on a member's behalf count only after a matching blind second entry.
+    pub blind_reentry: bool,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Self {
+            quorum: Fraction { num: 3, den: 4 },
+            chair_required: true,
+            max_spread: 10,
+            minimum_rule: MinimumRule::Majority,
+            blind_reentry: false,
+        }
+    }
+}
+
+impl Policy {
+    pub fn scoring(&self) -> ScoringPolicy {
+        ScoringPolicy {
+            max_spread: self.max_spread,
+            minimum_rule: self.minimum_rule,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Member {
+    pub seat: u32,
+    pub name: String,
+    pub organisation: String,
+    pub role: Role,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Product {
+    pub code: String,
+    pub name: String,
+    pub producer: String,
+    pub commune: String,
+    pub province: Option<String>,
+    pub rubric: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Session {
+    pub id: String,
+    pub title: String,
+    pub council: String,
+    pub level: Level,
+    pub date: jiff::civil::Date,
+    pub time: Option<String>,
+    pub venue: String,
+    pub province: Option<String>,
+    pub policy: Policy,
+    pub members: Vec<Member>,
+    pub products: Vec<Product>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    session: RawSession,
+    #[serde(default)]
+    policy: RawPolicy,
+    #[serde(default)]
+    members: Vec<RawMember>,
+    #[serde(default)]
+    products: Vec<RawProduct>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSession {
+    id: Spanned<String>,
+    title: String,
+    council: String,
+    level: Level,
+    date: Spanned<String>,
+    time: Option<Spanned<String>>,
+    venue: String,
+    province: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawPolicy {
+    quorum: Option<Spanned<String>>,
+    chair_required: Option<bool>,
+    max_spread: Option<u32>,
+    minimum_rule: Option<MinimumRule>,
+    blind_reentry: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMember {
+    seat: Spanned<u32>,
+    name: Spanned<String>,
+    #[serde(default)]
+    organisation: String,
+    role: Spanned<Role>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawProduct {
+    pub(crate) code: Spanned<String>,
+    pub(crate) name: Spanned<String>,
+    #[serde(default)]
+    pub(crate) producer: String,
+    #[serde(default)]
+    pub(crate) commune: String,
+    pub(crate) province: Option<String>,
+    pub(crate) rubric: Spanned<String>,
+}
+
+/// Parses a quorum such as "3/4".
+pub fn parse_fraction(text: &str) -> Option<Fraction> {
+    let (num, den) = text.split_once('/')?;
+    let num: u32 = num.trim().parse().ok()?;
+    let den: u32 = den.trim().parse().ok()?;
+    (num > 0 && den > 0 && num <= den).then_some(Fraction { num, den })
+}
+
+/// Parses and validates a session file. `known_rubric` says whether a criteria set id exists.
+pub fn parse_session(
+    name: &str,
+    text: &str,
+    known_rubric: &dyn Fn(&str) -> bool,
+) -> Result<Session, Problems> {
+    let src = Source::new(name, text);
+    src.precheck()?;
+    let raw: RawFile = toml::from_str(text).map_err(|e| src.toml_error(&e))?;
+    let mut problems: Vec<Problem> = Vec::new();
+    let mut fail = |span: std::ops::Range<usize>, msg: String| problems.push(src.at(&span, msg));
+
+    let s = raw.session;
+    let id = s.id.get_ref().trim().to_string();
+    if id.is_empty()
+        || !id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        fail(
+            s.id.span(),
+            format!("session id \"{id}\" must be non-empty and use only a-z, 0-9 and '-'"),
+        );
+    }
+    let date = match s.date.get_ref().parse::<jiff::civil::Date>() {
+        Ok(d) => d,
+        Err(_) => {
+            fail(
+                s.date.span(),
+                format!(
+                    "date \"{}\" is not a date in the form YYYY-MM-DD",
+                    s.date.get_ref()
+                ),
+            );
+            jiff::civil::date(2000, 1, 1)
+        }
+    };
+    if let Some(t) = &s.time
+        && t.get_ref().parse::<jiff::civil::Time>().is_err()
+    {
+        fail(
+            t.span(),
+            format!("time \"{}\" is not a time in the form HH:MM", t.get_ref()),
+        );
+    }
+
+    let defaults = Policy::default();
+    let quorum = match &raw.policy.quorum {
+        None => defaults.quorum,
+        Some(q) => parse_fraction(q.get_ref()).unwrap_or_else(|| {
+            fail(
+                q.span(),
+                format!(
+                    "quorum \"{}\" must be a fraction such as \"3/4\" (between 0 and 1)",
+                    q.get_ref()
+                ),
+            );
+            defaults.quorum
+        }),
+    };
+    let policy = Policy {
+        quorum,
+        chair_required: raw.policy.chair_required.unwrap_or(defaults.chair_required),
+        max_spread: raw.policy.max_spread.unwrap_or(defaults.max_spread),
+        minimum_rule: raw.policy.minimum_rule.unwrap_or(defaults.minimum_rule),
+        blind_reentry: raw.policy.blind_reentry.unwrap_or(defaults.blind_reentry),
+    };
+
+    let mut seats = HashSet::new();
+    let mut members = Vec::new();
+    for m in &raw.members {
+        let seat = *m.seat.get_ref();
+        if seat == 0 {
+            fail(m.seat.span(), "seat numbers start at 1".to_string());
+        } else if !seats.insert(seat) {
+            fail(m.seat.span(), format!("duplicate seat {seat}"));
+        }
+        if m.name.get_ref().trim().is_empty() {
+            fail(m.name.span(), format!("member at seat {seat} has no name"));
+        }
+        members.push(Member {
+            seat,
+            name: m.name.get_ref().trim().to_string(),
+            organisation: m.organisation.trim().to_string(),
+            role: *m.role.get_ref(),
+        });
+    }
+    let chairs: Vec<&RawMember> = raw
+        .members
+        .iter()
+        .filter(|m| *m.role.get_ref() == Role::Chair)
+        .collect();
+    if raw.members.is_empty() {
+        fail(s.id.span(), "session has no members".to_string());
+    } else if chairs.is_empty() {
+        fail(
+            raw.members[0].role.span(),
+            "no member has the role \"chair\"".to_string(),
+        );
+    } else if chairs.len() > 1 {
+        fail(
+            chairs[1].role.span(),
+            "more than one member has the role \"chair\"".to_string(),
+        );
+    }
+
+    let products = check_products(&raw.products, known_rubric, &mut fail);
+    drop(fail);
+    if !problems.is_empty() {
+        return Err(Problems(problems));
+    }
+    Ok(Session {
+        id,
+        title: s.title,
+        council: s.council,
+        level: s.level,
+        date,
+        time: s.time.map(Spanned::into_inner),
+        venue: s.venue,
+        province: s.province,
+        policy,
+        members,
+        products,
+    })
+}
+
+/// Validates product rows (from a session file or an import) and returns them.
+pub(crate) fn check_products(
+    raw: &[RawProduct],
+    known_rubric: &dyn Fn(&str) -> bool,
+    fail: &mut dyn FnMut(std::ops::Range<usize>, String),
+) -> Vec<Product> {
+    let mut codes = HashSet::new();
+    let mut products = Vec::new();
+    for p in raw {
+        let code = p.code.get_ref().trim().to_string();
+        if code.is_empty() {
+            fail(p.code.span(), "product code is empty".to_string());
+        } else if !codes.insert(code.clone()) {
+            fail(p.code.span(), format!("duplicate product code \"{code}\""));
+        }
+        if p.name.get_ref().trim().is_empty() {
+            fail(p.name.span(), format!("product \"{code}\" has no name"));
+        }
+        let rubric = p.rubric.get_ref().trim().to_string();
+        if !known_rubric(&rubric) {
+            fail(
+                p.rubric.span(),
+                format!(
+                    "product \"{code}\" uses criteria set \"{rubric}\", which is not a known rubric (see `council rubric list`)"
+                ),
+            );
+        }
+        products.push(Product {
+            code,
+            name: p.name.get_ref().trim().to_string(),
+            producer: p.producer.trim().to_string(),
+            commune: p.commune.trim().to_string(),
+            province: p.province.clone(),
+            rubric,
+        });
+    }
+    products
+}

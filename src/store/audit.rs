@@ -1,0 +1,158 @@
+//! The append-only audit log. Each row's hash covers its content and the previous row's hash,
+//! so an edit made behind the tool's back breaks the chain at that row.
+
+use rusqlite::{OptionalExtension, Transaction, params};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::{Actor, Result, Store, now};
+
+/// The hash before the first row.
+const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuditEntry {
+    pub seq: i64,
+    pub session_id: Option<i64>,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub target: String,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditReport {
+    pub rows: u64,
+    /// The first row whose hash does not match its content or its predecessor.
+    pub first_broken: Option<i64>,
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn row_hash(prev: &str, e: &AuditEntry) -> String {
+    let text = format!(
+        "{prev}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}",
+        e.seq,
+        e.session_id.map(|s| s.to_string()).unwrap_or_default(),
+        e.at,
+        e.actor,
+        e.action,
+        e.target,
+        e.old.as_deref().unwrap_or("\u{0}"),
+        e.new.as_deref().unwrap_or("\u{0}"),
+    );
+    sha256_hex(text.as_bytes())
+}
+
+/// Appends one audit row inside the caller's transaction.
+pub(super) fn append(
+    tx: &Transaction,
+    session_id: Option<i64>,
+    actor: &Actor,
+    action: &str,
+    target: &str,
+    old: Option<&str>,
+    new: Option<&str>,
+) -> Result<()> {
+    let last: Option<(i64, String)> = tx
+        .query_row(
+            "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let (prev_seq, prev_hash) = last.unwrap_or((0, GENESIS.to_string()));
+    let entry = AuditEntry {
+        seq: prev_seq + 1,
+        session_id,
+        at: now(),
+        actor: actor.label(),
+        action: action.to_string(),
+        target: target.to_string(),
+        old: old.map(str::to_string),
+        new: new.map(str::to_string),
+    };
+    let hash = row_hash(&prev_hash, &entry);
+    tx.prepare_cached(
+        "INSERT INTO audit (seq, session_id, at, actor, action, target, old, new, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?
+    .execute(params![
+        entry.seq,
+        entry.session_id,
+        entry.at,
+        entry.actor,
+        entry.action,
+        entry.target,
+        entry.old,
+        entry.new,
+        prev_hash,
+        hash
+    ])?;
+    Ok(())
+}
+
+fn entry_from_row(r: &rusqlite::Row) -> rusqlite::Result<AuditEntry> {
+    Ok(AuditEntry {
+        seq: r.get(0)?,
+        session_id: r.get(1)?,
+        at: r.get(2)?,
+        actor: r.get(3)?,
+        action: r.get(4)?,
+        target: r.get(5)?,
+        old: r.get(6)?,
+        new: r.get(7)?,
+    })
+}
+
+const COLUMNS: &str = "seq, session_id, at, actor, action, target, old, new";
+
+impl Store {
+    /// Walks the whole chain and reports the first row that does not verify.
+    pub fn audit_verify(&self) -> Result<AuditReport> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {COLUMNS}, prev_hash, hash FROM audit ORDER BY seq"
+        ))?;
+        let mut rows = stmt.query([])?;
+        let mut expected_prev = GENESIS.to_string();
+        let mut expected_seq = 1;
+        let mut count = 0;
+        while let Some(r) = rows.next()? {
+            let entry = entry_from_row(r)?;
+            let prev: String = r.get(8)?;
+            let hash: String = r.get(9)?;
+            count += 1;
+            let intact = entry.seq == expected_seq
+                && prev == expected_prev
+                && hash == row_hash(&prev, &entry);
+            if !intact {
+                return Ok(AuditReport {
+                    rows: count,
+                    first_broken: Some(entry.seq.min(expected_seq)),
+                });
+            }
+            expected_prev = hash;
+            expected_seq += 1;
+        }
+        Ok(AuditReport {
+            rows: count,
+            first_broken: None,
+        })
+    }
+
+    /// The audit history of a session, oldest first.
+    pub fn audit_history(&self, session_id: i64) -> Result<Vec<AuditEntry>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {COLUMNS} FROM audit WHERE session_id = ?1 ORDER BY seq"
+        ))?;
+        let rows = stmt.query_map([session_id], entry_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}

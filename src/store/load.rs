@@ -1,0 +1,429 @@
+//! Creating a session from its file, and reading sessions, members and products back.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use rusqlite::{OptionalExtension, params};
+use serde::Serialize;
+
+use super::audit::{append, sha256_hex};
+use super::{Actor, Result, Store, StoreError, now, refused};
+use crate::rubric::{Rubric, parse_rubric};
+use crate::session::{Level, Policy, Role, Session};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SessionSummary {
+    pub id: i64,
+    pub code: String,
+    pub title: String,
+    pub council: String,
+    pub level: Level,
+    pub date: String,
+    pub time: Option<String>,
+    pub venue: String,
+    pub province: Option<String>,
+    pub policy: Policy,
+    pub final_hash: Option<String>,
+    pub finalised: bool,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MemberRow {
+    pub id: i64,
+    pub seat: u32,
+    pub name: String,
+    pub organisation: String,
+    pub role: Role,
+    pub present: Option<bool>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProductStatus {
+    Waiting,
+    Scoring,
+    Closed,
+    KnockedOut,
+}
+
+impl ProductStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Waiting => "waiting",
+            Self::Scoring => "scoring",
+            Self::Closed => "closed",
+            Self::KnockedOut => "knocked_out",
+        }
+    }
+
+    fn parse(s: &str) -> Self {
+        match s {
+            "scoring" => Self::Scoring,
+            "closed" => Self::Closed,
+            "knocked_out" => Self::KnockedOut,
+            _ => Self::Waiting,
+        }
+    }
+
+    /// Closed products (and knock-outs) have a final result anyone may see.
+    pub fn is_settled(self) -> bool {
+        matches!(self, Self::Closed | Self::KnockedOut)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProductRow {
+    pub id: i64,
+    pub position: u32,
+    pub code: String,
+    pub name: String,
+    pub producer: String,
+    pub commune: String,
+    pub province: Option<String>,
+    pub rubric_id: String,
+    pub rubric_sha256: String,
+    pub status: ProductStatus,
+    pub round: u32,
+    pub knockout_reason: Option<String>,
+    pub close_override: Option<String>,
+    #[serde(skip)]
+    pub rubric: Arc<Rubric>,
+}
+
+/// A session with its members and products, rubrics parsed from the stored text.
+#[derive(Debug, Clone)]
+pub struct SessionData {
+    pub info: SessionSummary,
+    pub members: Vec<MemberRow>,
+    pub products: Vec<ProductRow>,
+}
+
+impl SessionData {
+    pub fn product(&self, code: &str) -> Option<&ProductRow> {
+        self.products.iter().find(|p| p.code == code)
+    }
+
+    pub fn member(&self, seat: u32) -> Option<&MemberRow> {
+        self.members.iter().find(|m| m.seat == seat)
+    }
+
+    pub fn member_by_id(&self, id: i64) -> Option<&MemberRow> {
+        self.members.iter().find(|m| m.id == id)
+    }
+}
+
+const SESSION_COLUMNS: &str =
+    "id, code, title, council, level, date, time, venue, province, policy, final_hash, status, sha256";
+
+fn summary_from_row(r: &rusqlite::Row) -> rusqlite::Result<SessionSummary> {
+    let level: String = r.get(4)?;
+    let policy: String = r.get(9)?;
+    let status: String = r.get(11)?;
+    Ok(SessionSummary {
+        id: r.get(0)?,
+        code: r.get(1)?,
+        title: r.get(2)?,
+        council: r.get(3)?,
+        level: if level == "central" {
+            Level::Central
+        } else {
+            Level::Province
+        },
+        date: r.get(5)?,
+        time: r.get(6)?,
+        venue: r.get(7)?,
+        province: r.get(8)?,
+        policy: serde_json::from_str(&policy).unwrap_or_default(),
+        final_hash: r.get(10)?,
+        finalised: status == "final",
+        sha256: r.get(12)?,
+    })
+}
+
+impl Store {
+    /// Stores a validated session, its members and products, and the exact text of every
+    /// rubric it uses (`rubric_source` gives the TOML for a set id). Refuses a duplicate id.
+    pub fn create_session(
+        &mut self,
+        session: &Session,
+        source: &str,
+        rubric_source: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<i64> {
+        self.write(|tx| {
+            let exists: Option<i64> = tx
+                .query_row(
+                    "SELECT id FROM sessions WHERE code = ?1",
+                    [&session.id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if exists.is_some() {
+                return refused(format!(
+                    "session \"{}\" is already in the database; nothing was changed",
+                    session.id
+                ));
+            }
+            let level = match session.level {
+                Level::Province => "province",
+                Level::Central => "central",
+            };
+            tx.execute(
+                "INSERT INTO sessions (code, title, council, level, date, time, venue, province,
+                                       policy, source, sha256, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                params![
+                    session.id,
+                    session.title,
+                    session.council,
+                    level,
+                    session.date.to_string(),
+                    session.time,
+                    session.venue,
+                    session.province,
+                    serde_json::to_string(&session.policy).expect("policy serialises"),
+                    source,
+                    sha256_hex(source.as_bytes()),
+                    now(),
+                ],
+            )?;
+            let session_id = tx.last_insert_rowid();
+            for m in &session.members {
+                tx.execute(
+                    "INSERT INTO members (session_id, seat, name, organisation, role)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![session_id, m.seat, m.name, m.organisation, m.role.as_str()],
+                )?;
+            }
+            insert_products(tx, session_id, &session.products, rubric_source, 0)?;
+            append(
+                tx,
+                Some(session_id),
+                &Actor::Cli,
+                "session.create",
+                &session.id,
+                None,
+                Some(&sha256_hex(source.as_bytes())),
+            )?;
+            Ok(session_id)
+        })
+    }
+
+    /// Adds products to an existing session (an import); all or nothing.
+    pub fn add_products(
+        &mut self,
+        session_id: i64,
+        products: &[crate::session::Product],
+        rubric_source: &dyn Fn(&str) -> Option<String>,
+        actor: &Actor,
+    ) -> Result<usize> {
+        self.write(|tx| {
+            ensure_open(tx, session_id)?;
+            for p in products {
+                let taken: Option<i64> = tx
+                    .query_row(
+                        "SELECT id FROM products WHERE session_id = ?1 AND code = ?2",
+                        params![session_id, p.code],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                if taken.is_some() {
+                    return refused(format!(
+                        "product \"{}\" is already in the session; nothing was imported",
+                        p.code
+                    ));
+                }
+            }
+            let start: u32 = tx.query_row(
+                "SELECT COALESCE(MAX(position), 0) FROM products WHERE session_id = ?1",
+                [session_id],
+                |r| r.get(0),
+            )?;
+            insert_products(tx, session_id, products, rubric_source, start)?;
+            for p in products {
+                append(
+                    tx,
+                    Some(session_id),
+                    actor,
+                    "product.add",
+                    &p.code,
+                    None,
+                    Some(&p.rubric),
+                )?;
+            }
+            Ok(products.len())
+        })
+    }
+
+    pub fn sessions(&self) -> Result<Vec<SessionSummary>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {SESSION_COLUMNS} FROM sessions ORDER BY date, id"
+        ))?;
+        let rows = stmt.query_map([], summary_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The session named `code`, or the only one when `code` is None.
+    pub fn find_session(&self, code: Option<&str>) -> Result<SessionSummary> {
+        let all = self.sessions()?;
+        match code {
+            Some(code) => all.into_iter().find(|s| s.code == code).ok_or_else(|| {
+                StoreError::NotFound(format!(
+                    "session \"{code}\" (see `council session list`)"
+                ))
+            }),
+            None => match all.len() {
+                0 => Err(StoreError::NotFound(
+                    "no session in the database yet: load one with `council session new FILE`"
+                        .into(),
+                )),
+                1 => Ok(all.into_iter().next().expect("one")),
+                n => refused(format!(
+                    "the database holds {n} sessions ({}); choose one with --session ID",
+                    all.iter()
+                        .map(|s| s.code.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            },
+        }
+    }
+
+    /// Everything about a session needed to score and show it.
+    pub fn load_session(&self, session_id: i64) -> Result<SessionData> {
+        let info = self.conn.query_row(
+            &format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = ?1"),
+            [session_id],
+            summary_from_row,
+        )?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, seat, name, organisation, role, present FROM members
+             WHERE session_id = ?1 ORDER BY seat",
+        )?;
+        let members = stmt
+            .query_map([session_id], |r| {
+                let role: String = r.get(4)?;
+                Ok(MemberRow {
+                    id: r.get(0)?,
+                    seat: r.get(1)?,
+                    name: r.get(2)?,
+                    organisation: r.get(3)?,
+                    role: Role::parse(&role).unwrap_or(Role::Member),
+                    present: r.get(5)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+
+        let mut rubrics: HashMap<i64, Arc<Rubric>> = HashMap::new();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT p.id, p.position, p.code, p.name, p.producer, p.commune, p.province,
+                    p.status, p.round, p.knockout_reason, p.close_override,
+                    r.id, r.rubric_id, r.sha256, r.source
+             FROM products p JOIN rubrics r ON r.id = p.rubric
+             WHERE p.session_id = ?1 ORDER BY p.position",
+        )?;
+        let mut rows = stmt.query([session_id])?;
+        let mut products = Vec::new();
+        while let Some(r) = rows.next()? {
+            let rubric_row: i64 = r.get(11)?;
+            let rubric = match rubrics.get(&rubric_row) {
+                Some(rubric) => rubric.clone(),
+                None => {
+                    let rubric_id: String = r.get(12)?;
+                    let source: String = r.get(14)?;
+                    let parsed = parse_rubric(&format!("(stored) {rubric_id}"), &source)
+                        .map_err(|e| StoreError::Refused(format!("stored rubric is invalid: {e}")))?;
+                    let parsed = Arc::new(parsed);
+                    rubrics.insert(rubric_row, parsed.clone());
+                    parsed
+                }
+            };
+            let status: String = r.get(7)?;
+            products.push(ProductRow {
+                id: r.get(0)?,
+                position: r.get(1)?,
+                code: r.get(2)?,
+                name: r.get(3)?,
+                producer: r.get(4)?,
+                commune: r.get(5)?,
+                province: r.get(6)?,
+                status: ProductStatus::parse(&status),
+                round: r.get(8)?,
+                knockout_reason: r.get(9)?,
+                close_override: r.get(10)?,
+                rubric_id: r.get(12)?,
+                rubric_sha256: r.get(13)?,
+                rubric,
+            });
+        }
+        Ok(SessionData {
+            info,
+            members,
+            products,
+        })
+    }
+}
+
+pub(super) fn ensure_open(tx: &rusqlite::Transaction, session_id: i64) -> Result<()> {
+    let status: String = tx.query_row(
+        "SELECT status FROM sessions WHERE id = ?1",
+        [session_id],
+        |r| r.get(0),
+    )?;
+    if status == "final" {
+        return refused(
+            "the session is finalised; nothing can change unless it is reopened with a reason (`council session reopen`)",
+        );
+    }
+    Ok(())
+}
+
+fn insert_products(
+    tx: &rusqlite::Transaction,
+    session_id: i64,
+    products: &[crate::session::Product],
+    rubric_source: &dyn Fn(&str) -> Option<String>,
+    start: u32,
+) -> Result<()> {
+    let mut rubric_rows: HashMap<String, i64> = HashMap::new();
+    for (i, p) in products.iter().enumerate() {
+        let rubric_row = match rubric_rows.get(&p.rubric) {
+            Some(&row) => row,
+            None => {
+                let source = rubric_source(&p.rubric).ok_or_else(|| {
+                    StoreError::NotFound(format!("criteria set \"{}\"", p.rubric))
+                })?;
+                let parsed = parse_rubric(&p.rubric, &source)
+                    .map_err(|e| StoreError::Refused(e.to_string()))?;
+                let sha = sha256_hex(source.as_bytes());
+                tx.execute(
+                    "INSERT INTO rubrics (rubric_id, name, sha256, source) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (sha256) DO NOTHING",
+                    params![parsed.id, parsed.name, sha, source],
+                )?;
+                let row: i64 = tx.query_row(
+                    "SELECT id FROM rubrics WHERE sha256 = ?1",
+                    [&sha],
+                    |r| r.get(0),
+                )?;
+                rubric_rows.insert(p.rubric.clone(), row);
+                row
+            }
+        };
+        tx.execute(
+            "INSERT INTO products (session_id, position, code, name, producer, commune, province, rubric)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                session_id,
+                start + i as u32 + 1,
+                p.code,
+                p.name,
+                p.producer,
+                p.commune,
+                p.province,
+                rubric_row
+            ],
+        )?;
+    }
+    Ok(())
+}
