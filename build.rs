@@ -28,7 +28,11 @@ fn main() {
     let mut code = String::from("pub static SHIPPED_RUBRICS: &[(&str, &str)] = &[\n");
     for f in &files {
         println!("cargo:rerun-if-changed={}", f.display());
-        let rel = f.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/");
+        let rel = f
+            .strip_prefix(&root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
         code.push_str(&format!(
             "    ({rel:?}, include_str!({:?})),\n",
             f.display().to_string()

@@ -26,7 +26,11 @@ pub struct Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: {}", self.file, self.line, self.col, self.message)
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.file, self.line, self.col, self.message
+        )
     }
 }
 
@@ -105,10 +109,7 @@ impl<'a> Source<'a> {
             offset += line.len();
         }
         if let Some(at) = too_deep(self.text) {
-            problems.push(self.problem(
-                at,
-                format!("nesting deeper than {MAX_NESTING} levels"),
-            ));
+            problems.push(self.problem(at, format!("nesting deeper than {MAX_NESTING} levels")));
         }
         if problems.is_empty() {
             Ok(())

@@ -56,13 +56,24 @@ pub fn rubric_text(r: &Rubric) -> String {
         let _ = writeln!(out, "Hồ sơ bị loại khi: {k}");
     }
     for part in &r.parts {
-        let _ = writeln!(out, "\nPhần {}: {} ({})", part.id, part.title, part.max_points);
+        let _ = writeln!(
+            out,
+            "\nPhần {}: {} ({})",
+            part.id, part.title, part.max_points
+        );
         for section in &part.sections {
-            let _ = writeln!(out, "  {}. {} ({})", section.id, section.title, section.max_points);
+            let _ = writeln!(
+                out,
+                "  {}. {} ({})",
+                section.id, section.title, section.max_points
+            );
             for c in &section.criteria {
                 let _ = writeln!(out, "    {} {} ({})", c.id, c.title, c.max_points);
                 for (i, o) in c.options.iter().enumerate() {
-                    let marker = o.min_stars.map(|s| "*".repeat(s as usize)).unwrap_or_default();
+                    let marker = o
+                        .min_stars
+                        .map(|s| "*".repeat(s as usize))
+                        .unwrap_or_default();
                     let _ = writeln!(out, "      {}. [{}] {}{marker}", i + 1, o.points, o.text);
                 }
             }
@@ -72,7 +83,11 @@ pub fn rubric_text(r: &Rubric) -> String {
 }
 
 /// The readable breakdown printed by `council results`.
-pub fn results_text(lang: Lang, data: &SessionData, results: &[(&ProductRow, ProductResult)]) -> String {
+pub fn results_text(
+    lang: Lang,
+    data: &SessionData,
+    results: &[(&ProductRow, ProductResult)],
+) -> String {
     let t = lang.strings();
     let mut out = String::new();
     let info = &data.info;
@@ -173,7 +188,12 @@ pub fn results_text(lang: Lang, data: &SessionData, results: &[(&ProductRow, Pro
                 t.next_star, next.stars, t.points_needed, next.points_needed
             );
             if !next.failing_minimums.is_empty() {
-                let _ = write!(line, "; {}: {}", t.blocked_by, next.failing_minimums.join(", "));
+                let _ = write!(
+                    line,
+                    "; {}: {}",
+                    t.blocked_by,
+                    next.failing_minimums.join(", ")
+                );
             }
             let _ = writeln!(out, "{line}");
         }

@@ -298,7 +298,7 @@ impl Checker<'_> {
             self.fail(max_at, "rubric has no star bands".to_string());
             return bands;
         }
-        bands.sort_by(|a, b| b.stars.cmp(&a.stars));
+        bands.sort_by_key(|b| std::cmp::Reverse(b.stars));
         for pair in bands.windows(2) {
             if pair[0].min_points < pair[1].min_points {
                 let at = raw

@@ -109,18 +109,25 @@ impl Rubric {
     /// Every criterion in sheet order with its position.
     pub fn criteria(&self) -> impl Iterator<Item = (CriterionPos, &Criterion)> + '_ {
         self.parts.iter().enumerate().flat_map(|(p, part)| {
-            part.sections.iter().enumerate().flat_map(move |(s, section)| {
-                section.criteria.iter().enumerate().map(move |(c, criterion)| {
-                    (
-                        CriterionPos {
-                            part: p,
-                            section: s,
-                            criterion: c,
-                        },
-                        criterion,
-                    )
+            part.sections
+                .iter()
+                .enumerate()
+                .flat_map(move |(s, section)| {
+                    section
+                        .criteria
+                        .iter()
+                        .enumerate()
+                        .map(move |(c, criterion)| {
+                            (
+                                CriterionPos {
+                                    part: p,
+                                    section: s,
+                                    criterion: c,
+                                },
+                                criterion,
+                            )
+                        })
                 })
-            })
         })
     }
 

@@ -236,7 +236,12 @@ pub fn score_product(
         .map(|m| m.seat)
         .collect();
 
-    let part_sum = |i: usize| counted_sheets.iter().map(|(_, m)| u64::from(m.parts[i])).sum();
+    let part_sum = |i: usize| {
+        counted_sheets
+            .iter()
+            .map(|(_, m)| u64::from(m.parts[i]))
+            .sum()
+    };
     let parts = rubric
         .parts
         .iter()

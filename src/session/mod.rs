@@ -57,7 +57,9 @@ impl Fraction {
 
     /// The smallest count out of `whole` that reaches the fraction.
     pub fn needed(self, whole: u32) -> u32 {
-        (0..=whole).find(|&n| self.reached(n, whole)).unwrap_or(whole)
+        (0..=whole)
+            .find(|&n| self.reached(n, whole))
+            .unwrap_or(whole)
     }
 }
 
@@ -304,7 +306,6 @@ pub fn parse_session(
     }
 
     let products = check_products(&raw.products, known_rubric, &mut fail);
-    drop(fail);
     if !problems.is_empty() {
         return Err(Problems(problems));
     }

@@ -113,8 +113,7 @@ impl SessionData {
     }
 }
 
-const SESSION_COLUMNS: &str =
-    "id, code, title, council, level, date, time, venue, province, policy, final_hash, status, sha256";
+const SESSION_COLUMNS: &str = "id, code, title, council, level, date, time, venue, province, policy, final_hash, status, sha256";
 
 fn summary_from_row(r: &rusqlite::Row) -> rusqlite::Result<SessionSummary> {
     let level: String = r.get(4)?;
@@ -268,9 +267,7 @@ impl Store {
         let all = self.sessions()?;
         match code {
             Some(code) => all.into_iter().find(|s| s.code == code).ok_or_else(|| {
-                StoreError::NotFound(format!(
-                    "session \"{code}\" (see `council session list`)"
-                ))
+                StoreError::NotFound(format!("session \"{code}\" (see `council session list`)"))
             }),
             None => match all.len() {
                 0 => Err(StoreError::NotFound(
@@ -331,8 +328,10 @@ impl Store {
                 None => {
                     let rubric_id: String = r.get(12)?;
                     let source: String = r.get(14)?;
-                    let parsed = parse_rubric(&format!("(stored) {rubric_id}"), &source)
-                        .map_err(|e| StoreError::Refused(format!("stored rubric is invalid: {e}")))?;
+                    let parsed =
+                        parse_rubric(&format!("(stored) {rubric_id}"), &source).map_err(|e| {
+                            StoreError::Refused(format!("stored rubric is invalid: {e}"))
+                        })?;
                     let parsed = Arc::new(parsed);
                     rubrics.insert(rubric_row, parsed.clone());
                     parsed
@@ -401,11 +400,10 @@ fn insert_products(
                      ON CONFLICT (sha256) DO NOTHING",
                     params![parsed.id, parsed.name, sha, source],
                 )?;
-                let row: i64 = tx.query_row(
-                    "SELECT id FROM rubrics WHERE sha256 = ?1",
-                    [&sha],
-                    |r| r.get(0),
-                )?;
+                let row: i64 =
+                    tx.query_row("SELECT id FROM rubrics WHERE sha256 = ?1", [&sha], |r| {
+                        r.get(0)
+                    })?;
                 rubric_rows.insert(p.rubric.clone(), row);
                 row
             }

@@ -152,7 +152,11 @@ fn upsert_choice(
         actor.entered_by(),
         now()
     ])?;
-    let action = if entry == 2 { "choice.reentry" } else { "choice.set" };
+    let action = if entry == 2 {
+        "choice.reentry"
+    } else {
+        "choice.set"
+    };
     append(
         tx,
         Some(session_id),
@@ -182,6 +186,7 @@ fn ensure_sheet(tx: &Transaction, key: SheetKey, actor: &Actor) -> Result<()> {
 impl Store {
     /// Records one ticked option on a member's sheet of an open product, durably.
     /// `entry` 2 is the blind re-entry of a paper sheet.
+    #[allow(clippy::too_many_arguments)] // each is a distinct coordinate of one choice
     pub fn set_choice(
         &mut self,
         data: &SessionData,
@@ -381,7 +386,10 @@ impl Store {
                 continue;
             };
             let Some(member) = data.member(row.seat) else {
-                problems.push(format!("line {}: unknown member seat {}", row.line, row.seat));
+                problems.push(format!(
+                    "line {}: unknown member seat {}",
+                    row.line, row.seat
+                ));
                 continue;
             };
             let Some(criterion) = product.rubric.criterion(&row.criterion) else {
@@ -574,7 +582,12 @@ impl Store {
     }
 
     /// Every sheet of a product in one round (both entries of paper sheets).
-    pub fn sheets(&self, data: &SessionData, product_id: i64, round: u32) -> Result<Vec<StoredSheet>> {
+    pub fn sheets(
+        &self,
+        data: &SessionData,
+        product_id: i64,
+        round: u32,
+    ) -> Result<Vec<StoredSheet>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT member_id, entered_by, status, verified, comment FROM sheets
              WHERE product_id = ?1 AND round = ?2",
@@ -637,7 +650,11 @@ impl Store {
 
     /// The council's result for a product's current round: counted sheets are those of members
     /// not recused, and for paper sheets under blind re-entry only verified ones.
-    pub fn product_result(&self, data: &SessionData, product: &ProductRow) -> Result<ProductResult> {
+    pub fn product_result(
+        &self,
+        data: &SessionData,
+        product: &ProductRow,
+    ) -> Result<ProductResult> {
         let sheets = self.sheets(data, product.id, product.round)?;
         let recused = self.recused_seats(data, product.id)?;
         Ok(result_from_sheets(data, product, &sheets, &recused))
