@@ -121,7 +121,13 @@ impl<'a> Source<'a> {
     /// A TOML syntax or type error as a positioned problem.
     pub fn toml_error(&self, err: &toml::de::Error) -> Problems {
         let offset = err.span().map_or(0, |s| s.start);
-        Problems(vec![self.problem(offset, err.message().trim().to_string())])
+        // serde names Rust types; say what a user writes instead.
+        let message = err
+            .message()
+            .trim()
+            .replace("expected u32", "expected a whole number (0 or more)")
+            .replace("expected u8", "expected a whole number (0 to 255)");
+        Problems(vec![self.problem(offset, message)])
     }
 }
 

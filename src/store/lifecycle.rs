@@ -1,12 +1,13 @@
 //! The secretary's actions on a session: attendance, the product's way from waiting through
 //! scoring to closed (or knocked out), new rounds, recusals, and finalising the session.
 
-use rusqlite::params;
+use rusqlite::{TransactionBehavior, params};
+use unicode_normalization::UnicodeNormalization;
 
 use super::audit::{append, sha256_hex};
 use super::load::{ProductRow, ProductStatus, SessionData, ensure_open};
 use super::sheets::target;
-use super::{Actor, Result, Store, StoreError, now, refused};
+use super::{Actor, Result, Store, StoreError, backup_path, classify, now, refused};
 use crate::session::Role;
 
 /// Attendance against the quorum rule.
@@ -45,14 +46,15 @@ impl SessionData {
 
 impl Store {
     pub fn set_attendance(&mut self, data: &SessionData, seat: u32, present: bool) -> Result<()> {
-        let member = data
-            .member(seat)
-            .ok_or_else(|| StoreError::NotFound(format!("member at seat {seat}")))?;
+        let member = data.seat(seat)?;
         let session_id = data.info.id;
         self.write(|tx| {
             ensure_open(tx, session_id)?;
-            let old: Option<bool> =
-                tx.query_row("SELECT present FROM members WHERE id = ?1", [member.id], |r| r.get(0))?;
+            let old: Option<bool> = tx.query_row(
+                "SELECT present FROM members WHERE id = ?1",
+                [member.id],
+                |r| r.get(0),
+            )?;
             tx.execute(
                 "UPDATE members SET present = ?2 WHERE id = ?1",
                 params![member.id, present],
@@ -191,7 +193,12 @@ impl Store {
     }
 
     /// Reopens a closed product as a new round (for example after a spread breach).
-    pub fn new_round(&mut self, data: &SessionData, product: &ProductRow, reason: &str) -> Result<u32> {
+    pub fn new_round(
+        &mut self,
+        data: &SessionData,
+        product: &ProductRow,
+        reason: &str,
+    ) -> Result<u32> {
         if reason.trim().is_empty() {
             return refused("a new round needs a reason");
         }
@@ -213,7 +220,12 @@ impl Store {
     }
 
     /// Records a knock-out: the product is "không đạt" with no stars.
-    pub fn knock_out(&mut self, data: &SessionData, product: &ProductRow, reason: &str) -> Result<()> {
+    pub fn knock_out(
+        &mut self,
+        data: &SessionData,
+        product: &ProductRow,
+        reason: &str,
+    ) -> Result<()> {
         if reason.trim().is_empty() {
             return refused("a knock-out needs its reason");
         }
@@ -238,10 +250,14 @@ impl Store {
     }
 
     /// A member steps aside from a product (conflict of interest); their sheet does not count.
-    pub fn recuse(&mut self, data: &SessionData, product: &ProductRow, seat: u32, reason: &str) -> Result<()> {
-        let member = data
-            .member(seat)
-            .ok_or_else(|| StoreError::NotFound(format!("member at seat {seat}")))?;
+    pub fn recuse(
+        &mut self,
+        data: &SessionData,
+        product: &ProductRow,
+        seat: u32,
+        reason: &str,
+    ) -> Result<()> {
+        let member = data.seat(seat)?;
         let session_id = data.info.id;
         self.write(|tx| {
             ensure_open(tx, session_id)?;
@@ -270,7 +286,9 @@ impl Store {
             .iter()
             .find(|m| m.role == Role::Chair)
             .ok_or_else(|| StoreError::NotFound("the chair".into()))?;
-        if chair.name.trim() != chair_name.trim() {
+        // Names typed on some terminals arrive decomposed (NFD); compare the NFC forms.
+        let nfc = |s: &str| s.trim().nfc().collect::<String>();
+        if nfc(&chair.name) != nfc(chair_name) {
             return refused(format!(
                 "the name given does not match the chair of the council ({})",
                 chair.name
@@ -286,36 +304,60 @@ impl Store {
                 p.code
             ));
         }
-        let results = self.session_results(data)?;
-        let digest = sha256_hex(
-            serde_json::to_string(&results)
-                .expect("results serialise")
-                .as_bytes(),
-        );
         if self.path.exists() {
-            let stamp = jiff::Timestamp::now().strftime("%Y%m%dT%H%M%S");
-            let target = self.path.with_extension(format!("final-{stamp}.bak"));
-            self.backup_to(&target)?;
+            self.backup_to(&backup_path(&self.path, "final"))?;
         }
         let session_id = data.info.id;
         let code = data.info.code.clone();
-        self.write(|tx| {
-            ensure_open(tx, session_id)?;
-            tx.execute(
-                "UPDATE sessions SET status = 'final', final_hash = ?2 WHERE id = ?1",
-                params![session_id, digest],
-            )?;
-            append(
-                tx,
-                Some(session_id),
-                &Actor::Secretary,
-                "session.finalise",
-                &code,
-                Some("open"),
-                Some(&format!("final {digest} (chair {chair_name}, {})", now())),
-            )
-        })?;
+        // The results are read and hashed inside the write transaction, so nothing another
+        // process commits can slip in between the hash and the final mark.
+        let name = self.path.display().to_string();
+        let tx = rusqlite::Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)
+            .map_err(|e| classify(e, &name))?;
+        ensure_open(&tx, session_id)?;
+        let fresh = self.load_session(session_id)?;
+        if let Some(p) = fresh
+            .products
+            .iter()
+            .find(|p| p.status == ProductStatus::Scoring)
+        {
+            return refused(format!(
+                "product {} is still being scored; close it first",
+                p.code
+            ));
+        }
+        let digest = self.results_digest(&fresh)?;
+        tx.execute(
+            "UPDATE sessions SET status = 'final', final_hash = ?2 WHERE id = ?1",
+            params![session_id, digest],
+        )?;
+        append(
+            &tx,
+            Some(session_id),
+            &Actor::Secretary,
+            "session.finalise",
+            &code,
+            Some("open"),
+            Some(&format!("final {digest} (chair {chair_name}, {})", now())),
+        )?;
+        tx.commit().map_err(|e| classify(e, &name))?;
         Ok(digest)
+    }
+
+    /// SHA-256 of every product's code and full result, as stored at finalisation.
+    pub fn results_digest(&self, data: &SessionData) -> Result<String> {
+        let results = self.session_results(data)?;
+        let pairs: Vec<(&str, &crate::scoring::ProductResult)> = data
+            .products
+            .iter()
+            .map(|p| p.code.as_str())
+            .zip(&results)
+            .collect();
+        Ok(sha256_hex(
+            serde_json::to_string(&pairs)
+                .expect("results serialise")
+                .as_bytes(),
+        ))
     }
 
     /// Reopens a finalised session; the reason is logged and shown in later minutes.
@@ -326,8 +368,11 @@ impl Store {
         let session_id = data.info.id;
         let code = data.info.code.clone();
         self.write(|tx| {
-            let status: String =
-                tx.query_row("SELECT status FROM sessions WHERE id = ?1", [session_id], |r| r.get(0))?;
+            let status: String = tx.query_row(
+                "SELECT status FROM sessions WHERE id = ?1",
+                [session_id],
+                |r| r.get(0),
+            )?;
             if status != "final" {
                 return refused("the session is not finalised");
             }

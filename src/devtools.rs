@@ -1,0 +1,214 @@
+//! Hidden developer commands (`council dev …`): scripted secretary and member actions that the
+//! crash and concurrency tests run as real writer processes. They go through the same store
+//! calls as the screens, one transaction per change.
+
+use std::io::Write;
+use std::time::Duration;
+
+use clap::Subcommand;
+use color_eyre::eyre::{Result, bail, eyre};
+
+use crate::cli::Global;
+use crate::store::{Actor, ProductStatus, SessionData, Store, StoreError};
+
+#[derive(Subcommand, Debug)]
+pub enum DevCmd {
+    /// Fills the database with a generated archive of complete sessions (see src/generate.rs)
+    Generate(crate::generate::GenerateArgs),
+    /// Marks every member present and opens every waiting product for scoring
+    OpenAll {
+        #[arg(long)]
+        session: Option<String>,
+    },
+    /// Closes every product being scored (with an override reason when sheets are missing)
+    CloseAll {
+        #[arg(long)]
+        session: Option<String>,
+        #[arg(long = "override", value_name = "REASON")]
+        override_reason: Option<String>,
+    },
+    /// Scores sheets one choice per transaction, printing `committed PRODUCT SEAT CRITERION
+    /// OPTION` after each commit; a locked database is retried, any other error stops
+    Fill {
+        #[arg(long)]
+        session: Option<String>,
+        /// Only this product (repeatable) [default: every product being scored]
+        #[arg(long)]
+        product: Vec<String>,
+        /// Only this seat (repeatable) [default: every member present]
+        #[arg(long, value_name = "SEAT")]
+        member: Vec<u32>,
+        /// Shifts the options chosen, so a second pass changes every choice
+        #[arg(long, default_value_t = 0)]
+        pass: u32,
+        /// Submit each sheet once it is complete
+        #[arg(long)]
+        submit: bool,
+    },
+}
+
+/// How long to wait before retrying after the busy timeout ran out.
+const RETRY_PAUSE: Duration = Duration::from_millis(20);
+/// Retries of one change before giving up (each after a whole busy timeout).
+const MAX_RETRIES: u32 = 50;
+
+pub fn run(g: &Global, cmd: DevCmd) -> Result<()> {
+    match cmd {
+        DevCmd::Generate(args) => crate::generate::run(g, &args),
+        DevCmd::OpenAll { session } => open_all(g, session.as_deref()),
+        DevCmd::CloseAll {
+            session,
+            override_reason,
+        } => close_all(g, session.as_deref(), override_reason.as_deref()),
+        DevCmd::Fill {
+            session,
+            product,
+            member,
+            pass,
+            submit,
+        } => fill(g, session.as_deref(), &product, &member, pass, submit),
+    }
+}
+
+/// Runs `f` until it does not fail with a locked database (at most [`MAX_RETRIES`] more
+/// times); counts the retries.
+fn retrying<T>(retries: &mut u64, mut f: impl FnMut() -> Result<T, StoreError>) -> Result<T> {
+    let mut attempts = 0;
+    loop {
+        match f() {
+            Err(StoreError::Locked(_)) if attempts < MAX_RETRIES => {
+                attempts += 1;
+                *retries += 1;
+                std::thread::sleep(RETRY_PAUSE);
+            }
+            other => return Ok(other?),
+        }
+    }
+}
+
+fn session_data(
+    g: &Global,
+    retries: &mut u64,
+    session: Option<&str>,
+) -> Result<(Store, SessionData)> {
+    let store = retrying(retries, || Store::open(&g.db_path()))?;
+    let summary = store.find_session(session)?;
+    let data = store.load_session(summary.id)?;
+    Ok((store, data))
+}
+
+fn open_all(g: &Global, session: Option<&str>) -> Result<()> {
+    let mut retries = 0;
+    let (mut store, mut data) = session_data(g, &mut retries, session)?;
+    for seat in data.members.iter().map(|m| m.seat).collect::<Vec<_>>() {
+        retrying(&mut retries, || store.set_attendance(&data, seat, true))?;
+    }
+    data = store.load_session(data.info.id)?;
+    let mut opened = 0;
+    for product in data
+        .products
+        .iter()
+        .filter(|p| p.status == ProductStatus::Waiting)
+    {
+        retrying(&mut retries, || store.open_product(&data, product))?;
+        opened += 1;
+    }
+    println!(
+        "{} members present, {opened} products opened in session {}",
+        data.members.len(),
+        data.info.code
+    );
+    Ok(())
+}
+
+fn close_all(g: &Global, session: Option<&str>, override_reason: Option<&str>) -> Result<()> {
+    let mut retries = 0;
+    let (mut store, data) = session_data(g, &mut retries, session)?;
+    let mut closed = 0;
+    for product in data
+        .products
+        .iter()
+        .filter(|p| p.status == ProductStatus::Scoring)
+    {
+        retrying(&mut retries, || {
+            store.close_product(&data, product, override_reason)
+        })?;
+        closed += 1;
+    }
+    println!("{closed} products closed in session {}", data.info.code);
+    Ok(())
+}
+
+fn fill(
+    g: &Global,
+    session: Option<&str>,
+    products: &[String],
+    seats: &[u32],
+    pass: u32,
+    submit: bool,
+) -> Result<()> {
+    let mut retries = 0;
+    let (mut store, data) = session_data(g, &mut retries, session)?;
+    let chosen: Vec<_> = if products.is_empty() {
+        data.products
+            .iter()
+            .filter(|p| p.status == ProductStatus::Scoring)
+            .collect()
+    } else {
+        products
+            .iter()
+            .map(|code| {
+                data.product(code)
+                    .ok_or_else(|| eyre!("no product \"{code}\" in session {}", data.info.code))
+            })
+            .collect::<Result<_>>()?
+    };
+    let seats: Vec<u32> = if seats.is_empty() {
+        data.members
+            .iter()
+            .filter(|m| m.present == Some(true))
+            .map(|m| m.seat)
+            .collect()
+    } else {
+        seats.to_vec()
+    };
+    if chosen.is_empty() || seats.is_empty() {
+        bail!("nothing to fill: no product being scored or no member present");
+    }
+    let mut out = std::io::stdout().lock();
+    for product in chosen {
+        for &seat in &seats {
+            for (index, (_, criterion)) in product.rubric.criteria().enumerate() {
+                let count = criterion.options.len() as u32;
+                let option = 1 + (seat + pass + index as u32) % count;
+                retrying(&mut retries, || {
+                    store.set_choice(
+                        &data,
+                        product,
+                        seat,
+                        &criterion.id,
+                        option,
+                        1,
+                        &Actor::Member(seat),
+                    )
+                })?;
+                // Printed only after the commit returned: every line names a durable choice.
+                writeln!(
+                    out,
+                    "committed {} {seat} {} {option}",
+                    product.code, criterion.id
+                )?;
+                out.flush()?;
+            }
+            if submit {
+                retrying(&mut retries, || {
+                    store.submit_sheet(&data, product, seat, &Actor::Member(seat))
+                })?;
+                writeln!(out, "submitted {} {seat}", product.code)?;
+                out.flush()?;
+            }
+        }
+    }
+    eprintln!("done; retried {retries} time(s) after the busy timeout");
+    Ok(())
+}

@@ -1,0 +1,382 @@
+//! The audit chain and finalisation, through the real binary: every change is logged on a
+//! hash chain; an edit made with plain SQL behind council's back is reported (`audit verify`
+//! names the first broken row, or the choice that no longer matches the log); a finalised
+//! session refuses every change until it is reopened with a reason.
+
+mod common;
+
+use common::{Workspace, repo_path};
+use council::store::{Store, sha256_hex};
+use rusqlite::Connection;
+
+const CHAIR: &str = "Nguyễn Văn Hùng";
+
+/// The small session, everyone present, both products open, seat 1 submitted on the first
+/// product and seat 2 part way through it.
+fn scored_session() -> Workspace {
+    let ws = Workspace::new();
+    ws.run_ok(&[
+        "session",
+        "new",
+        repo_path("tests/fixtures/sessions/valid/small.toml")
+            .to_str()
+            .unwrap(),
+    ]);
+    ws.run_ok(&["dev", "open-all"]);
+    ws.run_ok(&[
+        "dev",
+        "fill",
+        "--product",
+        "LD-2026-01",
+        "--member",
+        "1",
+        "--submit",
+    ]);
+    ws.run_ok(&["dev", "fill", "--product", "LD-2026-01", "--member", "2"]);
+    ws
+}
+
+fn raw(ws: &Workspace) -> Connection {
+    Connection::open(ws.db()).unwrap()
+}
+
+fn audit_rows(ws: &Workspace) -> i64 {
+    raw(ws)
+        .query_row("SELECT COUNT(*) FROM audit", [], |r| r.get(0))
+        .unwrap()
+}
+
+/// Runs `council ARGS`, expecting failure, and returns stderr.
+fn fails(ws: &Workspace, args: &[&str]) -> String {
+    let out = ws.council().args(args).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "council {args:?} should fail");
+    String::from_utf8(out.stderr).unwrap()
+}
+
+fn seq_of(ws: &Workspace, target: &str) -> i64 {
+    raw(ws)
+        .query_row(
+            "SELECT seq FROM audit WHERE target = ?1 ORDER BY seq DESC LIMIT 1",
+            [target],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+#[test]
+fn an_untouched_database_verifies() {
+    let ws = scored_session();
+    let rows = audit_rows(&ws);
+    let out = ws.run_ok(&["audit", "verify"]);
+    assert_eq!(
+        out,
+        format!(
+            "audit chain intact: {rows} rows verified; every choice and final result matches the log\n"
+        )
+    );
+}
+
+#[test]
+fn editing_an_audit_row_with_sql_is_reported_at_that_row() {
+    let ws = scored_session();
+    let seq = seq_of(&ws, "LD-2026-01 round 1 seat 2 criterion 1.1");
+    raw(&ws)
+        .execute("UPDATE audit SET new = '1' WHERE seq = ?1", [seq])
+        .unwrap();
+    let err = fails(&ws, &["audit", "verify"]);
+    assert_eq!(
+        err,
+        format!(
+            "error: audit chain broken at row {seq}: the log was changed outside council from that row on\n"
+        )
+    );
+}
+
+#[test]
+fn deleting_an_audit_row_is_reported_where_the_gap_is() {
+    let ws = scored_session();
+    let seq = seq_of(&ws, "LD-2026-01 round 1 seat 1 criterion 1.2");
+    raw(&ws)
+        .execute("DELETE FROM audit WHERE seq = ?1", [seq])
+        .unwrap();
+    let err = fails(&ws, &["audit", "verify"]);
+    assert!(
+        err.starts_with(&format!("error: audit chain broken at row {seq}:")),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_forged_row_appended_to_the_log_is_reported() {
+    let ws = scored_session();
+    let last = audit_rows(&ws);
+    let conn = raw(&ws);
+    let prev: String = conn
+        .query_row("SELECT hash FROM audit WHERE seq = ?1", [last], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    conn.execute(
+        "INSERT INTO audit (seq, session_id, at, actor, action, target, old, new, prev_hash, hash)
+         VALUES (?1, 1, '2026-11-20T10:00:00Z', 'secretary', 'choice.set', 'x', NULL, '1', ?2, ?3)",
+        rusqlite::params![last + 1, prev, "f".repeat(64)],
+    )
+    .unwrap();
+    let err = fails(&ws, &["audit", "verify"]);
+    assert!(
+        err.starts_with(&format!("error: audit chain broken at row {}:", last + 1)),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_choice_changed_with_sql_no_longer_matches_the_log() {
+    let ws = scored_session();
+    let conn = raw(&ws);
+    let (option, seq): (u32, i64) = conn
+        .query_row(
+            "SELECT CAST(new AS INTEGER), seq FROM audit
+             WHERE target = 'LD-2026-01 round 1 seat 2 criterion 1.1' ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let forged = if option == 1 { 2 } else { 1 };
+    conn.execute(
+        "UPDATE choices SET option = ?1 WHERE criterion = '1.1'
+         AND member_id = (SELECT id FROM members WHERE seat = 2)
+         AND product_id = (SELECT id FROM products WHERE code = 'LD-2026-01')",
+        [forged],
+    )
+    .unwrap();
+    let err = fails(&ws, &["audit", "verify"]);
+    assert_eq!(
+        err,
+        format!(
+            "error: the database was changed outside council; 1 difference(s) from the audit log:\n  \
+             LD-2026-01 round 1 seat 2 criterion 1.1: the database holds option {forged}, but the audit log (row {seq}) recorded {option}\n"
+        )
+    );
+}
+
+#[test]
+fn audit_show_lists_the_history_of_a_product_member_or_criterion() {
+    let ws = scored_session();
+    // Change one choice so the criterion has a history with an old value.
+    ws.run_ok(&[
+        "dev",
+        "fill",
+        "--product",
+        "LD-2026-01",
+        "--member",
+        "2",
+        "--pass",
+        "1",
+    ]);
+    let lines = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["audit", "show"];
+        all.extend(args);
+        ws.run_ok(&all).lines().map(str::to_string).collect()
+    };
+    let criterion = lines(&[
+        "--product",
+        "LD-2026-01",
+        "--member",
+        "2",
+        "--criterion",
+        "1.1",
+    ]);
+    assert_eq!(criterion.len(), 2, "{criterion:?}");
+    assert!(criterion.iter().all(|l| l.contains("member:2")
+        && l.contains("choice.set")
+        && l.contains("LD-2026-01 round 1 seat 2 criterion 1.1")));
+    assert!(criterion[0].ends_with("∅ → 3"), "{}", criterion[0]);
+    assert!(criterion[1].ends_with("3 → 1"), "{}", criterion[1]);
+
+    let member = lines(&["--member", "1"]);
+    assert!(member.iter().all(|l| l.contains(" seat 1")), "{member:?}");
+    assert!(member.last().unwrap().contains("sheet.submit"));
+    let across_members = lines(&["--criterion", "1.1"]);
+    assert_eq!(across_members.len(), 3, "{across_members:?}");
+    let product = lines(&["--product", "LD-2026-02"]);
+    assert_eq!(product.len(), 1, "{product:?}"); // opened, nothing scored yet
+    assert!(product[0].contains("product.status") && product[0].ends_with("waiting → scoring"));
+}
+
+#[test]
+fn a_finalised_session_refuses_every_change_until_reopened_with_a_reason() {
+    let ws = scored_session();
+    // Not while a product is being scored; not with another name than the chair's.
+    let err = fails(&ws, &["session", "finalise", "--chair", CHAIR]);
+    assert_eq!(
+        err,
+        "error: product LD-2026-01 is still being scored; close it first\n"
+    );
+    ws.run_ok(&["dev", "close-all", "--override", "thử nghiệm"]);
+    let err = fails(&ws, &["session", "finalise", "--chair", "Trần Thị Thu Hà"]);
+    assert_eq!(
+        err,
+        format!("error: the name given does not match the chair of the council ({CHAIR})\n")
+    );
+
+    // A decomposed (NFD) spelling of the chair's name is the same name.
+    let nfd = "Nguye\u{302}\u{303}n Va\u{306}n Hu\u{300}ng";
+    let out = ws.run_ok(&["session", "finalise", "--chair", nfd]);
+    let hash = out.trim().rsplit(' ').next().unwrap().to_string();
+    assert_eq!(
+        out,
+        format!("session thu-nghiem-2026 is final; results hash (SHA-256): {hash}\n")
+    );
+    assert_eq!(hash.len(), 64);
+    let store = Store::open(&ws.db()).unwrap();
+    let data = store.load_session(1).unwrap();
+    assert_eq!(data.info.final_hash.as_deref(), Some(hash.as_str()));
+    assert_eq!(store.results_digest(&data).unwrap(), hash);
+    drop(store);
+    // A backup was written before finalising.
+    let backups: Vec<_> = std::fs::read_dir(ws.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("council.final-") && n.ends_with(".bak"))
+        .collect();
+    assert_eq!(backups.len(), 1, "{backups:?}");
+    assert!(ws.run_ok(&["session", "list"]).contains("[final]"));
+
+    let rows = audit_rows(&ws);
+    let finalised = "error: the session is finalised; nothing can change unless it is reopened with a reason (`council session reopen`)\n";
+    assert_eq!(fails(&ws, &["dev", "open-all"]), finalised);
+    let csv = ws.write(
+        "late.csv",
+        "product,member,criterion,option\nLD-2026-02,3,1.1,1\n",
+    );
+    assert_eq!(
+        fails(&ws, &["sheets", "import", csv.to_str().unwrap()]),
+        finalised
+    );
+    assert_eq!(
+        fails(&ws, &["session", "finalise", "--chair", CHAIR]),
+        finalised
+    );
+    assert_eq!(audit_rows(&ws), rows, "refused changes logged nothing");
+
+    // Reopening needs a reason, which is logged.
+    let err = fails(&ws, &["session", "reopen", "--reason", "  "]);
+    assert_eq!(err, "error: reopening a finalised session needs a reason\n");
+    let reason = "Sửa sai sót khi nhập phiếu của thành viên số 2";
+    ws.run_ok(&["session", "reopen", "--reason", reason]);
+    let history = ws.run_ok(&["audit", "show"]);
+    let last = history.lines().last().unwrap();
+    assert!(
+        last.contains("session.reopen") && last.ends_with(&format!("final → {reason}")),
+        "{last}"
+    );
+    assert!(!ws.run_ok(&["session", "list"]).contains("[final]"));
+    let err = fails(&ws, &["session", "reopen", "--reason", reason]);
+    assert_eq!(err, "error: the session is not finalised\n");
+    // Open again: changes are accepted (and logged).
+    ws.run_ok(&["dev", "open-all"]);
+    assert!(audit_rows(&ws) > rows + 1);
+}
+
+/// An audit row as the hash covers it: seq, session, at, actor, action, target, old, new.
+type AuditRow = (
+    i64,
+    Option<i64>,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+);
+
+/// Rewrites row `from` on and every later hash, as someone who knows the hash recipe would.
+fn rehash_chain(conn: &Connection, from: i64) {
+    let mut prev: String = conn
+        .query_row("SELECT hash FROM audit WHERE seq = ?1", [from - 1], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let rows: Vec<AuditRow> = conn
+        .prepare("SELECT seq, session_id, at, actor, action, target, old, new FROM audit WHERE seq >= ?1 ORDER BY seq")
+        .unwrap()
+        .query_map([from], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
+        })
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    for (seq, session, at, actor, action, target, old, new) in rows {
+        let text = format!(
+            "{prev}\n{seq}\n{}\n{at}\n{actor}\n{action}\n{target}\n{}\n{}",
+            session.map(|s| s.to_string()).unwrap_or_default(),
+            old.as_deref().unwrap_or("\u{0}"),
+            new.as_deref().unwrap_or("\u{0}"),
+        );
+        let hash = sha256_hex(text.as_bytes());
+        conn.execute(
+            "UPDATE audit SET prev_hash = ?2, hash = ?3 WHERE seq = ?1",
+            rusqlite::params![seq, prev, hash],
+        )
+        .unwrap();
+        prev = hash;
+    }
+}
+
+#[test]
+fn after_finalisation_even_a_consistent_forgery_breaks_the_final_hash() {
+    let ws = scored_session();
+    ws.run_ok(&["dev", "close-all", "--override", "thử nghiệm"]);
+    ws.run_ok(&["session", "finalise", "--chair", CHAIR]);
+    // Change a counted choice, its audit row, and re-hash the whole chain after it: the
+    // chain and the log agree again, but the results no longer hash to the final hash.
+    let conn = raw(&ws);
+    let seq = seq_of(&ws, "LD-2026-01 round 1 seat 1 criterion 1.1");
+    let option: u32 = conn
+        .query_row(
+            "SELECT CAST(new AS INTEGER) FROM audit WHERE seq = ?1",
+            [seq],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let forged = if option == 1 { 2 } else { 1 };
+    conn.execute(
+        "UPDATE choices SET option = ?1 WHERE criterion = '1.1'
+         AND member_id = (SELECT id FROM members WHERE seat = 1)
+         AND product_id = (SELECT id FROM products WHERE code = 'LD-2026-01')",
+        [forged],
+    )
+    .unwrap();
+    conn.execute(
+        "UPDATE audit SET new = ?2 WHERE seq = ?1",
+        rusqlite::params![seq, forged.to_string()],
+    )
+    .unwrap();
+    rehash_chain(&conn, seq);
+    let err = fails(&ws, &["audit", "verify"]);
+    assert!(
+        err.starts_with("error: the database was changed outside council; 1 difference(s) from the audit log:\n  session thu-nghiem-2026: the results no longer match the final hash stored when it was finalised ("),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_minutes_print_the_final_hash_and_every_reopening() {
+    let ws = scored_session();
+    ws.run_ok(&["dev", "close-all", "--override", "thử nghiệm"]);
+    ws.run_ok(&["session", "finalise", "--chair", CHAIR]);
+    let reason = "Sửa sai sót khi nhập phiếu của thành viên số 2";
+    ws.run_ok(&["session", "reopen", "--reason", reason]);
+    let out = ws.run_ok(&["session", "finalise", "--chair", CHAIR]);
+    let hash = out.trim().rsplit(' ').next().unwrap();
+    let dir = ws.path("minutes");
+    ws.run_ok(&["export", "--out", dir.to_str().unwrap(), "--format", "md"]);
+    let file = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "md"))
+        .expect("minutes written");
+    let minutes = std::fs::read_to_string(file).unwrap();
+    assert!(minutes.contains(hash), "final hash missing:\n{minutes}");
+    assert!(minutes.contains(reason), "reopening missing:\n{minutes}");
+}
