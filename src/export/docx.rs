@@ -1,0 +1,664 @@
+//! Word documents: the minutes (biên bản) and the members' score sheets (phiếu đánh giá), A4,
+//! Times New Roman 13 pt, margins of administrative documents; "DỰ THẢO" in the page header of
+//! every page while the session is a draft.
+
+use std::io::Cursor;
+
+use color_eyre::eyre::{Result, eyre};
+use docx_rs::{
+    AlignmentType, Docx, Footer, Header, LineSpacing, PageMargin, PageNum, Paragraph, Run,
+    RunFonts, Shading, Table, TableCell, TableCellMargins, TableLayoutType, TableRow, WidthType,
+};
+
+use super::model::{Minutes, ProductView, SheetView};
+use super::words::{Words, words};
+
+/// A4 in twentieths of a point, and the text width inside 30 mm / 15 mm side margins.
+const PAGE_WIDTH: u32 = 11_906;
+const PAGE_HEIGHT: u32 = 16_838;
+const TEXT_WIDTH: usize = 9_355;
+const FONT: &str = "Times New Roman";
+/// Sizes are in half-points.
+const BODY_SIZE: usize = 26;
+const TABLE_SIZE: usize = 22;
+
+fn document(m: &Minutes) -> Docx {
+    let w = words(m.lang);
+    let fonts = RunFonts::new()
+        .ascii(FONT)
+        .hi_ansi(FONT)
+        .cs(FONT)
+        .east_asia(FONT);
+    let mut doc = Docx::new()
+        .default_fonts(fonts)
+        .default_size(BODY_SIZE)
+        .page_size(PAGE_WIDTH, PAGE_HEIGHT)
+        .page_margin(
+            PageMargin::new()
+                .top(1134)
+                .bottom(1134)
+                .left(1701)
+                .right(850)
+                .header(567)
+                .footer(567),
+        )
+        .footer(
+            Footer::new().add_paragraph(
+                Paragraph::new()
+                    .align(AlignmentType::Center)
+                    .add_run(Run::new().add_text(format!("{} ", w.page)).size(20))
+                    .add_page_num(PageNum::new())
+                    .size(20),
+            ),
+        );
+    if m.draft {
+        doc = doc.header(
+            Header::new().add_paragraph(
+                Paragraph::new()
+                    .align(AlignmentType::Right)
+                    .add_run(Run::new().add_text(w.draft).bold().size(28).color("C00000")),
+            ),
+        );
+    }
+    doc
+}
+
+fn pack(doc: Docx) -> Result<Vec<u8>> {
+    let mut buf = std::io::Cursor::new(Vec::new());
+    doc.build()
+        .pack(&mut buf)
+        .map_err(|e| eyre!("cannot write the Word document: {e}"))?;
+    deflate(buf.into_inner()).map_err(|e| eyre!("cannot compress the Word document: {e}"))
+}
+
+/// docx-rs stores its parts uncompressed (1,000 score sheets make a 57 MB file); the same parts
+/// deflated are a twentieth of that.
+fn deflate(stored: Vec<u8>) -> zip::result::ZipResult<Vec<u8>> {
+    use zip::write::SimpleFileOptions;
+    let mut input = zip::ZipArchive::new(Cursor::new(stored))?;
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for i in 0..input.len() {
+        let mut part = input.by_index(i)?;
+        let name = part.name()?.into_owned();
+        if part.is_dir() {
+            out.add_directory(name, options)?;
+        } else {
+            out.start_file(name, options)?;
+            std::io::copy(&mut part, &mut out)?;
+        }
+    }
+    Ok(out.finish()?.into_inner())
+}
+
+fn spacing(before: u32, after: u32) -> LineSpacing {
+    LineSpacing::new().before(before).after(after)
+}
+
+fn text(s: impl Into<String>) -> Paragraph {
+    Paragraph::new()
+        .add_run(Run::new().add_text(s))
+        .line_spacing(spacing(0, 80))
+        .align(AlignmentType::Both)
+}
+
+fn note(s: impl Into<String>) -> Paragraph {
+    Paragraph::new()
+        .add_run(Run::new().add_text(s).italic())
+        .line_spacing(spacing(0, 80))
+}
+
+fn bold(s: impl Into<String>) -> Paragraph {
+    Paragraph::new()
+        .add_run(Run::new().add_text(s).bold())
+        .line_spacing(spacing(120, 80))
+}
+
+fn centered(run: Run) -> Paragraph {
+    Paragraph::new()
+        .align(AlignmentType::Center)
+        .add_run(run)
+        .line_spacing(spacing(0, 0))
+}
+
+/// A table cell holding one or more lines of text.
+fn cell<S: AsRef<str>>(lines: &[S], width: usize, strong: bool, align: AlignmentType) -> TableCell {
+    let mut c = TableCell::new().width(width, WidthType::Dxa);
+    for line in lines {
+        let mut run = Run::new().add_text(line.as_ref()).size(TABLE_SIZE);
+        if strong {
+            run = run.bold();
+        }
+        c = c.add_paragraph(
+            Paragraph::new()
+                .align(align)
+                .add_run(run)
+                .line_spacing(spacing(20, 20)),
+        );
+    }
+    c
+}
+
+fn header_cell(label: &str, width: usize) -> TableCell {
+    cell(&[label.to_string()], width, true, AlignmentType::Center)
+        .shading(Shading::new().fill("E7E6E6"))
+}
+
+fn grid_table(widths: &[usize], header: &[&str], rows: Vec<TableRow>) -> Table {
+    let head = TableRow::new(
+        header
+            .iter()
+            .zip(widths)
+            .map(|(h, &w)| header_cell(h, w))
+            .collect(),
+    );
+    let mut all = vec![head];
+    all.extend(rows);
+    Table::new(all)
+        .set_grid(widths.to_vec())
+        .width(widths.iter().sum(), WidthType::Dxa)
+        .layout(TableLayoutType::Fixed)
+}
+
+/// Cell margins of 1 mm, for tables of figures.
+fn narrow_margins() -> TableCellMargins {
+    TableCellMargins::new()
+        .margin_left(57, WidthType::Dxa)
+        .margin_right(57, WidthType::Dxa)
+}
+
+/// The national header: council on the left, country and motto on the right, then the place
+/// and date line.
+fn national_header(m: &Minutes, w: &Words) -> Table {
+    let left = TableCell::new()
+        .width(3_900, WidthType::Dxa)
+        .add_paragraph(centered(
+            Run::new()
+                .add_text(m.session.council.to_uppercase())
+                .bold()
+                .size(24),
+        ))
+        .add_paragraph(centered(Run::new().add_text(w.number_line).size(24)));
+    let right = TableCell::new()
+        .width(5_455, WidthType::Dxa)
+        .add_paragraph(centered(Run::new().add_text(w.nation).bold().size(24)))
+        .add_paragraph(centered(
+            Run::new()
+                .add_text(w.motto)
+                .bold()
+                .underline("single")
+                .size(26),
+        ))
+        .add_paragraph(centered(Run::new().add_text("")))
+        .add_paragraph(centered(
+            Run::new().add_text(m.place_date.as_str()).italic(),
+        ));
+    Table::without_borders(vec![TableRow::new(vec![left, right])])
+        .set_grid(vec![3_900, 5_455])
+        .width(TEXT_WIDTH, WidthType::Dxa)
+        .layout(TableLayoutType::Fixed)
+}
+
+fn signature_table(left: (&str, Option<&str>), right: (&str, Option<&str>), w: &Words) -> Table {
+    let block = |title: &str, name: Option<&str>| {
+        let hint = if title.is_empty() { "" } else { w.sign_hint };
+        let mut c = TableCell::new()
+            .width(TEXT_WIDTH / 2, WidthType::Dxa)
+            .add_paragraph(centered(Run::new().add_text(title).bold()))
+            .add_paragraph(centered(Run::new().add_text(hint).italic().size(22)));
+        for _ in 0..4 {
+            c = c.add_paragraph(centered(Run::new().add_text("")));
+        }
+        c.add_paragraph(centered(Run::new().add_text(name.unwrap_or("")).bold()))
+    };
+    Table::without_borders(vec![TableRow::new(vec![
+        block(left.0, left.1),
+        block(right.0, right.1),
+    ])])
+    .set_grid(vec![TEXT_WIDTH / 2, TEXT_WIDTH / 2])
+    .width(TEXT_WIDTH, WidthType::Dxa)
+    .layout(TableLayoutType::Fixed)
+}
+
+fn part_mean(p: &ProductView, id: &str) -> String {
+    p.parts
+        .iter()
+        .find(|part| part.id == id)
+        .map_or_else(String::new, |part| part.mean_display.clone())
+}
+
+pub fn minutes(m: &Minutes) -> Result<Vec<u8>> {
+    let w = words(m.lang);
+    let s = &m.session;
+    let mut doc = document(m).add_table(national_header(m, w));
+    doc = doc
+        .add_paragraph(centered(Run::new().add_text("")))
+        .add_paragraph(centered(
+            Run::new().add_text(w.minutes_title).bold().size(28),
+        ))
+        .add_paragraph(centered(Run::new().add_text(s.council.as_str()).bold()))
+        .add_paragraph(centered(Run::new().add_text(s.title.as_str()).bold()))
+        .add_paragraph(
+            centered(
+                Run::new()
+                    .add_text(format!("{}: {}", w.session_code, s.code))
+                    .italic()
+                    .size(22),
+            )
+            .line_spacing(spacing(0, 160)),
+        );
+    if m.draft {
+        doc = doc.add_paragraph(note(w.draft_note));
+    }
+
+    doc = doc
+        .add_paragraph(bold(format!("I. {}", w.time_venue)))
+        .add_paragraph(text(format!(
+            "- {}: {}{}.",
+            w.time,
+            s.time
+                .as_deref()
+                .map(|t| format!("{t}, "))
+                .unwrap_or_default(),
+            m.date_text
+        )))
+        .add_paragraph(text(format!("- {}: {}.", w.venue, s.venue)));
+
+    doc = doc.add_paragraph(bold(format!("II. {}", w.attendance)));
+    let widths = [600, 2_800, 3_055, 1_500, 1_400];
+    let rows = m
+        .members
+        .iter()
+        .enumerate()
+        .map(|(i, member)| {
+            TableRow::new(vec![
+                cell(
+                    &[(i + 1).to_string()],
+                    widths[0],
+                    false,
+                    AlignmentType::Center,
+                ),
+                cell(
+                    &[member.name.as_str()],
+                    widths[1],
+                    false,
+                    AlignmentType::Left,
+                ),
+                cell(
+                    &[member.organisation.as_str()],
+                    widths[2],
+                    false,
+                    AlignmentType::Left,
+                ),
+                cell(
+                    &[member.role_text.as_str()],
+                    widths[3],
+                    false,
+                    AlignmentType::Left,
+                ),
+                cell(
+                    &[member.presence_text.as_str()],
+                    widths[4],
+                    false,
+                    AlignmentType::Center,
+                ),
+            ])
+        })
+        .collect();
+    doc = doc
+        .add_table(grid_table(
+            &widths,
+            &[w.no, w.name, w.organisation, w.role, w.presence],
+            rows,
+        ))
+        .add_paragraph(
+            text(format!("{}: {}.", w.quorum, m.quorum.text)).line_spacing(spacing(80, 80)),
+        );
+
+    doc = doc.add_paragraph(bold(format!("III. {}", w.results)));
+    let parts = &m.part_ids;
+    // TT, code, product (the rest), set, one column per part, mean, rank.
+    let part_width = 750;
+    let fixed = 450 + 1_300 + 450 + part_width * parts.len() + 850 + 1_450;
+    let mut widths = vec![450, 1_300, TEXT_WIDTH.saturating_sub(fixed).max(1_500), 450];
+    widths.extend(parts.iter().map(|_| part_width));
+    widths.push(850);
+    widths.push(1_450);
+    let mut header: Vec<String> = vec![w.no.into(), w.code.into(), w.product.into(), w.set.into()];
+    header.extend(parts.iter().map(|id| format!("{} {id}", w.part)));
+    header.push(w.mean_total.into());
+    header.push(w.rank.into());
+    let header_refs: Vec<&str> = header.iter().map(String::as_str).collect();
+    let rows = m
+        .products
+        .iter()
+        .map(|p| {
+            let mut cells = vec![
+                cell(&[p.no.to_string()], widths[0], false, AlignmentType::Center),
+                cell(&[p.code.as_str()], widths[1], false, AlignmentType::Left),
+                cell(
+                    &[p.name.clone(), p.producer.clone()],
+                    widths[2],
+                    false,
+                    AlignmentType::Left,
+                ),
+                cell(
+                    &[p.set_label.as_str()],
+                    widths[3],
+                    false,
+                    AlignmentType::Center,
+                ),
+            ];
+            for (i, id) in parts.iter().enumerate() {
+                cells.push(cell(
+                    &[part_mean(p, id)],
+                    widths[4 + i],
+                    false,
+                    AlignmentType::Right,
+                ));
+            }
+            let n = 4 + parts.len();
+            cells.push(cell(
+                &[p.mean_display.as_str()],
+                widths[n],
+                true,
+                AlignmentType::Right,
+            ));
+            let mut rank = vec![p.rank_text.clone()];
+            if !p.settled {
+                rank.push(format!("({})", p.status_text));
+            }
+            cells.push(cell(&rank, widths[n + 1], false, AlignmentType::Left));
+            TableRow::new(cells)
+        })
+        .collect();
+    doc = doc
+        .add_table(grid_table(&widths, &header_refs, rows).margins(narrow_margins()))
+        .add_paragraph(
+            text(format!(
+                "{}: {}. {}: {}.",
+                w.minimum_rule, m.minimum_rule_text, w.max_spread, s.policy.max_spread
+            ))
+            .line_spacing(spacing(80, 80)),
+        );
+
+    doc = doc.add_paragraph(bold(format!("1. {}", w.knockouts)));
+    let knocked: Vec<&ProductView> = m
+        .products
+        .iter()
+        .filter(|p| p.knockout_reason.is_some())
+        .collect();
+    if knocked.is_empty() {
+        doc = doc.add_paragraph(text(w.none));
+    }
+    for p in knocked {
+        doc = doc.add_paragraph(text(format!(
+            "- {} {}: {}",
+            p.code,
+            p.name,
+            p.knockout_reason.as_deref().unwrap_or("")
+        )));
+    }
+
+    doc = doc.add_paragraph(bold(format!("2. {}", w.central)));
+    let central: Vec<&ProductView> = m.products.iter().filter(|p| p.to_central).collect();
+    if central.is_empty() {
+        doc = doc.add_paragraph(text(w.none));
+    } else {
+        doc = doc.add_paragraph(text(w.central_intro));
+    }
+    for p in central {
+        doc = doc.add_paragraph(text(format!(
+            "- {} {} — {} ({}: {})",
+            p.code, p.name, p.producer, w.mean_total, p.mean_display
+        )));
+    }
+
+    doc = doc.add_paragraph(bold(format!("3. {}", w.spread_rounds)));
+    for line in &m.spread_lines {
+        doc = doc.add_paragraph(text(line.as_str()));
+    }
+
+    doc = doc.add_paragraph(bold(format!("4. {}", w.recusals)));
+    let recusals: Vec<String> = m
+        .products
+        .iter()
+        .flat_map(|p| {
+            p.recusals.iter().map(move |r| {
+                format!(
+                    "- {}: {} {} {} — {}",
+                    p.code, w.seat, r.seat, r.name, r.reason
+                )
+            })
+        })
+        .collect();
+    if recusals.is_empty() {
+        doc = doc.add_paragraph(text(w.none));
+    }
+    for line in recusals {
+        doc = doc.add_paragraph(text(line));
+    }
+
+    doc = doc
+        .add_paragraph(bold(format!("IV. {}", w.conclusions)))
+        .add_paragraph(text(w.conclusion_intro));
+    for line in &m.conclusions {
+        doc = doc.add_paragraph(text(format!("- {line}.")));
+    }
+    for r in &m.reopenings {
+        doc = doc.add_paragraph(text(format!("{} ({}): {}", w.reopened, r.at, r.reason)));
+    }
+    if let Some(hash) = &s.final_hash {
+        doc = doc.add_paragraph(
+            Paragraph::new()
+                .add_run(Run::new().add_text(format!("{}: ", w.final_hash)).size(20))
+                .add_run(
+                    Run::new()
+                        .add_text(hash.as_str())
+                        .size(20)
+                        .fonts(RunFonts::new().ascii("Courier New")),
+                )
+                .line_spacing(spacing(120, 120)),
+        );
+    }
+    doc = doc
+        .add_paragraph(centered(Run::new().add_text("")))
+        .add_table(signature_table(
+            (w.secretary, m.secretary.as_ref().map(|x| x.name.as_str())),
+            (w.chair, m.chair.as_ref().map(|x| x.name.as_str())),
+            w,
+        ));
+    pack(doc)
+}
+
+/// One sheet per product and member (current round), each starting on a new page.
+pub fn sheets(m: &Minutes) -> Result<Vec<u8>> {
+    let w = words(m.lang);
+    let mut doc = document(m);
+    let mut first = true;
+    for p in &m.products {
+        for sheet in p.sheets() {
+            doc = sheet_pages(doc, m, w, p, sheet, first);
+            first = false;
+        }
+    }
+    if first {
+        doc = doc.add_paragraph(text(w.none));
+    }
+    pack(doc)
+}
+
+fn sheet_pages(
+    mut doc: Docx,
+    m: &Minutes,
+    w: &Words,
+    p: &ProductView,
+    sheet: &SheetView,
+    first: bool,
+) -> Docx {
+    doc = doc
+        .add_paragraph(
+            centered(
+                Run::new()
+                    .add_text(m.session.council.to_uppercase())
+                    .bold()
+                    .size(22),
+            )
+            .page_break_before(!first),
+        )
+        .add_paragraph(centered(
+            Run::new().add_text(w.sheets_title).bold().size(28),
+        ))
+        .add_paragraph(
+            centered(Run::new().add_text(m.session.title.as_str()).italic())
+                .line_spacing(spacing(0, 120)),
+        )
+        .add_paragraph(text(format!(
+            "{}: {} ({}) — {}: {}",
+            w.product, p.name, p.code, w.producer, p.producer
+        )))
+        .add_paragraph(text(format!(
+            "{} {}: {}",
+            w.set, p.set_label, p.rubric_name
+        )))
+        .add_paragraph(text(format!(
+            "{}: {} — {} {}, {} · {} {} · {}: {}",
+            w.member,
+            sheet.name,
+            w.seat.to_lowercase(),
+            sheet.seat,
+            sheet.role_text,
+            w.round.to_lowercase(),
+            p.round,
+            w.entered_by,
+            sheet.entered_by_text
+        )));
+    let mut flags = Vec::new();
+    flags.push(if sheet.submitted {
+        w.submitted
+    } else {
+        w.not_submitted
+    });
+    if !sheet.complete {
+        flags.push(w.incomplete);
+    }
+    if sheet.recused {
+        flags.push(w.recused);
+    }
+    if !sheet.counted {
+        flags.push(w.not_counted);
+    }
+    doc = doc.add_paragraph(note(format!("{}: {}", w.status, flags.join(", "))));
+
+    let widths = [3_400, 4_255, 800, 900];
+    let mut rows = Vec::new();
+    let mut current_part = String::new();
+    for line in &sheet.lines {
+        if line.part != current_part {
+            current_part = line.part.clone();
+            let part = p.parts.iter().find(|x| x.id == line.part);
+            let idx = p.parts.iter().position(|x| x.id == line.part);
+            let title = format!(
+                "{} {}: {}",
+                w.part,
+                line.part,
+                part.map_or("", |x| x.title.as_str())
+            );
+            let subtotal = idx.and_then(|i| sheet.parts.get(i)).map_or(0, |v| *v);
+            rows.push(TableRow::new(vec![
+                cell(&[title], widths[0] + widths[1], true, AlignmentType::Left)
+                    .grid_span(2)
+                    .shading(Shading::new().fill("F2F2F2")),
+                cell(
+                    &[subtotal.to_string()],
+                    widths[2],
+                    true,
+                    AlignmentType::Right,
+                )
+                .shading(Shading::new().fill("F2F2F2")),
+                cell(
+                    &[part.map_or(0, |x| x.max_points).to_string()],
+                    widths[3],
+                    true,
+                    AlignmentType::Right,
+                )
+                .shading(Shading::new().fill("F2F2F2")),
+            ]));
+        }
+        let chosen = match (&line.option, &line.option_text) {
+            (Some(o), Some(t)) => format!("{o}. {t}"),
+            _ => format!("({})", w.not_answered),
+        };
+        rows.push(TableRow::new(vec![
+            cell(
+                &[format!("{} {}", line.criterion, line.title)],
+                widths[0],
+                false,
+                AlignmentType::Left,
+            ),
+            cell(&[chosen], widths[1], false, AlignmentType::Left),
+            cell(
+                &[line.points.map_or_else(String::new, |v| v.to_string())],
+                widths[2],
+                false,
+                AlignmentType::Right,
+            ),
+            cell(
+                &[line.max_points.to_string()],
+                widths[3],
+                false,
+                AlignmentType::Right,
+            ),
+        ]));
+    }
+    rows.push(TableRow::new(vec![
+        cell(
+            &[w.total.to_uppercase()],
+            widths[0] + widths[1],
+            true,
+            AlignmentType::Left,
+        )
+        .grid_span(2),
+        cell(
+            &[sheet.total.to_string()],
+            widths[2],
+            true,
+            AlignmentType::Right,
+        ),
+        cell(
+            &[p.result.max_points.to_string()],
+            widths[3],
+            true,
+            AlignmentType::Right,
+        ),
+    ]));
+    doc = doc
+        .add_table(grid_table(
+            &widths,
+            &[w.criterion, w.chosen_option, w.points, w.max_points],
+            rows,
+        ))
+        .add_paragraph(
+            text(format!(
+                "{}: {}",
+                w.comment,
+                if sheet.comment.is_empty() {
+                    "……………………"
+                } else {
+                    sheet.comment.as_str()
+                }
+            ))
+            .line_spacing(spacing(160, 160)),
+        )
+        .add_paragraph(
+            Paragraph::new()
+                .align(AlignmentType::Right)
+                .add_run(Run::new().add_text(m.place_date.as_str()).italic()),
+        )
+        .add_table(signature_table(
+            ("", None),
+            (w.member_signature, Some(sheet.name.as_str())),
+            w,
+        ));
+    doc
+}

@@ -1,0 +1,746 @@
+//! The minutes model: everything every export prints, built once from the store. Each figure
+//! comes from the same `ProductResult` the screen shows (`Store::product_result`), and every mean
+//! is the screen's text (`mean_text`: two decimals, rounded half up on exact integers).
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use super::words::{Words, words};
+use crate::i18n::{Lang, Strings};
+use crate::report::{rank_text, rule_word, star_glyphs, status_word};
+use crate::rubric::Rubric;
+use crate::scoring::{ProductResult, Sheet, mean_text, score_sheet};
+use crate::session::{Level, Role};
+use crate::store::{
+    ChoiceRecord, MemberRow, ProductRow, ProductStatus, SessionData, SessionSummary, Store,
+    StoredSheet, result_from_sheets,
+};
+
+/// Version of the JSON layout (`<session>.json`); bump on any incompatible change.
+pub const JSON_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Minutes {
+    pub format: &'static str,
+    pub version: u32,
+    pub lang: Lang,
+    pub session: SessionSummary,
+    /// "ngày 20 tháng 11 năm 2026" / "20 November 2026".
+    pub date_text: String,
+    /// "Lâm Đồng, ngày 20 tháng 11 năm 2026": the place-and-date line under the national header.
+    pub place_date: String,
+    /// A draft until the session is finalised with every product closed or knocked out.
+    pub draft: bool,
+    pub quorum: QuorumView,
+    pub members: Vec<MemberView>,
+    pub products: Vec<ProductView>,
+    /// Codes of the products proposed to the central council: closed, in the top band (5 stars,
+    /// 90 points or more), at a provincial session.
+    pub central: Vec<String>,
+    pub conclusions: Vec<String>,
+    /// Part ids in the order they first appear (A, B, C for the OCOP sets): summary columns.
+    pub part_ids: Vec<String>,
+    /// Per product: members' totals, the spread and its flag, earlier rounds with their reasons.
+    pub spread_lines: Vec<String>,
+    pub reopenings: Vec<ReopeningView>,
+    pub chair: Option<MemberView>,
+    pub secretary: Option<MemberView>,
+    pub minimum_rule_text: String,
+    pub exported_at: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct QuorumView {
+    pub present: u32,
+    pub total: u32,
+    pub needed: u32,
+    pub chair_present: bool,
+    pub reached: bool,
+    /// "8/9 — đủ điều kiện tiến hành họp (cần tối thiểu 7, 3/4)".
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MemberView {
+    pub seat: u32,
+    pub name: String,
+    pub organisation: String,
+    pub role: Role,
+    pub role_text: String,
+    pub present: Option<bool>,
+    pub presence_text: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReopeningView {
+    pub at: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PartView {
+    pub id: String,
+    pub title: String,
+    pub max_points: u32,
+    /// The council's mean for the part, as shown: two decimals, or "—" with no counted sheet.
+    pub mean_display: String,
+    /// The same mean rounded to two decimals as a number (spreadsheets), none without sheets.
+    pub mean_value: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MemberTotal {
+    pub seat: u32,
+    pub name: String,
+    pub total: u32,
+    pub parts: Vec<u32>,
+    pub complete: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RecusalView {
+    pub seat: u32,
+    pub name: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SheetLine {
+    pub part: String,
+    pub section: String,
+    pub section_title: String,
+    pub criterion: String,
+    pub title: String,
+    pub max_points: u32,
+    /// 1-based position of the ticked option, none when not answered.
+    pub option: Option<u32>,
+    pub option_text: Option<String>,
+    pub points: Option<u32>,
+    pub entered_by: Option<String>,
+    pub at: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SheetView {
+    pub seat: u32,
+    pub name: String,
+    pub role_text: String,
+    pub entered_by: String,
+    pub entered_by_text: String,
+    pub submitted: bool,
+    pub verified: bool,
+    pub comment: String,
+    pub total: u32,
+    pub parts: Vec<u32>,
+    pub complete: bool,
+    /// Counted in the council's result (complete, not recused, verified where required).
+    pub counted: bool,
+    pub recused: bool,
+    pub lines: Vec<SheetLine>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RoundView {
+    pub round: u32,
+    /// Why this round was started (none for round 1).
+    pub reason: Option<String>,
+    pub started_at: Option<String>,
+    pub counted: u32,
+    pub mean_display: String,
+    pub spread: Option<u32>,
+    pub spread_breach: bool,
+    pub sheets: Vec<SheetView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProductView {
+    pub no: usize,
+    pub code: String,
+    pub name: String,
+    pub producer: String,
+    pub commune: String,
+    pub province: Option<String>,
+    pub rubric_id: String,
+    pub rubric_name: String,
+    pub rubric_sha256: String,
+    /// The set's number in the decision (7 for "bộ 7"), else the rubric id.
+    pub set_label: String,
+    pub status: ProductStatus,
+    pub status_text: String,
+    pub settled: bool,
+    pub round: u32,
+    pub counted: u32,
+    pub mean_display: String,
+    pub mean_value: Option<f64>,
+    pub parts: Vec<PartView>,
+    pub stars: Option<u8>,
+    /// "4 sao ★★★★☆", "không đạt (bị loại)" or "chưa xếp hạng".
+    pub rank_text: String,
+    pub star_glyphs: String,
+    pub knockout_reason: Option<String>,
+    pub to_central: bool,
+    pub spread: Option<u32>,
+    pub spread_breach: bool,
+    pub close_override: Option<String>,
+    pub recusals: Vec<RecusalView>,
+    pub scores: Vec<MemberTotal>,
+    /// Every round, oldest first; the last is the current one.
+    pub rounds: Vec<RoundView>,
+    pub result: ProductResult,
+}
+
+impl ProductView {
+    /// The current round's sheets (what the score-sheet exports print).
+    pub fn sheets(&self) -> &[SheetView] {
+        self.rounds.last().map_or(&[], |r| r.sheets.as_slice())
+    }
+}
+
+/// "ngày 05 tháng 01 năm 2026": days under 10 and the months 1 and 2 take a leading zero, as
+/// administrative documents write them; English "5 January 2026".
+pub fn date_text(lang: Lang, date: jiff::civil::Date) -> String {
+    let (d, m, y) = (date.day(), date.month(), date.year());
+    match lang {
+        Lang::Vi => {
+            let month = if m <= 2 {
+                format!("{m:02}")
+            } else {
+                m.to_string()
+            };
+            format!("ngày {d:02} tháng {month} năm {y}")
+        }
+        Lang::En => format!("{d} {} {y}", date.strftime("%B")),
+    }
+}
+
+fn role_text(w: &Words, role: Role) -> &'static str {
+    match role {
+        Role::Chair => w.role_chair,
+        Role::ViceChair => w.role_vice_chair,
+        Role::Member => w.role_member,
+        Role::Secretary => w.role_secretary,
+    }
+}
+
+fn member_view(w: &Words, m: &MemberRow) -> MemberView {
+    MemberView {
+        seat: m.seat,
+        name: m.name.clone(),
+        organisation: m.organisation.clone(),
+        role: m.role,
+        role_text: role_text(w, m.role).to_string(),
+        present: m.present,
+        presence_text: match m.present {
+            Some(true) => w.present,
+            Some(false) => w.absent,
+            None => w.unmarked,
+        }
+        .to_string(),
+    }
+}
+
+fn entered_by_text(w: &Words, by: &str) -> &'static str {
+    match by {
+        "member" => w.entered_member,
+        "import" => w.entered_import,
+        _ => w.entered_secretary,
+    }
+}
+
+/// A mean shown as text and the same figure as a number (for spreadsheet cells).
+fn mean_pair(sum: u64, count: u64) -> (String, Option<f64>) {
+    let text = mean_text(sum, count);
+    let value = text.parse::<f64>().ok();
+    (text, value)
+}
+
+/// Builds the model of one session. Exports are for staff at or after the meeting, so every
+/// member's sheet is read.
+pub fn build_minutes(
+    store: &Store,
+    data: &SessionData,
+    lang: Lang,
+) -> crate::store::Result<Minutes> {
+    let w = words(lang);
+    let t = lang.strings();
+    let info = &data.info;
+    let records = store.choice_records(data)?;
+    let record_index: HashMap<(i64, u32, u32, &str), &ChoiceRecord> = records
+        .iter()
+        .map(|r| ((r.product_id, r.round, r.seat, r.criterion.as_str()), r))
+        .collect();
+    let recusals = store.recusals(data)?;
+    let round_starts = store.round_starts(info.id)?;
+
+    let mut products = Vec::with_capacity(data.products.len());
+    for (i, p) in data.products.iter().enumerate() {
+        let result = store.product_result(data, p)?;
+        let recused: Vec<u32> = recusals
+            .iter()
+            .filter(|r| r.product_id == p.id)
+            .map(|r| r.seat)
+            .collect();
+        let mut rounds = Vec::new();
+        for round in 1..=p.round {
+            let stored = store.sheets(data, p.id, round)?;
+            let round_result = if round == p.round {
+                result.clone()
+            } else {
+                // An earlier round ended closed: score it as it stood, without a knock-out.
+                let ended = ProductRow {
+                    status: ProductStatus::Closed,
+                    ..p.clone()
+                };
+                result_from_sheets(data, &ended, &stored, &recused)
+            };
+            let start = round_starts
+                .iter()
+                .rev()
+                .find(|s| s.product_code == p.code && s.round == round);
+            rounds.push(RoundView {
+                round,
+                reason: start.map(|s| s.reason.clone()),
+                started_at: start.map(|s| s.at.clone()),
+                counted: round_result.counted,
+                mean_display: round_result.mean_display(),
+                spread: round_result.spread,
+                spread_breach: round_result.spread_breach,
+                sheets: stored
+                    .iter()
+                    .map(|s| {
+                        sheet_view(
+                            w,
+                            data,
+                            p,
+                            round,
+                            s,
+                            &round_result,
+                            recused.contains(&s.seat),
+                            &record_index,
+                        )
+                    })
+                    .collect(),
+            });
+        }
+        products.push(product_view(t, data, p, i + 1, result, rounds, &recusals));
+    }
+
+    let quorum = data.quorum();
+    let mut quorum_text = format!(
+        "{}/{} — {} ({} {}, {})",
+        quorum.present,
+        quorum.total,
+        if quorum.reached {
+            w.quorum_reached
+        } else {
+            w.quorum_not_reached
+        },
+        w.quorum_needed,
+        quorum.needed,
+        info.policy.quorum
+    );
+    if info.policy.chair_required && !quorum.chair_present {
+        quorum_text.push_str(&format!("; {}", w.chair_absent));
+    }
+    let date = info
+        .date
+        .parse::<jiff::civil::Date>()
+        .map(|d| date_text(lang, d))
+        .unwrap_or_else(|_| info.date.clone());
+    let place_date = match &info.province {
+        Some(province) => format!("{province}, {date}"),
+        None => date.clone(),
+    };
+    let draft = !info.finalised || products.iter().any(|p| !p.settled);
+    let central = products
+        .iter()
+        .filter(|p| p.to_central)
+        .map(|p| p.code.clone())
+        .collect();
+    let conclusions = conclusions(w, t, &products);
+    let part_ids = part_columns(&products);
+    let spread_lines = spread_lines(w, &products, info.policy.max_spread);
+    let find_role = |role: Role| {
+        data.members
+            .iter()
+            .find(|m| m.role == role)
+            .map(|m| member_view(w, m))
+    };
+    let reopenings = store
+        .reopenings(info.id)?
+        .into_iter()
+        .map(|r| ReopeningView {
+            at: r.at,
+            reason: r.reason,
+        })
+        .collect();
+    Ok(Minutes {
+        format: "council-export",
+        version: JSON_VERSION,
+        lang,
+        session: info.clone(),
+        date_text: date,
+        place_date,
+        draft,
+        quorum: QuorumView {
+            present: quorum.present,
+            total: quorum.total,
+            needed: quorum.needed,
+            chair_present: quorum.chair_present,
+            reached: quorum.reached,
+            text: quorum_text,
+        },
+        members: data.members.iter().map(|m| member_view(w, m)).collect(),
+        products,
+        central,
+        conclusions,
+        part_ids,
+        spread_lines,
+        reopenings,
+        chair: find_role(Role::Chair),
+        secretary: find_role(Role::Secretary),
+        minimum_rule_text: rule_word(t, info.policy.minimum_rule).to_string(),
+        exported_at: jiff::Zoned::now().strftime("%Y-%m-%d %H:%M").to_string(),
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn sheet_view(
+    w: &Words,
+    data: &SessionData,
+    product: &ProductRow,
+    round: u32,
+    stored: &StoredSheet,
+    result: &ProductResult,
+    recused: bool,
+    records: &HashMap<(i64, u32, u32, &str), &ChoiceRecord>,
+) -> SheetView {
+    let rubric: &Rubric = &product.rubric;
+    let score = score_sheet(
+        rubric,
+        &Sheet {
+            seat: stored.seat,
+            choices: stored.choices.clone(),
+        },
+    );
+    let counted = result
+        .members
+        .iter()
+        .any(|m| m.seat == stored.seat && m.complete);
+    let mut lines = Vec::with_capacity(rubric.criteria_count());
+    for part in &rubric.parts {
+        for section in &part.sections {
+            for c in &section.criteria {
+                let option = stored.choices.get(&c.id).copied();
+                let chosen = option.and_then(|o| c.option_at(o as usize));
+                let record = records.get(&(product.id, round, stored.seat, c.id.as_str()));
+                lines.push(SheetLine {
+                    part: part.id.clone(),
+                    section: section.id.clone(),
+                    section_title: section.title.clone(),
+                    criterion: c.id.clone(),
+                    title: c.title.clone(),
+                    max_points: c.max_points,
+                    option,
+                    option_text: chosen.map(|o| o.text.clone()),
+                    points: chosen.map(|o| o.points),
+                    entered_by: record.map(|r| r.entered_by.clone()),
+                    at: record.map(|r| r.at.clone()),
+                });
+            }
+        }
+    }
+    let member = data.member(stored.seat);
+    SheetView {
+        seat: stored.seat,
+        name: member.map(|m| m.name.clone()).unwrap_or_default(),
+        role_text: member
+            .map(|m| role_text(w, m.role).to_string())
+            .unwrap_or_default(),
+        entered_by: stored.entered_by.clone(),
+        entered_by_text: entered_by_text(w, &stored.entered_by).to_string(),
+        submitted: stored.submitted,
+        verified: stored.verified,
+        comment: stored.comment.clone(),
+        total: score.total,
+        parts: score.parts,
+        complete: score.complete,
+        counted,
+        recused,
+        lines,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn product_view(
+    t: &Strings,
+    data: &SessionData,
+    p: &ProductRow,
+    no: usize,
+    result: ProductResult,
+    rounds: Vec<RoundView>,
+    recusals: &[crate::store::Recusal],
+) -> ProductView {
+    let counted_members: Vec<_> = result.members.iter().filter(|m| m.complete).collect();
+    let count = counted_members.len() as u64;
+    let parts = p
+        .rubric
+        .parts
+        .iter()
+        .enumerate()
+        .map(|(i, part)| {
+            let sum = counted_members.iter().map(|m| u64::from(m.parts[i])).sum();
+            let (mean_display, mean_value) = mean_pair(sum, count);
+            PartView {
+                id: part.id.clone(),
+                title: part.title.clone(),
+                max_points: part.max_points,
+                mean_display,
+                mean_value,
+            }
+        })
+        .collect();
+    let (mean_display, mean_value) = mean_pair(result.sum_total, u64::from(result.counted));
+    debug_assert_eq!(mean_display, result.mean_display());
+    let top = p.rubric.top_stars();
+    // Proposed on a closed result only: a product still being scored is no proposal yet.
+    let to_central = data.info.level == Level::Province
+        && p.status == ProductStatus::Closed
+        && result.knocked_out.is_none()
+        && result.counted > 0
+        && result.band_stars == Some(top);
+    let name_of = |seat: u32| {
+        data.member(seat)
+            .map(|m| m.name.clone())
+            .unwrap_or_default()
+    };
+    ProductView {
+        no,
+        code: p.code.clone(),
+        name: p.name.clone(),
+        producer: p.producer.clone(),
+        commune: p.commune.clone(),
+        province: p.province.clone(),
+        rubric_id: p.rubric_id.clone(),
+        rubric_name: p.rubric.name.clone(),
+        rubric_sha256: p.rubric_sha256.clone(),
+        set_label: p
+            .rubric
+            .set_number
+            .map_or_else(|| p.rubric_id.clone(), |n| n.to_string()),
+        status: p.status,
+        status_text: status_word(t, p.status).to_string(),
+        settled: p.status.is_settled(),
+        round: p.round,
+        counted: result.counted,
+        mean_display,
+        mean_value,
+        parts,
+        stars: result.stars,
+        rank_text: rank_text(t, &result, top),
+        star_glyphs: result
+            .stars
+            .map(|s| star_glyphs(s, top))
+            .unwrap_or_default(),
+        knockout_reason: result.knocked_out.clone(),
+        to_central,
+        spread: result.spread,
+        spread_breach: result.spread_breach,
+        close_override: p.close_override.clone(),
+        recusals: recusals
+            .iter()
+            .filter(|r| r.product_id == p.id)
+            .map(|r| RecusalView {
+                seat: r.seat,
+                name: name_of(r.seat),
+                reason: r.reason.clone(),
+            })
+            .collect(),
+        scores: result
+            .members
+            .iter()
+            .map(|m| MemberTotal {
+                seat: m.seat,
+                name: name_of(m.seat),
+                total: m.total,
+                parts: m.parts.clone(),
+                complete: m.complete,
+            })
+            .collect(),
+        rounds,
+        result,
+    }
+}
+
+/// Part ids in the order they first appear (A, B, C for the OCOP sets).
+fn part_columns(products: &[ProductView]) -> Vec<String> {
+    let mut ids: Vec<String> = Vec::new();
+    for p in products {
+        for part in &p.parts {
+            if !ids.contains(&part.id) {
+                ids.push(part.id.clone());
+            }
+        }
+    }
+    ids
+}
+
+/// Per product: members' totals, the spread (flagged when above the maximum), earlier rounds
+/// with their reasons, and a close made with sheets missing.
+fn spread_lines(w: &Words, products: &[ProductView], max_spread: u32) -> Vec<String> {
+    let mut lines = Vec::new();
+    for p in products {
+        if p.counted == 0 && p.rounds.len() <= 1 {
+            continue;
+        }
+        let totals: Vec<String> = p
+            .scores
+            .iter()
+            .filter(|s| s.complete)
+            .map(|s| format!("{} {}: {}", w.seat.to_lowercase(), s.seat, s.total))
+            .collect();
+        let mut line = format!("- {}: {}", p.code, totals.join("; "));
+        if let Some(spread) = p.spread {
+            line.push_str(&format!(
+                " — {} {spread}{}",
+                w.spread.to_lowercase(),
+                if p.spread_breach {
+                    format!(" ({} {})", w.spread_breach, max_spread)
+                } else {
+                    String::new()
+                }
+            ));
+        }
+        lines.push(line);
+        for r in &p.rounds[..p.rounds.len().saturating_sub(1)] {
+            lines.push(format!(
+                "  {} {}: {} {}, {} {}{}",
+                w.earlier_round,
+                r.round,
+                w.mean_total,
+                r.mean_display,
+                w.spread.to_lowercase(),
+                r.spread.map_or_else(|| "—".to_string(), |s| s.to_string()),
+                if r.spread_breach {
+                    format!(" ({})", w.spread_breach)
+                } else {
+                    String::new()
+                }
+            ));
+        }
+        for r in p.rounds.iter().filter(|r| r.reason.is_some()) {
+            lines.push(format!(
+                "  {} {}: {}",
+                w.round_started,
+                r.round,
+                r.reason.as_deref().unwrap_or("")
+            ));
+        }
+        if let Some(reason) = &p.close_override {
+            lines.push(format!("  {}: {reason}", w.closed_override));
+        }
+    }
+    if lines.is_empty() {
+        lines.push(w.none.to_string());
+    }
+    lines
+}
+
+/// One line per outcome: "1 sản phẩm đạt 5 sao: LD-2026-01 Mứt dâu tây Đà Lạt (91.25)".
+fn conclusions(w: &Words, t: &Strings, products: &[ProductView]) -> Vec<String> {
+    let listed = |ps: &[&ProductView]| {
+        ps.iter()
+            .map(|p| format!("{} {} ({})", p.code, p.name, p.mean_display))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let mut lines = Vec::new();
+    let settled: Vec<&ProductView> = products.iter().filter(|p| p.settled).collect();
+    let mut levels: Vec<u8> = settled.iter().filter_map(|p| p.stars).collect();
+    levels.sort_unstable_by(|a, b| b.cmp(a));
+    levels.dedup();
+    for stars in levels {
+        let ps: Vec<&ProductView> = settled
+            .iter()
+            .copied()
+            .filter(|p| p.stars == Some(stars) && p.knockout_reason.is_none())
+            .collect();
+        lines.push(format!(
+            "{} {} — {stars} {}: {}",
+            ps.len(),
+            w.products_word,
+            t.stars_word,
+            listed(&ps)
+        ));
+    }
+    let knocked: Vec<&ProductView> = settled
+        .iter()
+        .copied()
+        .filter(|p| p.knockout_reason.is_some())
+        .collect();
+    if !knocked.is_empty() {
+        lines.push(format!(
+            "{} {} — {}: {}",
+            knocked.len(),
+            w.products_word,
+            t.knocked_out,
+            knocked
+                .iter()
+                .map(|p| format!("{} {}", p.code, p.name))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ));
+    }
+    let unranked: Vec<&ProductView> = settled
+        .iter()
+        .copied()
+        .filter(|p| p.stars.is_none() && p.knockout_reason.is_none())
+        .collect();
+    if !unranked.is_empty() {
+        lines.push(format!(
+            "{} {} — {}: {}",
+            unranked.len(),
+            w.products_word,
+            w.not_ranked,
+            listed(&unranked)
+        ));
+    }
+    let open: Vec<&ProductView> = products.iter().filter(|p| !p.settled).collect();
+    if !open.is_empty() {
+        lines.push(format!(
+            "{} {} — {}: {}",
+            open.len(),
+            w.products_word,
+            w.conclusion_unsettled,
+            open.iter()
+                .map(|p| format!("{} {}", p.code, p.name))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ));
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vietnamese_dates_pad_days_under_ten_and_the_first_two_months() {
+        let d = |y, m, d| jiff::civil::date(y, m, d);
+        assert_eq!(
+            date_text(Lang::Vi, d(2026, 11, 20)),
+            "ngày 20 tháng 11 năm 2026"
+        );
+        assert_eq!(
+            date_text(Lang::Vi, d(2026, 1, 5)),
+            "ngày 05 tháng 01 năm 2026"
+        );
+        assert_eq!(
+            date_text(Lang::Vi, d(2026, 3, 9)),
+            "ngày 09 tháng 3 năm 2026"
+        );
+        assert_eq!(date_text(Lang::En, d(2026, 3, 9)), "9 March 2026");
+    }
+}

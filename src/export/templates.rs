@@ -1,0 +1,79 @@
+//! The minijinja templates in `assets/templates/`, built into the binary. Templates named
+//! `*.html` are HTML-escaped automatically; the Markdown template escapes table cells with `md`.
+
+use color_eyre::eyre::{Result, eyre};
+use minijinja::value::Serde;
+use minijinja::{Environment, UndefinedBehavior, Value, context};
+
+use super::model::Minutes;
+use super::words::words;
+
+const TEMPLATES: [(&str, &str); 4] = [
+    (
+        "print.css.html",
+        include_str!("../../assets/templates/print.css.html"),
+    ),
+    (
+        "minutes.html",
+        include_str!("../../assets/templates/minutes.html"),
+    ),
+    (
+        "sheets.html",
+        include_str!("../../assets/templates/sheets.html"),
+    ),
+    (
+        "minutes.md",
+        include_str!("../../assets/templates/minutes.md"),
+    ),
+];
+
+/// Markdown text inside a table cell or a line: pipes and markup characters escaped, line
+/// breaks flattened.
+fn md(value: String) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '|' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn environment() -> Result<Environment<'static>> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.add_filter("md", md);
+    for (name, source) in TEMPLATES {
+        env.add_template(name, source)
+            .map_err(|e| eyre!("template {name}: {e}"))?;
+    }
+    Ok(env)
+}
+
+pub(super) fn render(name: &str, m: &Minutes) -> Result<String> {
+    let env = environment()?;
+    let template = env
+        .get_template(name)
+        .map_err(|e| eyre!("template {name}: {e}"))?;
+    template
+        .render(context! {
+            m => Value::from(Serde(m)),
+            w => Value::from(Serde(words(m.lang))),
+        })
+        .map_err(|e| eyre!("template {name}: {e:#}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_cells_escape_pipes_and_markup() {
+        assert_eq!(md("A | B *x*\nC".into()), "A \\| B \\*x\\* C");
+    }
+}
