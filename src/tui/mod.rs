@@ -1,0 +1,115 @@
+//! The live-session workbench: a full-screen, keyboard-driven interface for the secretary
+//! (`council`, `council open FILE`) and for members (`council score --member SEAT`).
+//!
+//! Keys become [`Action`]s in [`keymap`]; [`App::update`] is the only mutator (the loop's
+//! periodic refresh and background reports reach it as actions too); [`view`] draws from `&App`. The loop below polls `PRAGMA data_version` so other processes' commits show up
+//! within half a second without a keypress.
+
+pub mod action;
+pub mod app;
+pub mod editor;
+pub mod keymap;
+pub mod view;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use color_eyre::eyre::{Result, WrapErr, eyre};
+use crossterm::event::{self, Event};
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use serde::Deserialize;
+
+pub use action::Action;
+pub use app::{App, Role, Screen};
+pub use keymap::Keymap;
+
+use crate::i18n::Lang;
+use crate::store::Store;
+
+/// How often the loop looks for other processes' commits.
+pub const POLL_EVERY: Duration = Duration::from_millis(300);
+
+/// `<config dir>/config.toml`: settings that are not keys.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub lang: Option<Lang>,
+}
+
+impl Settings {
+    /// Reads `config.toml` in `config_dir` if it exists; a bad file is an error naming it.
+    pub fn load(config_dir: &Path) -> Result<Self> {
+        let path = config_dir.join("config.toml");
+        if !path.exists() {
+            return Ok(Self::default());
+        }
+        let text = std::fs::read_to_string(&path)
+            .wrap_err_with(|| format!("cannot read {}", path.display()))?;
+        toml::from_str(&text).map_err(|e| eyre!("{}: {e}", path.display()))
+    }
+}
+
+/// Restores the terminal when dropped, also on early returns; ratatui's panic hook (installed
+/// by `ratatui::init` after color-eyre's) restores it before a panic report is printed.
+struct TerminalGuard;
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        ratatui::restore();
+    }
+}
+
+/// Runs the workbench on the real terminal until the user quits.
+pub fn run(store: Store, session_id: i64, role: Role, lang: Lang, keymap: Keymap) -> Result<()> {
+    let mut app = App::new(store, session_id, role, lang, keymap)?;
+    let mut terminal = ratatui::try_init().wrap_err("cannot start the full-screen interface")?;
+    let _guard = TerminalGuard;
+    run_loop(&mut terminal, &mut app, |timeout| {
+        if event::poll(timeout)? {
+            Ok(Some(event::read()?))
+        } else {
+            Ok(None)
+        }
+    })
+}
+
+/// The event loop, generic over the backend: draw, wait for an event or the poll interval,
+/// update, and reload when another process committed.
+pub fn run_loop<B: Backend>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    mut next_event: impl FnMut(Duration) -> std::io::Result<Option<Event>>,
+) -> Result<()>
+where
+    B::Error: Send + Sync + 'static,
+{
+    let mut last_poll = Instant::now();
+    let mut dirty = true;
+    loop {
+        if dirty {
+            terminal.draw(|f| view::draw(app, f))?;
+            dirty = false;
+        }
+        if app.quit {
+            return Ok(());
+        }
+        let wait = POLL_EVERY.saturating_sub(last_poll.elapsed());
+        if let Some(event) = next_event(wait)? {
+            if let Event::Resize(..) = event {
+                terminal.autoresize()?;
+            }
+            app.handle_event(&event);
+            dirty = true;
+        }
+        let exporting = app.export.is_some();
+        app.update(Action::Tick);
+        dirty |= exporting;
+        if last_poll.elapsed() >= POLL_EVERY {
+            last_poll = Instant::now();
+            // Redrawing an unchanged screen writes nothing: ratatui sends only changed cells.
+            app.update(Action::Refresh);
+            dirty = true;
+        }
+    }
+}

@@ -1,0 +1,100 @@
+//! The session summary: every product with its status, mean and rank.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::widgets::{Cell, Row, Table, TableState};
+
+use super::block;
+use super::result::{rank_words, stars_text};
+use crate::store::ProductStatus;
+use crate::tui::app::{App, status_word};
+
+pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
+    let t = app.t();
+    let wide = area.width >= 100;
+    let products = app.visible_products();
+    let rows = products.iter().map(|p| {
+        let result = app.results.get(&p.id);
+        let (mean, stars, words) = match result {
+            Some(r) if p.status == ProductStatus::KnockedOut => {
+                ("—".to_string(), "✖".to_string(), rank_words(app, r))
+            }
+            Some(r) => (
+                r.mean_display(),
+                r.stars
+                    .map_or(String::new(), |n| stars_text(n, p.rubric.top_stars())),
+                rank_words(app, r),
+            ),
+            None => (String::new(), String::new(), String::new()),
+        };
+        let mut flags = Vec::new();
+        if result.is_some_and(|r| r.spread_breach) {
+            flags.push(t.flag_spread);
+        }
+        if p.close_override.is_some() {
+            flags.push(t.flag_override);
+        }
+        let mut cells = vec![Cell::from(p.code.clone()), Cell::from(p.name.clone())];
+        if wide {
+            cells.push(Cell::from(p.producer.clone()));
+        }
+        cells.extend([
+            Cell::from(status_word(app.lang, p.status)),
+            Cell::from(p.round.to_string()),
+            Cell::from(result.map_or(String::new(), |r| r.counted.to_string())),
+            Cell::from(mean),
+            Cell::from(stars).style(Style::new().fg(Color::Yellow)),
+        ]);
+        if wide {
+            cells.push(Cell::from(words));
+        }
+        cells.push(Cell::from(flags.join(" ")).style(Style::new().fg(Color::Red)));
+        Row::new(cells)
+    });
+    let mut header = vec![t.col_code, t.col_name];
+    if wide {
+        header.push(t.col_producer);
+    }
+    header.extend([
+        t.col_status,
+        t.col_round,
+        t.col_counted,
+        t.col_mean,
+        t.col_stars,
+    ]);
+    if wide {
+        header.push(t.col_rank);
+    }
+    header.push(t.col_flags);
+    let mut widths = vec![Constraint::Length(11), Constraint::Fill(2)];
+    if wide {
+        widths.push(Constraint::Fill(1));
+    }
+    widths.extend([
+        Constraint::Length(10),
+        Constraint::Length(2),
+        Constraint::Length(3),
+        Constraint::Length(6),
+        Constraint::Length(5),
+    ]);
+    if wide {
+        widths.push(Constraint::Length(20));
+    }
+    widths.push(Constraint::Length(6));
+    let closed = products.iter().filter(|p| p.status.is_settled()).count();
+    let title = crate::i18n::fill(
+        t.summary_title,
+        &[
+            ("closed", &closed.to_string()),
+            ("count", &products.len().to_string()),
+        ],
+    );
+    let table = Table::new(rows, widths)
+        .header(Row::new(header).style(Style::new().add_modifier(Modifier::BOLD)))
+        .block(block(&title, true))
+        .row_highlight_style(Style::new().add_modifier(Modifier::REVERSED))
+        .column_spacing(1);
+    let mut state = TableState::default().with_selected(Some(app.product_cursor));
+    frame.render_stateful_widget(table, area, &mut state);
+}

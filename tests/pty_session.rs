@@ -1,0 +1,321 @@
+//! The real binary in a pseudo-terminal: a whole product scored and closed by keys, a process
+//! killed mid-sheet losing nothing, and a member's seat beside the secretary's board.
+//!
+//! The screen is read through a terminal emulator (vt100) and every step waits for text to
+//! appear rather than sleeping. COUNCIL_TEST_WAIT_SECS raises the limit on slow machines.
+
+use std::io::Write;
+use std::num::NonZeroU16;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use council::rubric::Catalog;
+
+const COLS: u16 = 120;
+const ROWS: u16 = 40;
+
+fn wait_limit() -> Duration {
+    let secs = std::env::var("COUNCIL_TEST_WAIT_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(30);
+    Duration::from_secs(secs)
+}
+
+struct Tui {
+    session: expectrl::session::OsSession,
+    parser: vt100::Parser,
+}
+
+impl Tui {
+    fn spawn(args: &[&str], dir: &Path) -> Self {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_council"));
+        cmd.args(args)
+            .env("COUNCIL_DB", dir.join("council.db"))
+            .env("COUNCIL_CONFIG_DIR", dir.join("config"))
+            .env("TERM", "xterm-256color")
+            .env_remove("COUNCIL_LANG");
+        let mut session = expectrl::Session::spawn(cmd).expect("spawn council");
+        session
+            .get_process_mut()
+            .set_window_size(COLS, ROWS)
+            .expect("window size");
+        Self {
+            session,
+            parser: vt100::Parser::new(
+                NonZeroU16::new(ROWS).unwrap(),
+                NonZeroU16::new(COLS).unwrap(),
+                0,
+            ),
+        }
+    }
+
+    /// Reads whatever the program has written so far (it must never block on a full pty).
+    fn pump(&mut self) {
+        let mut buf = [0u8; 65536];
+        loop {
+            match self.session.try_read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => self.parser.process(&buf[..n]),
+                Err(_) => break,
+            }
+        }
+    }
+
+    fn screen(&self) -> String {
+        self.parser.screen().contents()
+    }
+
+    /// Waits until every one of `texts` is on screen; returns the screen.
+    fn wait_for(&mut self, texts: &[&str]) -> String {
+        let deadline = Instant::now() + wait_limit();
+        loop {
+            self.pump();
+            let screen = self.screen();
+            if texts.iter().all(|t| screen.contains(t)) {
+                return screen;
+            }
+            if Instant::now() > deadline {
+                panic!("waited for {texts:?}; the screen shows:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Waits until `check` holds for the screen.
+    fn wait_until(&mut self, what: &str, check: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + wait_limit();
+        loop {
+            self.pump();
+            let screen = self.screen();
+            if check(&screen) {
+                return screen;
+            }
+            if Instant::now() > deadline {
+                panic!("waited for {what}; the screen shows:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.session.write_all(keys.as_bytes()).expect("send keys");
+        self.session.flush().expect("flush");
+        self.pump();
+    }
+
+    /// Quits with Ctrl-C (from any screen) and waits for the process to end.
+    fn quit(mut self) {
+        self.send("\x03");
+        let deadline = Instant::now() + wait_limit();
+        while self.session.get_process().is_alive().unwrap_or(false) {
+            self.pump();
+            assert!(
+                Instant::now() < deadline,
+                "council did not quit:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn kill(self) {
+        let pid = self.session.get_process().pid().as_raw();
+        let status = Command::new("kill")
+            .args(["-9", &pid.to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let _ = self.session.get_process().wait();
+    }
+}
+
+const HOME: &str = "\x1b[H";
+const TAB: &str = "\t";
+const ENTER: &str = "\r";
+
+/// The keys of a varied, always valid sheet for the first product of the demo session.
+fn sheet_keys(seat: u32) -> String {
+    let catalog = Catalog::shipped();
+    let (_, rubric) = catalog.find("ocop-2026-07").unwrap();
+    rubric
+        .criteria()
+        .enumerate()
+        .map(|(i, (_, c))| {
+            let top = c.options.len() as u32;
+            let drop = u32::from((seat as usize * 7 + i * 3).is_multiple_of(5));
+            top.saturating_sub(drop).max(1).to_string()
+        })
+        .collect()
+}
+
+/// Marks seats 1..=present present and the rest absent, opens the first product.
+fn attendance_and_open(tui: &mut Tui, present: u32) {
+    tui.send(TAB);
+    tui.send(HOME);
+    for seat in 1..=9 {
+        tui.send(if seat <= present { "a" } else { "aa" });
+        tui.send("j");
+    }
+    tui.wait_for(&[&format!("có mặt {present}/9")]);
+    tui.send(TAB);
+    tui.send(HOME);
+    tui.send("o");
+    tui.wait_for(&["Đã lưu: mở chấm LD-2026-01"]);
+}
+
+/// Enters a seat's whole sheet from the dashboard (members focused) and submits it.
+fn enter_sheet(tui: &mut Tui, seat: u32) {
+    tui.send(HOME);
+    tui.send(&"j".repeat(seat as usize - 1));
+    tui.send(ENTER);
+    tui.wait_for(&[&format!("ghế {seat} · "), "/32 tiêu chí"]);
+    tui.send(&sheet_keys(seat));
+    tui.wait_for(&["Nộp phiếu này?"]);
+    tui.send("y");
+    tui.wait_for(&[&format!("Đã lưu: ghế {seat} nộp phiếu LD-2026-01")]);
+}
+
+#[test]
+fn a_product_is_scored_closed_and_its_stars_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    // First run on a new machine: the demo session opens.
+    let mut tui = Tui::spawn(&[], dir.path());
+    tui.wait_for(&[
+        "Đánh giá, phân hạng sản phẩm OCOP",
+        "LD-2026-01",
+        "Mứt dâu tây Đà Lạt",
+    ]);
+    tui.wait_for(&["Thành viên: có mặt 0/9"]);
+    attendance_and_open(&mut tui, 7);
+    tui.send(TAB);
+    for seat in 1..=7 {
+        enter_sheet(&mut tui, seat);
+    }
+    tui.send(TAB);
+    tui.send(HOME);
+    tui.send("c");
+    tui.wait_for(&["Đóng và tính kết quả?"]);
+    tui.send("y");
+    let screen = tui.wait_for(&["Điểm trung bình:", " sao"]);
+    tui.quit();
+
+    // The stars on screen are the stored result's.
+    let out = Command::new(env!("CARGO_BIN_EXE_council"))
+        .args(["results", "--json", "--product", "LD-2026-01"])
+        .env("COUNCIL_DB", dir.path().join("council.db"))
+        .env("COUNCIL_CONFIG_DIR", dir.path().join("config"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let product = &json["products"][0];
+    let stars = product["stars"].as_u64().expect("ranked");
+    let mean = product["mean_display"].as_str().unwrap();
+    assert_eq!(product["counted"], 7);
+    let headline = screen
+        .lines()
+        .find(|l| l.contains("Điểm trung bình:"))
+        .unwrap();
+    assert!(
+        headline.contains(&format!("{mean}/100"))
+            && headline.contains(&format!(
+                "{}{}",
+                "★".repeat(stars as usize),
+                "☆".repeat(5 - stars as usize)
+            ))
+            && headline.contains(&format!("{stars} sao")),
+        "{headline}"
+    );
+}
+
+#[test]
+fn a_killed_process_loses_no_saved_choice() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut tui = Tui::spawn(&[], dir.path());
+    tui.wait_for(&["LD-2026-01"]);
+    attendance_and_open(&mut tui, 9);
+    tui.send(TAB);
+    tui.send(HOME);
+    tui.send(ENTER);
+    tui.wait_for(&["ghế 1 · ", "0/32 tiêu chí"]);
+    let keys = sheet_keys(1);
+    tui.send(&keys[..10]);
+    // The tenth choice is on screen as saved, and then the process dies without warning.
+    tui.wait_for(&["10/32 tiêu chí", "Đã lưu 2.3 = mức"]);
+    tui.kill();
+
+    let mut tui = Tui::spawn(&[], dir.path());
+    tui.wait_for(&["LD-2026-01", "đang chấm"]);
+    tui.send(TAB);
+    tui.send(HOME);
+    tui.send(ENTER);
+    // Every saved choice is back, and the sheet resumes at the first unanswered criterion.
+    let screen = tui.wait_for(&["10/32 tiêu chí", "tiêu chí 11/32"]);
+    for (i, option) in keys[..10].chars().enumerate() {
+        let id = [
+            "1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7", "2.1", "2.2", "2.3",
+        ][i];
+        assert!(
+            screen.contains(&format!("[{option}] {id} ")),
+            "{id} lost:\n{screen}"
+        );
+    }
+    tui.quit();
+}
+
+#[test]
+fn a_member_seat_and_the_secretary_board_run_side_by_side() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut secretary = Tui::spawn(&[], dir.path());
+    secretary.wait_for(&["LD-2026-01"]);
+    let mut member = Tui::spawn(&["score", "--member", "4"], dir.path());
+    member.wait_for(&["Ghế 4 · Phạm Thị Ngọc Ánh", "Chưa có sản phẩm nào được mở"]);
+
+    attendance_and_open(&mut secretary, 9);
+    secretary.send("b");
+    secretary.wait_for(&["Tiến độ chấm"]);
+    // The member's screen shows the opened product without a key being pressed.
+    member.wait_for(&["LD-2026-01", "Mứt dâu tây Đà Lạt"]);
+    let board_row = |s: &str| {
+        s.lines()
+            .find(|l| l.contains("LD-2026-01"))
+            .unwrap_or("")
+            .to_string()
+    };
+    let seat_cell = |s: &str| {
+        let row = board_row(s);
+        // Columns: code (11), status (10), then 4 per seat.
+        row.chars()
+            .skip(1 + 11 + 10 + 3 * 4)
+            .take(4)
+            .collect::<String>()
+    };
+
+    member.send(ENTER);
+    member.wait_for(&["0/32 tiêu chí"]);
+    let keys = sheet_keys(4);
+    member.send(&keys[..16]);
+    member.wait_for(&["16/32 tiêu chí"]);
+    secretary.wait_until("seat 4 at 50% on the board", |s| {
+        seat_cell(s).contains("50%")
+    });
+    member.send(&keys[16..]);
+    member.wait_for(&["Nộp phiếu này?"]);
+    member.send("y");
+    member.wait_for(&["Đã lưu: ghế 4 nộp phiếu LD-2026-01"]);
+    let screen = secretary.wait_until("seat 4 submitted on the board", |s| {
+        seat_cell(s).contains('✓')
+    });
+    // Nobody else has a sheet yet.
+    assert_eq!(board_row(&screen).matches('✓').count(), 1, "{screen}");
+    member.quit();
+    secretary.send("\x1b");
+    secretary.wait_for(&["Thành viên: có mặt 9/9"]);
+    secretary.quit();
+}

@@ -1,0 +1,721 @@
+//! The workbench driven by key events on a `TestBackend`: snapshots of the main screens at
+//! 80×24 and 120×40 in Vietnamese and English, and the behaviour behind them.
+
+use std::path::Path;
+
+use council::cli::{DEMO_SESSION, Global, load_session_text};
+use council::i18n::Lang;
+use council::store::{ProductStatus, Store};
+use council::tui::app::{Notice, Screen};
+use council::tui::{Action, App, Keymap, Role, view};
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn global(db: &Path) -> Global {
+    Global {
+        db: Some(db.to_path_buf()),
+        lang: None,
+        rubric_dirs: vec![],
+    }
+}
+
+/// A database in `dir` holding the demo session (optionally with a changed policy line).
+fn demo_db(dir: &Path, edit: Option<(&str, &str)>) -> (std::path::PathBuf, i64) {
+    let db = dir.join("council.db");
+    let mut store = Store::open(&db).unwrap();
+    let text = match edit {
+        Some((from, to)) => DEMO_SESSION.replace(from, to),
+        None => DEMO_SESSION.to_string(),
+    };
+    let id = load_session_text(&global(&db), &mut store, "sessions/demo.toml", &text).unwrap();
+    (db, id)
+}
+
+fn open(db: &Path, id: i64, role: Role, lang: Lang) -> App {
+    App::new(Store::open(db).unwrap(), id, role, lang, Keymap::defaults()).unwrap()
+}
+
+/// Presses keys: plain characters, or names in angle brackets (<tab>, <enter>, <esc>, <up>,
+/// <down>, <home>, <ctrl-c>).
+fn keys(app: &mut App, spec: &str) {
+    let mut rest = spec;
+    while let Some(c) = rest.chars().next() {
+        let (event, len) = if c == '<' {
+            let end = rest.find('>').expect("closing >");
+            let name = &rest[1..end];
+            let event = match name {
+                "tab" => KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE),
+                "enter" => KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE),
+                "esc" => KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE),
+                "up" => KeyEvent::new(KeyCode::Up, KeyModifiers::NONE),
+                "down" => KeyEvent::new(KeyCode::Down, KeyModifiers::NONE),
+                "home" => KeyEvent::new(KeyCode::Home, KeyModifiers::NONE),
+                "backspace" => KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE),
+                "ctrl-c" => KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL),
+                other => panic!("unknown key <{other}>"),
+            };
+            (event, end + 1)
+        } else {
+            let modifiers = if c.is_uppercase() {
+                KeyModifiers::SHIFT
+            } else {
+                KeyModifiers::NONE
+            };
+            (KeyEvent::new(KeyCode::Char(c), modifiers), c.len_utf8())
+        };
+        app.handle_event(&Event::Key(event));
+        rest = &rest[len..];
+    }
+}
+
+fn screen(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|f| view::draw(app, f)).unwrap();
+    terminal
+}
+
+fn text(app: &App, width: u16, height: u16) -> String {
+    screen(app, width, height).backend().to_string()
+}
+
+/// Marks everyone present except `absent` (dashboard, members panel), back on the products.
+fn attendance(app: &mut App, absent: &[u32]) {
+    keys(app, "<tab><home>");
+    for m in app.data.members.clone() {
+        if absent.contains(&m.seat) {
+            keys(app, "aa"); // present, then absent: marked, not just left unmarked
+        } else {
+            keys(app, "a");
+        }
+        keys(app, "j");
+    }
+    keys(app, "<tab>");
+}
+
+/// The option a seat picks on the n-th criterion: varied, deterministic, always valid.
+fn pattern(seat: u32, index: usize, options: usize) -> u32 {
+    let top = options as u32;
+    let drop = u32::from((seat as usize * 7 + index * 3).is_multiple_of(5))
+        + u32::from((seat + index as u32).is_multiple_of(11));
+    top.saturating_sub(drop).max(1)
+}
+
+/// Enters a seat's whole sheet for the selected product by keys, and submits it.
+fn score_by_keys(app: &mut App, seat: u32) {
+    let product = app.selected_product().unwrap().clone();
+    keys(app, "<tab><home>");
+    for _ in 1..seat {
+        keys(app, "j");
+    }
+    keys(app, "<enter>");
+    assert_eq!(app.screen(), Screen::Sheet, "{:?}", app.notice);
+    for (i, (_, c)) in product.rubric.criteria().enumerate() {
+        let n = pattern(seat, i, c.options.len());
+        keys(app, &n.to_string());
+    }
+    keys(app, "y");
+    assert_eq!(app.screen(), Screen::Dashboard, "{:?}", app.notice);
+    assert!(
+        matches!(app.notice, Some(Notice::Saved(_))),
+        "{:?}",
+        app.notice
+    );
+    keys(app, "<tab>");
+}
+
+/// Writes a seat's whole sheet straight into the store (faster set-up for snapshots).
+fn score_in_store(app: &mut App, code: &str, seat: u32, submit: bool) {
+    let data = app.store.load_session(app.data.info.id).unwrap();
+    let product = data.product(code).unwrap().clone();
+    let actor = council::store::Actor::Member(seat);
+    for (i, (_, c)) in product.rubric.criteria().enumerate() {
+        let n = pattern(seat, i, c.options.len());
+        app.store
+            .set_choice(&data, &product, seat, &c.id, n, 1, &actor)
+            .unwrap();
+    }
+    if submit {
+        app.store
+            .submit_sheet(&data, &product, seat, &actor)
+            .unwrap();
+    }
+    app.reload().unwrap();
+}
+
+/// The meeting half-way: 8 of 9 present, product 1 closed, product 2 being scored.
+fn meeting(dir: &Path, lang: Lang) -> App {
+    let (db, id) = demo_db(dir, None);
+    let mut app = open(&db, id, Role::Secretary, lang);
+    attendance(&mut app, &[9]);
+    keys(&mut app, "<home>o");
+    for seat in 1..=8 {
+        score_in_store(&mut app, "LD-2026-01", seat, true);
+    }
+    keys(&mut app, "cy");
+    assert_eq!(
+        app.screen(),
+        Screen::Result(app.data.products[0].id),
+        "{:?}",
+        app.notice
+    );
+    keys(&mut app, "<esc>j");
+    keys(&mut app, "o");
+    for seat in 1..=3 {
+        score_in_store(&mut app, "LD-2026-02", seat, true);
+    }
+    score_in_store(&mut app, "LD-2026-02", 4, false);
+    app.notice = None;
+    app
+}
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+const LANGS: [(Lang, &str); 2] = [(Lang::Vi, "vi"), (Lang::En, "en")];
+
+fn snap(name: &str, app: &App) {
+    for (w, h) in SIZES {
+        let lang = if app.lang == Lang::Vi { "vi" } else { "en" };
+        insta::assert_snapshot!(
+            format!("{name}_{lang}_{w}x{h}"),
+            screen(app, w, h).backend()
+        );
+    }
+}
+
+#[test]
+fn main_screens() {
+    for (lang, _) in LANGS {
+        let dir = tempfile::tempdir().unwrap();
+        let mut app = meeting(dir.path(), lang);
+        snap("dashboard", &app);
+
+        keys(&mut app, "?");
+        snap("help", &app);
+        keys(&mut app, "<esc>");
+
+        keys(&mut app, "<tab><home>jjjj<enter>");
+        assert_eq!(app.screen(), Screen::Sheet);
+        keys(&mut app, "3213");
+        app.notice = None;
+        snap("sheet", &app);
+        keys(&mut app, "s");
+        snap("submit", &app);
+        keys(&mut app, "n<esc><tab>");
+
+        keys(&mut app, "b");
+        snap("board", &app);
+        keys(&mut app, "<esc>s");
+        snap("summary", &app);
+        keys(&mut app, "<esc><up>v");
+        assert!(
+            matches!(app.screen(), Screen::Result(_)),
+            "{:?}",
+            app.notice
+        );
+        snap("result", &app);
+
+        let member = open(
+            &dir.path().join("council.db"),
+            app.data.info.id,
+            Role::Member(5),
+            lang,
+        );
+        snap("member", &member);
+    }
+}
+
+#[test]
+fn scoring_by_keys_closes_with_stars_on_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, id) = demo_db(dir.path(), None);
+    let mut app = open(&db, id, Role::Secretary, Lang::Vi);
+    attendance(&mut app, &[8, 9]);
+    keys(&mut app, "<home>o");
+    assert_eq!(
+        app.data.products[0].status,
+        ProductStatus::Scoring,
+        "{:?}",
+        app.notice
+    );
+    for seat in 1..=7 {
+        score_by_keys(&mut app, seat);
+    }
+    keys(&mut app, "c");
+    assert!(text(&app, 80, 24).contains("Đóng và tính kết quả?"));
+    keys(&mut app, "y");
+    let result = app
+        .store
+        .product_result(&app.data, &app.data.products[0])
+        .unwrap();
+    let stars = result.stars.expect("ranked");
+    let screen = text(&app, 120, 40);
+    assert!(screen.contains(&format!("{stars} sao")), "{screen}");
+    assert!(screen.contains(&"★".repeat(stars as usize)), "{screen}");
+    assert!(screen.contains(&result.mean_display()), "{screen}");
+    // Back on the dashboard the queue shows the mean and the stars too.
+    keys(&mut app, "<esc>");
+    let screen = text(&app, 80, 24);
+    assert!(
+        screen.contains(&result.mean_display()) && screen.contains("đã đóng"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn quorum_is_enforced_before_scoring() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, id) = demo_db(dir.path(), None);
+    let mut app = open(&db, id, Role::Secretary, Lang::En);
+    attendance(&mut app, &[4, 5, 6, 7, 8, 9]);
+    keys(&mut app, "<home>o");
+    assert_eq!(app.data.products[0].status, ProductStatus::Waiting);
+    assert_eq!(
+        app.notice,
+        Some(Notice::Error(
+            "Quorum not reached: 3/9 present, 7 needed".into()
+        ))
+    );
+    // The chair counts: seven present without the chair is still not a quorum.
+    let dir = tempfile::tempdir().unwrap();
+    let (db, id) = demo_db(dir.path(), None);
+    let mut app = open(&db, id, Role::Secretary, Lang::En);
+    attendance(&mut app, &[1, 9]);
+    keys(&mut app, "<home>o");
+    assert_eq!(
+        app.notice,
+        Some(Notice::Error(
+            "Quorum not reached: 7/9 present, 7 needed and the chair must be present".into()
+        ))
+    );
+    assert!(text(&app, 80, 24).contains("7/9 present, 7 needed (3/4, chair required) ✖"));
+}
+
+#[test]
+fn closing_needs_every_sheet_or_a_logged_override() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, id) = demo_db(dir.path(), None);
+    let mut app = open(&db, id, Role::Secretary, Lang::En);
+    attendance(&mut app, &[9]);
+    keys(&mut app, "<home>o");
+    for seat in 1..=6 {
+        score_in_store(&mut app, "LD-2026-01", seat, true);
+    }
+    keys(&mut app, "c");
+    assert_eq!(
+        app.notice,
+        Some(Notice::Error(
+            "LD-2026-01: seats 7, 8 have not submitted. Close with an override using C (needs a reason).".into()
+        ))
+    );
+    assert_eq!(app.data.products[0].status, ProductStatus::Scoring);
+    // An empty reason is refused; a real one closes and is stored.
+    keys(&mut app, "C<enter>");
+    assert_eq!(
+        app.notice,
+        Some(Notice::Error("A reason is required.".into()))
+    );
+    keys(&mut app, "Seats 7 and 8 left early<enter>");
+    assert_eq!(
+        app.data.products[0].status,
+        ProductStatus::Closed,
+        "{:?}",
+        app.notice
+    );
+    assert_eq!(
+        app.data.products[0].close_override.as_deref(),
+        Some("Seats 7 and 8 left early")
+    );
+    let screen = text(&app, 120, 40);
+    assert!(
+        screen.contains("Closed without every sheet, reason: Seats 7 and 8 left"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn knock_out_recusal_and_new_round() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, id) = demo_db(dir.path(), None);
+    let mut app = open(&db, id, Role::Secretary, Lang::Vi);
+    attendance(&mut app, &[]);
+    // Recuse seat 2 from product 1: the members panel shows it, and the sheet is refused.
+    keys(&mut app, "<home>o<tab><home>j");
+    keys(&mut app, "rCó quan hệ với chủ thể<enter>");
+    assert!(text(&app, 80, 24).contains("miễn"));
+    keys(&mut app, "<enter>");
+    assert_eq!(app.screen(), Screen::Dashboard);
+    assert_eq!(
+        app.notice,
+        Some(Notice::Error("Ghế 2 không tham gia chấm LD-2026-01".into()))
+    );
+    // Knock out product 2 with its reason.
+    keys(&mut app, "<tab>jxKhông có giấy chứng nhận ATTP<enter>");
+    let p2 = &app.data.products[1];
+    assert_eq!(p2.status, ProductStatus::KnockedOut);
+    assert_eq!(
+        p2.knockout_reason.as_deref(),
+        Some("Không có giấy chứng nhận ATTP")
+    );
+    keys(&mut app, "v");
+    assert!(text(&app, 80, 24).contains("không đạt (bị loại)"));
+    keys(&mut app, "<esc>");
+    // A closed product reopened as round 2 from its result screen.
+    keys(&mut app, "<up>");
+    for seat in [1, 3, 4, 5, 6, 7, 8, 9] {
+        score_in_store(&mut app, "LD-2026-01", seat, true);
+    }
+    keys(&mut app, "cy");
+    keys(&mut app, "nChênh lệch quá 10 điểm<enter>");
+    assert_eq!(app.screen(), Screen::Dashboard, "{:?}", app.notice);
+    assert_eq!(app.data.products[0].round, 2);
+    assert_eq!(app.data.products[0].status, ProductStatus::Scoring);
+    assert!(text(&app, 80, 24).contains("đang chấm (v2)"));
+}
+
+#[test]
+fn escape_does_not_cancel_typing_by_accident_and_keeps_nothing_half_done() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, id) = demo_db(dir.path(), None);
+    let mut app = open(&db, id, Role::Secretary, Lang::En);
+    keys(&mut app, "xq<esc>");
+    // 'q' was typed into the reason field, Esc cancelled: nothing was written.
+    assert_eq!(app.data.products[0].status, ProductStatus::Waiting);
+    assert!(!app.quit);
+    keys(&mut app, "q");
+    assert!(app.quit);
+}
+
+#[test]
+fn a_half_done_sheet_is_a_draft_that_resumes_where_it_stopped() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, id) = demo_db(dir.path(), None);
+    let mut app = open(&db, id, Role::Secretary, Lang::En);
+    attendance(&mut app, &[]);
+    keys(&mut app, "<home>o<tab><home><enter>");
+    keys(&mut app, "1231231");
+    keys(&mut app, "<esc>");
+    assert_eq!(
+        app.notice,
+        Some(Notice::Info(
+            "Draft kept: every choice is saved; open the sheet again to continue.".into()
+        ))
+    );
+    keys(&mut app, "<ctrl-c>");
+    assert!(app.quit);
+    drop(app);
+    let mut app = open(&db, id, Role::Secretary, Lang::En);
+    keys(&mut app, "<tab><home><enter>");
+    let view = app.sheet.as_ref().unwrap();
+    assert_eq!(view.cursor, 7, "resumes at the first unanswered criterion");
+    assert_eq!(view.choices().len(), 7);
+    assert!(text(&app, 80, 24).contains("7/32 criteria"));
+}
+
+#[test]
+fn submit_shows_product_member_and_unanswered_criteria() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, id) = demo_db(dir.path(), None);
+    let mut app = open(&db, id, Role::Secretary, Lang::En);
+    attendance(&mut app, &[]);
+    keys(&mut app, "<home>o<tab><home>jj<enter>12s");
+    let screen = text(&app, 80, 24);
+    assert!(
+        screen.contains("LD-2026-01 · Mứt dâu tây Đà Lạt"),
+        "{screen}"
+    );
+    assert!(screen.contains("seat 3 · Lê Minh Đức"), "{screen}");
+    assert!(
+        screen.contains("30 criteria not answered: 1.3, 1.4"),
+        "{screen}"
+    );
+    // Confirming goes to the first unanswered criterion; nothing is submitted.
+    keys(&mut app, "y");
+    assert_eq!(app.sheet.as_ref().unwrap().cursor, 2);
+    assert!(!app.sheet.as_ref().unwrap().submitted());
+    // An option the criterion does not have is refused with the count.
+    keys(&mut app, "9");
+    assert_eq!(
+        app.notice,
+        Some(Notice::Error(
+            "There is no option 9: this criterion has 3.".into()
+        ))
+    );
+}
+
+#[test]
+fn blind_reentry_hides_the_first_entry_and_resolves_mismatches() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, id) = demo_db(
+        dir.path(),
+        Some(("blind_reentry = false", "blind_reentry = true")),
+    );
+    let mut app = open(&db, id, Role::Secretary, Lang::En);
+    attendance(&mut app, &[]);
+    keys(&mut app, "<home>o<tab><home><enter>");
+    let count = app.sheet_criteria().len();
+    keys(&mut app, &"1".repeat(count));
+    assert!(text(&app, 80, 24).contains("First entry done?"));
+    keys(&mut app, "y");
+    assert_eq!(app.screen(), Screen::Dashboard);
+    // Entry 1 alone does not count: the sheet is not submitted.
+    let progress = app.progress_of(app.data.products[0].id, 1).unwrap().clone();
+    assert!(!progress.submitted);
+    // The blind re-entry starts empty and never shows entry 1.
+    keys(&mut app, "2");
+    assert_eq!(app.screen(), Screen::Sheet, "{:?}", app.notice);
+    let screen = text(&app, 120, 40);
+    assert!(
+        screen.contains("BLIND RE-ENTRY") && screen.contains("0/32 criteria"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("[1]"),
+        "entry 1 leaked into the re-entry:\n{screen}"
+    );
+    keys(&mut app, "2");
+    keys(&mut app, &"1".repeat(count - 1));
+    keys(&mut app, "y");
+    assert_eq!(app.screen(), Screen::Resolve);
+    let screen = text(&app, 120, 40);
+    assert!(
+        screen.contains("Criteria that do not match (1)"),
+        "{screen}"
+    );
+    assert!(screen.contains("1.1 Nguồn nguyên liệu"), "{screen}");
+    // The paper says option 1: keep entry 1; both entries now match and the sheet counts.
+    keys(&mut app, "1");
+    assert_eq!(app.screen(), Screen::Dashboard, "{:?}", app.notice);
+    assert_eq!(
+        app.notice,
+        Some(Notice::Saved(
+            "Both entries match: seat 1's sheet for LD-2026-01 is submitted".into()
+        ))
+    );
+    let sheets = app
+        .store
+        .sheets(&app.data, app.data.products[0].id, 1)
+        .unwrap();
+    assert!(sheets[0].submitted && sheets[0].verified && sheets[0].entered_by == "secretary");
+}
+
+#[test]
+fn a_member_sees_only_their_own_sheet() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, id) = demo_db(dir.path(), None);
+    let mut secretary = open(&db, id, Role::Secretary, Lang::En);
+    attendance(&mut secretary, &[]);
+    keys(&mut secretary, "<home>o");
+    score_in_store(&mut secretary, "LD-2026-01", 1, true);
+    score_in_store(&mut secretary, "LD-2026-01", 2, false);
+    let mut member = open(&db, id, Role::Member(4), Lang::En);
+    // Only products open for scoring (or settled) are listed; waiting ones are not.
+    assert_eq!(member.visible_products().len(), 1);
+    // Nothing of seats 1 and 2 is held in memory, let alone shown.
+    assert!(member.progress.values().flatten().all(|p| p.seat == 4));
+    assert!(member.results.is_empty());
+    keys(&mut member, "<enter>");
+    assert_eq!(member.screen(), Screen::Sheet);
+    keys(&mut member, "32");
+    let sheet = member.sheet.as_ref().unwrap();
+    assert_eq!(sheet.seat, 4);
+    assert_eq!(sheet.stored.as_ref().unwrap().entered_by, "member");
+    assert!(member.progress.values().flatten().all(|p| p.seat == 4));
+    // The secretary's board sees that seat 4 has started, not what it chose.
+    secretary.update(Action::Refresh);
+    assert_eq!(
+        secretary
+            .progress_of(secretary.data.products[0].id, 4)
+            .unwrap()
+            .answered,
+        2
+    );
+}
+
+#[test]
+fn changes_from_another_process_show_without_a_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, id) = demo_db(dir.path(), None);
+    let mut app = open(&db, id, Role::Member(3), Lang::Vi);
+    assert!(text(&app, 80, 24).contains("Chưa có sản phẩm nào được mở để chấm"));
+    let version = app.version;
+    app.update(Action::Refresh);
+    assert_eq!(app.version, version, "nothing changed yet");
+    let mut other = open(&db, id, Role::Secretary, Lang::Vi);
+    attendance(&mut other, &[]);
+    keys(&mut other, "<home>o");
+    app.update(Action::Refresh);
+    assert_ne!(app.version, version);
+    assert!(text(&app, 80, 24).contains("LD-2026-01"));
+}
+
+#[test]
+fn help_is_generated_from_the_keymap_with_user_overrides() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, id) = demo_db(dir.path(), None);
+    let mut keymap = Keymap::defaults();
+    keymap
+        .apply(
+            "keys.toml",
+            "[dashboard]\nz = \"show_board\"\nb = \"none\"\n",
+        )
+        .unwrap();
+    let mut app = App::new(
+        Store::open(&db).unwrap(),
+        id,
+        Role::Secretary,
+        Lang::En,
+        keymap,
+    )
+    .unwrap();
+    keys(&mut app, "?");
+    let screen = text(&app, 80, 40);
+    let line = screen.lines().find(|l| l.contains("progress")).unwrap();
+    assert!(line.contains("│  z "), "{screen}");
+    assert!(screen.contains("? F1"), "{screen}");
+    keys(&mut app, "<esc>b");
+    assert_eq!(app.screen(), Screen::Dashboard);
+    keys(&mut app, "z");
+    assert_eq!(app.screen(), Screen::Board);
+}
+
+#[test]
+fn every_action_has_words_in_both_languages() {
+    let all = toml::from_str::<toml::Table>(council::tui::keymap::DEFAULT_KEYS).unwrap();
+    for lang in [Lang::Vi, Lang::En] {
+        let t = lang.strings().tui;
+        for section in all.values() {
+            for action in section.as_table().unwrap().values() {
+                let action: Action = action.clone().try_into().unwrap();
+                assert_ne!(
+                    t.action_label(action),
+                    "?",
+                    "{action:?} has no words in {lang:?}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn every_screen_draws_at_any_size_without_panicking() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = meeting(dir.path(), Lang::Vi);
+    let sizes = [(1, 1), (12, 4), (30, 8), (50, 12), (79, 23), (200, 60)];
+    let draw_all = |app: &App| {
+        for (w, h) in sizes {
+            screen(app, w, h);
+        }
+    };
+    draw_all(&app);
+    for step in [
+        "?",
+        "<esc>",
+        "<tab><home>jjjj<enter>",
+        "12",
+        "s",
+        "n",
+        "m",
+        "abc",
+        "<esc>",
+        "<esc>",
+        "<tab>b",
+        "<esc>s",
+        "<esc><up>v",
+        "<down><down>",
+        "<esc>xabc",
+        "<esc>C",
+        "<esc>",
+    ] {
+        keys(&mut app, step);
+        draw_all(&app);
+    }
+}
+
+#[test]
+fn export_runs_in_the_background_with_progress() {
+    use council::tui::app::Overlay;
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = meeting(dir.path(), Lang::En);
+    keys(&mut app, "E");
+    let Some(Overlay::Input { editor, .. }) = &app.overlay else {
+        panic!("no folder prompt")
+    };
+    // The folder is prefilled; replace it with one in the test's folder.
+    let erase = "<backspace>".repeat(editor.raw().chars().count());
+    keys(&mut app, &erase);
+    let out = dir.path().join("minutes out");
+    keys(&mut app, &out.display().to_string());
+    keys(&mut app, "<enter>");
+    assert!(app.export.is_some());
+    let mut saw_progress = false;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while app.export.is_some() {
+        app.update(Action::Tick);
+        if let Some(Notice::Info(text)) = &app.notice {
+            saw_progress |= text.starts_with("Exporting █") || text.contains('░');
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "export did not finish"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let Some(Notice::Saved(done)) = &app.notice else {
+        panic!("{:?}", app.notice)
+    };
+    assert!(
+        done.starts_with("Exported ") && done.contains("minutes out"),
+        "{done}"
+    );
+    assert!(saw_progress, "no progress was shown");
+    let code = &app.data.info.code;
+    assert!(out.join(format!("bien-ban-{code}.md")).exists());
+    assert!(out.join(format!("bang-tong-hop-{code}.xlsx")).exists());
+}
+
+#[test]
+fn a_member_on_a_sheet_is_told_when_the_product_closes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, id) = demo_db(dir.path(), None);
+    let mut secretary = open(&db, id, Role::Secretary, Lang::En);
+    attendance(&mut secretary, &[]);
+    keys(&mut secretary, "<home>o");
+    let mut member = open(&db, id, Role::Member(6), Lang::En);
+    keys(&mut member, "<enter>12");
+    assert_eq!(member.screen(), Screen::Sheet);
+    keys(&mut secretary, "CTime is up<enter>");
+    assert_eq!(secretary.data.products[0].status, ProductStatus::Closed);
+    member.update(Action::Refresh);
+    assert_eq!(member.screen(), Screen::MemberHome);
+    assert_eq!(
+        member.notice,
+        Some(Notice::Info(
+            "LD-2026-01 is not open for scoring (closed)".into()
+        ))
+    );
+    // The closed product's result is now visible to the member.
+    keys(&mut member, "<enter>");
+    assert!(matches!(member.screen(), Screen::Result(_)));
+}
+
+#[test]
+fn picking_the_last_criterion_with_gaps_goes_back_to_the_first_gap() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, id) = demo_db(dir.path(), None);
+    let mut app = open(&db, id, Role::Secretary, Lang::En);
+    attendance(&mut app, &[]);
+    keys(&mut app, "<home>o<tab><home><enter>111");
+    assert_eq!(app.sheet.as_ref().unwrap().cursor, 3);
+    app.update(Action::End);
+    keys(&mut app, "1");
+    assert_eq!(
+        app.sheet.as_ref().unwrap().cursor,
+        3,
+        "back to the first unanswered"
+    );
+    // Help never replaces a question: '?' in the submit dialog leaves the dialog open.
+    keys(&mut app, "s?");
+    assert!(text(&app, 80, 24).contains("Submit sheet"));
+    keys(&mut app, "n");
+    assert!(app.overlay.is_none());
+}
