@@ -79,6 +79,30 @@ pub enum Command {
     Audit(AuditCmd),
     /// Write a consistent copy of the database to FILE
     Backup { file: PathBuf },
+    /// Open the full-screen workbench on a session file (loaded on first use) or the newest session
+    Open {
+        /// A session TOML; loaded into the database unless a session with its id is already there
+        file: Option<PathBuf>,
+        #[arg(long)]
+        session: Option<String>,
+    },
+    /// A member's own scoring screen (run in another terminal on the same database)
+    Score {
+        #[arg(long, value_name = "SEAT")]
+        member: u32,
+        #[arg(long)]
+        session: Option<String>,
+    },
+    /// Replace the database with a backup FILE (checked first; the current one is kept)
+    Restore { file: PathBuf },
+    /// Export minutes (DOCX/HTML/MD), summary table (XLSX), score sheets, CSV and JSON
+    Export(crate::export::command::ExportArgs),
+    /// Products: import into a session from CSV or XLSX
+    #[command(subcommand)]
+    Products(crate::export::command::ProductsCmd),
+    /// Developer tools for the crash and concurrency tests
+    #[command(subcommand, hide = true)]
+    Dev(crate::devtools::DevCmd),
 }
 
 #[derive(Subcommand, Debug)]
@@ -104,6 +128,25 @@ pub enum SessionCmd {
     New { file: PathBuf },
     /// Sessions in the database
     List,
+    /// Validate session files without loading them; errors as `file:line:col: message`
+    Check {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Finalise a session: store and print the hash of its results (the chair's name confirms)
+    Finalise {
+        #[arg(long, value_name = "NAME")]
+        chair: String,
+        #[arg(long)]
+        session: Option<String>,
+    },
+    /// Reopen a finalised session; the reason is logged and shown in later minutes
+    Reopen {
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        session: Option<String>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -148,10 +191,21 @@ pub enum AuditCmd {
 pub fn run(cli: Cli) -> Result<()> {
     let g = cli.global;
     match cli.command {
-        None => demo(&g),
+        None => open_workbench(&g, None, None),
+        Some(Command::Open { file, session }) => {
+            open_workbench(&g, file.as_deref(), session.as_deref())
+        }
+        Some(Command::Score { member, session }) => score_as_member(&g, member, session.as_deref()),
         Some(Command::Rubric(cmd)) => rubric(&g, cmd),
         Some(Command::Session(SessionCmd::New { file })) => session_new(&g, &file).map(|_| ()),
         Some(Command::Session(SessionCmd::List)) => session_list(&g),
+        Some(Command::Session(SessionCmd::Check { files })) => session_check(&g, &files),
+        Some(Command::Session(SessionCmd::Finalise { chair, session })) => {
+            session_finalise(&g, &chair, session.as_deref())
+        }
+        Some(Command::Session(SessionCmd::Reopen { reason, session })) => {
+            session_reopen(&g, &reason, session.as_deref())
+        }
         Some(Command::Sheets(SheetsCmd::Import { file, session })) => {
             sheets_import(&g, &file, session.as_deref())
         }
@@ -163,23 +217,56 @@ pub fn run(cli: Cli) -> Result<()> {
             println!("backup written to {}", file.display());
             Ok(())
         }
+        Some(Command::Restore { file }) => restore(&g, &file),
+        Some(Command::Export(args)) => crate::export::command::run_export(&g, &args),
+        Some(Command::Products(cmd)) => crate::export::command::run_products(&g, &cmd),
+        Some(Command::Dev(cmd)) => crate::devtools::run(&g, cmd),
     }
 }
 
-/// First run: load the demo session if the database has none, then show its results.
-fn demo(g: &Global) -> Result<()> {
+/// The workbench's language: --lang, else COUNCIL_LANG, else `lang` in config.toml, else vi.
+fn workbench_lang(g: &Global) -> Result<crate::i18n::Lang> {
+    let settings = crate::tui::Settings::load(&paths::config_dir())?;
+    Ok(g.lang
+        .or_else(crate::i18n::Lang::from_env)
+        .or(settings.lang)
+        .unwrap_or_default())
+}
+
+/// `council` / `council open [FILE]`: the secretary's workbench. The first run on a new
+/// database loads the demo session; without FILE or --session the newest session opens.
+fn open_workbench(g: &Global, file: Option<&Path>, session: Option<&str>) -> Result<()> {
+    let lang = workbench_lang(g)?;
+    let keymap = crate::tui::Keymap::load(&paths::config_dir())?;
     let mut store = g.open_store()?;
-    if store.sessions()?.is_empty() {
-        load_session_text(g, &mut store, "sessions/demo.toml", DEMO_SESSION)?;
-    }
-    results(
-        g,
-        &ResultsArgs {
-            session: None,
-            product: None,
-            json: false,
+    let id = match (file, session) {
+        (Some(file), _) => {
+            let text = std::fs::read_to_string(file)
+                .wrap_err_with(|| format!("cannot read {}", file.display()))?;
+            let catalog = g.catalog()?;
+            let name = file.display().to_string();
+            let parsed = parse_session(&name, &text, &|id| catalog.find(id).is_some())?;
+            match store.sessions()?.into_iter().find(|s| s.code == parsed.id) {
+                Some(existing) => existing.id,
+                None => load_session_text(g, &mut store, &name, &text)?,
+            }
+        }
+        (None, Some(code)) => store.find_session(Some(code))?.id,
+        (None, None) => match store.sessions()?.last() {
+            Some(newest) => newest.id,
+            None => load_session_text(g, &mut store, "sessions/demo.toml", DEMO_SESSION)?,
         },
-    )
+    };
+    crate::tui::run(store, id, crate::tui::Role::Secretary, lang, keymap)
+}
+
+/// `council score --member SEAT`: one member's own sheets, nothing of anyone else's.
+fn score_as_member(g: &Global, seat: u32, session: Option<&str>) -> Result<()> {
+    let lang = workbench_lang(g)?;
+    let keymap = crate::tui::Keymap::load(&paths::config_dir())?;
+    let store = g.open_store()?;
+    let id = store.find_session(session)?.id;
+    crate::tui::run(store, id, crate::tui::Role::Member(seat), lang, keymap)
 }
 
 fn rubric(g: &Global, cmd: RubricCmd) -> Result<()> {
@@ -235,7 +322,10 @@ fn rubric(g: &Global, cmd: RubricCmd) -> Result<()> {
                 );
             }
             for f in catalog.files.iter().filter(|f| f.loaded.is_err()) {
-                eprintln!("skipped invalid rubric {} (run `council rubric check`)", f.name);
+                eprintln!(
+                    "skipped invalid rubric {} (run `council rubric check`)",
+                    f.name
+                );
             }
             Ok(())
         }
@@ -254,7 +344,7 @@ fn rubric(g: &Global, cmd: RubricCmd) -> Result<()> {
     }
 }
 
-fn load_session_text(g: &Global, store: &mut Store, name: &str, text: &str) -> Result<i64> {
+pub fn load_session_text(g: &Global, store: &mut Store, name: &str, text: &str) -> Result<i64> {
     let catalog = g.catalog()?;
     let session = parse_session(name, text, &|id| catalog.find(id).is_some())?;
     let id = store.create_session(&session, text, &|id| {
@@ -350,15 +440,15 @@ pub fn read_choice_csv(file: &Path, bytes: &[u8]) -> Result<Vec<ChoiceRow>> {
 }
 
 fn sheets_import(g: &Global, file: &Path, session: Option<&str>) -> Result<()> {
-    let bytes =
-        std::fs::read(file).wrap_err_with(|| format!("cannot read {}", file.display()))?;
+    let bytes = std::fs::read(file).wrap_err_with(|| format!("cannot read {}", file.display()))?;
     let rows = read_choice_csv(file, &bytes)?;
     let mut store = g.open_store()?;
     let summary = store.find_session(session)?;
     let data = store.load_session(summary.id)?;
-    let label = file
-        .file_name()
-        .map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let label = file.file_name().map_or_else(
+        || file.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     let report = store.import_choices(&data, &label, &bytes, &rows)?;
     println!(
         "imported {} rows ({} changed) into {} sheets of session {}; {} sheets complete and submitted",
@@ -372,9 +462,10 @@ fn results(g: &Global, args: &ResultsArgs) -> Result<()> {
     let summary = store.find_session(args.session.as_deref())?;
     let data = store.load_session(summary.id)?;
     let products: Vec<_> = match &args.product {
-        Some(code) => vec![data.product(code).ok_or_else(|| {
-            eyre!("no product \"{code}\" in session {}", data.info.code)
-        })?],
+        Some(code) => vec![
+            data.product(code)
+                .ok_or_else(|| eyre!("no product \"{code}\" in session {}", data.info.code))?,
+        ],
         None => data.products.iter().collect(),
     };
     let mut out = Vec::new();
@@ -394,15 +485,24 @@ fn audit(g: &Global, cmd: AuditCmd) -> Result<()> {
     match cmd {
         AuditCmd::Verify => {
             let report = store.audit_verify()?;
-            match report.first_broken {
-                None => {
-                    println!("audit chain intact: {} rows verified", report.rows);
-                    Ok(())
-                }
-                Some(seq) => bail!(
+            if let Some(seq) = report.first_broken {
+                bail!(
                     "audit chain broken at row {seq}: the log was changed outside council from that row on"
-                ),
+                );
             }
+            let problems = store.audit_cross_check()?;
+            if !problems.is_empty() {
+                bail!(
+                    "the database was changed outside council; {} difference(s) from the audit log:\n  {}",
+                    problems.len(),
+                    problems.join("\n  ")
+                );
+            }
+            println!(
+                "audit chain intact: {} rows verified; every choice and final result matches the log",
+                report.rows
+            );
+            Ok(())
         }
         AuditCmd::Show {
             session,
@@ -414,12 +514,9 @@ fn audit(g: &Global, cmd: AuditCmd) -> Result<()> {
             let rows = store.audit_history(summary.id)?;
             for e in rows.iter().filter(|e| {
                 let words: Vec<&str> = e.target.split(' ').collect();
-                let has = |key: &str, value: &str| {
-                    words.windows(2).any(|w| w[0] == key && w[1] == value)
-                };
-                product
-                    .as_deref()
-                    .is_none_or(|p| words.first() == Some(&p))
+                let has =
+                    |key: &str, value: &str| words.windows(2).any(|w| w[0] == key && w[1] == value);
+                product.as_deref().is_none_or(|p| words.first() == Some(&p))
                     && member.is_none_or(|s| has("seat", &s.to_string()))
                     && criterion.as_deref().is_none_or(|c| has("criterion", c))
             }) {
@@ -437,4 +534,71 @@ fn audit(g: &Global, cmd: AuditCmd) -> Result<()> {
             Ok(())
         }
     }
+}
+
+fn session_check(g: &Global, files: &[PathBuf]) -> Result<()> {
+    let catalog = g.catalog()?;
+    let mut failed = 0;
+    for file in files {
+        let name = file.display().to_string();
+        let text = std::fs::read_to_string(file).wrap_err_with(|| format!("cannot read {name}"))?;
+        match parse_session(&name, &text, &|id| catalog.find(id).is_some()) {
+            Ok(s) => println!(
+                "ok    {name}  {}  ({} members, {} products)",
+                s.id,
+                s.members.len(),
+                s.products.len()
+            ),
+            Err(problems) => {
+                failed += 1;
+                println!("FAIL  {name}");
+                eprintln!("{problems}");
+            }
+        }
+    }
+    if failed > 0 {
+        bail!(
+            "{failed} of {} session file(s) failed the check",
+            files.len()
+        );
+    }
+    Ok(())
+}
+
+fn session_finalise(g: &Global, chair: &str, session: Option<&str>) -> Result<()> {
+    let mut store = g.open_store()?;
+    let data = store.load_session(store.find_session(session)?.id)?;
+    let digest = store.finalise(&data, chair)?;
+    println!(
+        "session {} is final; results hash (SHA-256): {digest}",
+        data.info.code
+    );
+    Ok(())
+}
+
+fn session_reopen(g: &Global, reason: &str, session: Option<&str>) -> Result<()> {
+    let mut store = g.open_store()?;
+    let data = store.load_session(store.find_session(session)?.id)?;
+    store.reopen_session(&data, reason)?;
+    println!(
+        "session {} is open again; the reason is logged",
+        data.info.code
+    );
+    Ok(())
+}
+
+fn restore(g: &Global, file: &Path) -> Result<()> {
+    let db = g.db_path();
+    let report = Store::restore(&db, file)?;
+    if let Some(previous) = &report.previous {
+        println!("the database as it was is saved in {}", previous.display());
+    }
+    println!(
+        "restored {} from {} ({} sessions, audit chain of {} rows intact)",
+        db.display(),
+        file.display(),
+        report.sessions,
+        report.audit_rows
+    );
+    Ok(())
 }

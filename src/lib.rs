@@ -3,12 +3,16 @@
 //! Data flows one way: files (rubric, session) → validated model → store (SQLite) → scoring
 //! (pure) → views (TUI, exports).
 
+pub mod cli;
+pub mod devtools;
 pub mod diag;
+pub mod export;
+pub mod generate;
+pub mod i18n;
+pub mod paths;
+pub mod report;
 pub mod rubric;
 pub mod scoring;
 pub mod session;
 pub mod store;
-pub mod cli;
-pub mod i18n;
-pub mod paths;
-pub mod report;
+pub mod tui;

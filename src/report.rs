@@ -44,10 +44,6 @@ pub fn rank_text(t: &Strings, r: &ProductResult, top: u8) -> String {
     }
 }
 
-fn one_decimal(v: Option<f64>) -> String {
-    v.map_or_else(|| "—".to_string(), |v| format!("{v:.2}"))
-}
-
 pub fn rubric_text(r: &Rubric) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} — {} ({} points)", r.id, r.name, r.max_points);
@@ -129,7 +125,7 @@ pub fn results_text(
         let parts: Vec<String> = r
             .parts
             .iter()
-            .map(|s| format!("{} {}/{}", s.id, one_decimal(s.mean), s.max_points))
+            .map(|s| format!("{} {}/{}", s.id, r.show(s.sum), s.max_points))
             .collect();
         let _ = writeln!(out, "  {}: {}", t.parts, parts.join("  "));
         let totals: Vec<String> = r
@@ -184,8 +180,11 @@ pub fn results_text(
         }
         if let Some(next) = &r.next_star {
             let mut line = format!(
-                "  {} {}★: {} {:.2}",
-                t.next_star, next.stars, t.points_needed, next.points_needed
+                "  {} {}★: {} {}",
+                t.next_star,
+                next.stars,
+                t.points_needed,
+                r.show(next.shortfall_sum)
             );
             if !next.failing_minimums.is_empty() {
                 let _ = write!(

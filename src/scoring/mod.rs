@@ -80,6 +80,8 @@ pub struct Subtotal {
     pub id: String,
     pub title: String,
     pub max_points: u32,
+    /// Sum over the counted members, so the mean can be shown exactly (`ProductResult::show`).
+    pub sum: u64,
     pub mean: Option<f64>,
 }
 
@@ -114,6 +116,7 @@ pub struct CriterionStats {
     pub max_points: u32,
     /// How many counted members chose each option, by position.
     pub counts: Vec<u32>,
+    pub sum: u64,
     pub mean: Option<f64>,
     pub min: Option<u32>,
     pub max: Option<u32>,
@@ -126,6 +129,8 @@ pub struct NextStar {
     pub stars: u8,
     /// Mean points still missing to reach the next band (0 when only minimums block).
     pub points_needed: f64,
+    /// The same as a sum over the counted members (`ProductResult::show` displays it).
+    pub shortfall_sum: u64,
     /// Criteria whose minimum for that level does not hold.
     pub failing_minimums: Vec<String>,
 }
@@ -160,7 +165,12 @@ pub struct ProductResult {
 impl ProductResult {
     /// The mean total as shown everywhere: two decimals, rounded half up.
     pub fn mean_display(&self) -> String {
-        mean_text(self.sum_total, u64::from(self.counted))
+        self.show(self.sum_total)
+    }
+
+    /// A sum over the counted members shown as their mean, exactly as everywhere else.
+    pub fn show(&self, sum: u64) -> String {
+        mean_text(sum, u64::from(self.counted))
     }
 }
 
@@ -250,6 +260,7 @@ pub fn score_product(
             id: p.id.clone(),
             title: p.title.clone(),
             max_points: p.max_points,
+            sum: part_sum(i),
             mean: mean(part_sum(i), counted),
         })
         .collect();
@@ -258,17 +269,18 @@ pub fn score_product(
         .iter()
         .flat_map(|p| &p.sections)
         .enumerate()
-        .map(|(i, s)| Subtotal {
-            id: s.id.clone(),
-            title: s.title.clone(),
-            max_points: s.max_points,
-            mean: mean(
-                counted_sheets
-                    .iter()
-                    .map(|(_, m)| u64::from(m.sections[i]))
-                    .sum(),
-                counted,
-            ),
+        .map(|(i, s)| {
+            let sum = counted_sheets
+                .iter()
+                .map(|(_, m)| u64::from(m.sections[i]))
+                .sum();
+            Subtotal {
+                id: s.id.clone(),
+                title: s.title.clone(),
+                max_points: s.max_points,
+                sum,
+                mean: mean(sum, counted),
+            }
         })
         .collect();
 
@@ -293,13 +305,15 @@ pub fn score_product(
             }
             let min = points.iter().copied().min();
             let max = points.iter().copied().max();
+            let sum = points.iter().map(|&p| u64::from(p)).sum();
             CriterionStats {
                 id: c.id.clone(),
                 title: c.title.clone(),
                 max_points: c.max_points,
                 disagreement: counts.iter().filter(|&&n| n > 0).count() > 1,
                 counts,
-                mean: mean(points.iter().map(|&p| u64::from(p)).sum(), counted),
+                sum,
+                mean: mean(sum, counted),
                 min,
                 max,
             }
@@ -390,7 +404,7 @@ pub fn score_product(
 
     let next_star = stars.and_then(|s| {
         let next = rubric.next_band(s)?;
-        let needed = (f64::from(next.min_points) - sum_total as f64 / counted as f64).max(0.0);
+        let shortfall_sum = (u64::from(next.min_points) * counted).saturating_sub(sum_total);
         let failing_minimums = minimums
             .iter()
             .find(|l| l.stars == next.stars)
@@ -404,7 +418,8 @@ pub fn score_product(
             .unwrap_or_default();
         Some(NextStar {
             stars: next.stars,
-            points_needed: needed,
+            points_needed: shortfall_sum as f64 / counted as f64,
+            shortfall_sum,
             failing_minimums,
         })
     });

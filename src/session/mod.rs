@@ -152,10 +152,27 @@ struct RawSession {
     title: String,
     council: String,
     level: Level,
-    date: Spanned<String>,
+    date: Spanned<DateValue>,
     time: Option<Spanned<String>>,
     venue: String,
     province: Option<String>,
+}
+
+/// A date written as a string ("2026-11-20") or as a TOML date (2026-11-20).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum DateValue {
+    Text(String),
+    Toml(toml::value::Datetime),
+}
+
+impl DateValue {
+    fn text(&self) -> String {
+        match self {
+            Self::Text(s) => s.clone(),
+            Self::Toml(d) => d.to_string(),
+        }
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -223,15 +240,13 @@ pub fn parse_session(
             format!("session id \"{id}\" must be non-empty and use only a-z, 0-9 and '-'"),
         );
     }
-    let date = match s.date.get_ref().parse::<jiff::civil::Date>() {
+    let date_text = s.date.get_ref().text();
+    let date = match date_text.parse::<jiff::civil::Date>() {
         Ok(d) => d,
         Err(_) => {
             fail(
                 s.date.span(),
-                format!(
-                    "date \"{}\" is not a date in the form YYYY-MM-DD",
-                    s.date.get_ref()
-                ),
+                format!("date \"{date_text}\" is not a date in the form YYYY-MM-DD"),
             );
             jiff::civil::date(2000, 1, 1)
         }
@@ -361,4 +376,33 @@ pub(crate) fn check_products(
         });
     }
     products
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = "[session]\nid = \"s\"\ntitle = \"T\"\ncouncil = \"C\"\nlevel = \"province\"\n\
+        date = DATE\nvenue = \"V\"\n[[members]]\nseat = 1\nname = \"Chủ tịch\"\nrole = \"chair\"\n";
+
+    #[test]
+    fn a_toml_date_and_a_quoted_date_mean_the_same_day() {
+        let known = |_: &str| true;
+        let bare = parse_session("s.toml", &MINIMAL.replace("DATE", "2026-11-20"), &known).unwrap();
+        let quoted =
+            parse_session("s.toml", &MINIMAL.replace("DATE", "\"2026-11-20\""), &known).unwrap();
+        assert_eq!(bare.date, jiff::civil::date(2026, 11, 20));
+        assert_eq!(bare.date, quoted.date);
+    }
+
+    #[test]
+    fn policy_defaults_follow_the_usual_provincial_rules() {
+        let s = parse_session("s.toml", &MINIMAL.replace("DATE", "2026-11-20"), &|_| true).unwrap();
+        assert_eq!(s.policy.quorum, Fraction { num: 3, den: 4 });
+        assert!(s.policy.chair_required);
+        assert_eq!(s.policy.max_spread, 10);
+        assert_eq!(s.policy.minimum_rule, MinimumRule::Majority);
+        // 7 of 9 reach 3/4 (6.75), 6 do not.
+        assert_eq!(s.policy.quorum.needed(9), 7);
+    }
 }

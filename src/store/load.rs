@@ -108,6 +108,12 @@ impl SessionData {
         self.members.iter().find(|m| m.seat == seat)
     }
 
+    /// The member at `seat`, or a clear error naming the seat.
+    pub fn seat(&self, seat: u32) -> super::Result<&MemberRow> {
+        self.member(seat)
+            .ok_or_else(|| StoreError::NotFound(format!("member at seat {seat}")))
+    }
+
     pub fn member_by_id(&self, id: i64) -> Option<&MemberRow> {
         self.members.iter().find(|m| m.id == id)
     }

@@ -4,8 +4,12 @@
 //! either fully saved (and logged) or not at all, and two processes never interleave writes.
 
 mod audit;
+mod integrity;
 mod lifecycle;
 mod load;
+mod member_view;
+mod minutes;
+mod restore;
 mod sheets;
 
 use std::path::{Path, PathBuf};
@@ -14,11 +18,14 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use rusqlite_migration::{M, Migrations};
 
+pub use audit::sha256_hex;
 pub use audit::{AuditEntry, AuditReport};
 pub use lifecycle::Quorum;
 pub use load::{MemberRow, ProductRow, ProductStatus, SessionData, SessionSummary};
+pub use member_view::SheetProgress;
+pub use minutes::{ChoiceRecord, Recusal, Reopening, RoundStart};
+pub use restore::RestoreReport;
 pub use sheets::{ChoiceRow, ImportReport, SheetKey, StoredSheet, result_from_sheets};
-pub use audit::sha256_hex;
 
 /// Append-only list of migrations; the schema version is its length.
 const MIGRATIONS_SLICE: &[M<'static>] = &[M::up(include_str!("schema_v1.sql"))];
@@ -27,6 +34,15 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS_SLICE.len() as i64;
 
 /// How long a writer waits for another process's transaction before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// [`BUSY_TIMEOUT`], or `COUNCIL_BUSY_TIMEOUT_MS` when set (slow shared disks; tests that
+/// hold a lock on purpose and should not wait ten seconds).
+pub fn busy_timeout() -> Duration {
+    std::env::var("COUNCIL_BUSY_TIMEOUT_MS")
+        .ok()
+        .and_then(|ms| ms.trim().parse().ok())
+        .map_or(BUSY_TIMEOUT, Duration::from_millis)
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -44,6 +60,20 @@ pub enum StoreError {
         "{0}: the database is locked by another program; close it (or wait) and try again. Nothing was changed."
     )]
     Locked(String),
+    #[error(
+        "{0}: the database file is read-only (check its permissions, or the disk); nothing was changed"
+    )]
+    ReadOnly(String),
+    #[error(
+        "{0}: could not write to the disk (it may be full, or failing); this change was not saved, everything saved before it is intact"
+    )]
+    DiskFull(String),
+    #[error("{0}: the database file is damaged; restore a backup with `council restore FILE`")]
+    Damaged(String),
+    #[error(
+        "{0}: cannot open or create the database file (does its folder exist, and may you write in it?)"
+    )]
+    CannotOpen(String),
     #[error("{0}")]
     Refused(String),
     #[error("not found: {0}")]
@@ -100,11 +130,27 @@ fn now() -> String {
     jiff::Timestamp::now().to_string()
 }
 
-fn is_locked(e: &rusqlite::Error) -> bool {
-    matches!(
-        e.sqlite_error_code(),
-        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
-    )
+/// SQLite failures a user can act on, as clear messages naming the file.
+fn classify(e: rusqlite::Error, name: &str) -> StoreError {
+    use rusqlite::ErrorCode as C;
+    let name = name.to_string();
+    match e.sqlite_error_code() {
+        Some(C::DatabaseBusy | C::DatabaseLocked) => StoreError::Locked(name),
+        Some(C::ReadOnly) => StoreError::ReadOnly(name),
+        Some(C::DiskFull | C::SystemIoFailure) => StoreError::DiskFull(name),
+        Some(C::DatabaseCorrupt) => StoreError::Damaged(name),
+        Some(C::NotADatabase) => StoreError::NotADatabase(name),
+        Some(C::CannotOpen) => StoreError::CannotOpen(name),
+        _ => StoreError::Sqlite(e),
+    }
+}
+
+/// [`classify`] for errors already wrapped as [`StoreError::Sqlite`].
+fn classify_store(e: StoreError, name: &str) -> StoreError {
+    match e {
+        StoreError::Sqlite(s) => classify(s, name),
+        other => other,
+    }
 }
 
 impl Store {
@@ -116,26 +162,19 @@ impl Store {
         if existed {
             check_header(path)?;
         } else if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)?;
+            std::fs::create_dir_all(dir).map_err(|_| StoreError::CannotOpen(name.clone()))?;
         }
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
                 | OpenFlags::SQLITE_OPEN_CREATE
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
+        )
+        .map_err(|e| classify(e, &name))?;
         if !existed {
             restrict_permissions(path)?;
         }
-        Self::prepare(conn, path.to_path_buf()).map_err(|e| match e {
-            StoreError::Sqlite(ref s) if is_locked(s) => StoreError::Locked(name.clone()),
-            StoreError::Sqlite(ref s)
-                if s.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase) =>
-            {
-                StoreError::NotADatabase(name.clone())
-            }
-            other => other,
-        })
+        Self::prepare(conn, path.to_path_buf()).map_err(|e| classify_store(e, &name))
     }
 
     /// A private in-memory database (tests and benchmarks).
@@ -144,8 +183,19 @@ impl Store {
     }
 
     fn prepare(mut conn: Connection, path: PathBuf) -> Result<Self> {
-        conn.busy_timeout(BUSY_TIMEOUT)?;
+        conn.busy_timeout(busy_timeout())?;
         let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if found == 0 {
+            // Schema 0 with tables: some other program's SQLite file, never ours to migrate.
+            let tables: i64 =
+                conn.query_row("SELECT COUNT(*) FROM sqlite_schema", [], |r| r.get(0))?;
+            if tables > 0 {
+                return refused(format!(
+                    "{}: an SQLite file, but not a council database (it holds another program's tables); nothing was changed",
+                    path.display()
+                ));
+            }
+        }
         if found > SCHEMA_VERSION {
             return Err(StoreError::NewerDatabase {
                 path: path.display().to_string(),
@@ -189,21 +239,9 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| {
-                if is_locked(&e) {
-                    StoreError::Locked(name.clone())
-                } else {
-                    e.into()
-                }
-            })?;
-        let value = f(&tx)?;
-        tx.commit().map_err(|e| {
-            if is_locked(&e) {
-                StoreError::Locked(name)
-            } else {
-                e.into()
-            }
-        })?;
+            .map_err(|e| classify(e, &name))?;
+        let value = f(&tx).map_err(|e| classify_store(e, &name))?;
+        tx.commit().map_err(|e| classify(e, &name))?;
         Ok(value)
     }
 
@@ -222,10 +260,9 @@ impl Store {
                 target.display()
             ));
         }
-        self.conn.execute(
-            "VACUUM INTO ?1",
-            [target.to_string_lossy().as_ref()],
-        )?;
+        self.conn
+            .execute("VACUUM INTO ?1", [target.to_string_lossy().as_ref()])
+            .map_err(|e| classify(e, &target.display().to_string()))?;
         restrict_permissions(target)?;
         Ok(())
     }
@@ -248,11 +285,22 @@ fn check_header(path: &Path) -> Result<()> {
     Ok(())
 }
 
-fn backup_before_migration(conn: &Connection, path: &Path, version: i64) -> Result<()> {
+/// A free name beside the database for an automatic backup: `council.LABEL-TIME[-N].bak`.
+fn backup_path(path: &Path, label: &str) -> PathBuf {
     let stamp = jiff::Timestamp::now().strftime("%Y%m%dT%H%M%S");
-    let target = path.with_extension(format!("schema{version}-{stamp}.bak"));
+    (1..)
+        .map(|n| match n {
+            1 => path.with_extension(format!("{label}-{stamp}.bak")),
+            n => path.with_extension(format!("{label}-{stamp}-{n}.bak")),
+        })
+        .find(|p| !p.exists())
+        .expect("some name is free")
+}
+
+fn backup_before_migration(conn: &Connection, path: &Path, version: i64) -> Result<()> {
+    let target = backup_path(path, &format!("schema{version}"));
     conn.execute("VACUUM INTO ?1", [target.to_string_lossy().as_ref()])?;
-    Ok(())
+    restrict_permissions(&target)
 }
 
 #[cfg(unix)]
@@ -274,5 +322,37 @@ mod tests {
     #[test]
     fn migrations_are_valid() {
         MIGRATIONS.validate().unwrap();
+    }
+
+    /// There is only schema 1 so far, so no real migration can run in a test; the backup it
+    /// starts with is checked directly: a complete, owner-only copy beside the database.
+    #[cfg(unix)]
+    #[test]
+    fn the_backup_before_a_migration_is_a_complete_private_copy() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("council.db");
+        let store = Store::open(&path).unwrap();
+        backup_before_migration(&store.conn, &path, 1).unwrap();
+        backup_before_migration(&store.conn, &path, 1).unwrap();
+        let mut backups: Vec<PathBuf> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.to_string_lossy().contains("council.schema1-"))
+            .collect();
+        backups.sort();
+        assert_eq!(
+            backups.len(),
+            2,
+            "a second backup in the same second gets its own name"
+        );
+        for b in &backups {
+            assert!(b.extension().is_some_and(|e| e == "bak"));
+            let mode = std::fs::metadata(b).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600);
+            let copy = Store::open(b).unwrap();
+            assert_eq!(copy.integrity_check().unwrap(), "ok");
+            assert_eq!(copy.audit_verify().unwrap().first_broken, None);
+        }
     }
 }

@@ -96,6 +96,19 @@ fn product_state(tx: &Transaction, product_id: i64) -> Result<(ProductStatus, u3
     Ok((status, round, session))
 }
 
+/// The current round of a product that is open for scoring; refuses any other status.
+fn scoring_round(tx: &Transaction, product: &ProductRow) -> Result<u32> {
+    let (status, round, _) = product_state(tx, product.id)?;
+    if status != ProductStatus::Scoring {
+        return refused(format!(
+            "product {} is not open for scoring ({})",
+            product.code,
+            status.as_str()
+        ));
+    }
+    Ok(round)
+}
+
 fn is_recused(tx: &Transaction, product_id: i64, member_id: i64) -> Result<bool> {
     Ok(tx
         .query_row(
@@ -197,9 +210,7 @@ impl Store {
         entry: u8,
         actor: &Actor,
     ) -> Result<bool> {
-        let member = data
-            .member(seat)
-            .ok_or_else(|| StoreError::NotFound(format!("member at seat {seat}")))?;
+        let member = data.seat(seat)?;
         let c = product.rubric.criterion(criterion).ok_or_else(|| {
             StoreError::NotFound(format!(
                 "criterion \"{criterion}\" in criteria set {}",
@@ -218,14 +229,7 @@ impl Store {
         let session_id = data.info.id;
         self.write(|tx| {
             ensure_open(tx, session_id)?;
-            let (status, round, _) = product_state(tx, product.id)?;
-            if status != ProductStatus::Scoring {
-                return refused(format!(
-                    "product {} is not open for scoring ({})",
-                    product.code,
-                    status.as_str()
-                ));
-            }
+            let round = scoring_round(tx, product)?;
             if is_recused(tx, product.id, member.id)? {
                 return refused(format!(
                     "member at seat {seat} is recused from product {}",
@@ -266,9 +270,7 @@ impl Store {
         comment: &str,
         actor: &Actor,
     ) -> Result<()> {
-        let member = data
-            .member(seat)
-            .ok_or_else(|| StoreError::NotFound(format!("member at seat {seat}")))?;
+        let member = data.seat(seat)?;
         let session_id = data.info.id;
         self.write(|tx| {
             ensure_open(tx, session_id)?;
@@ -308,20 +310,11 @@ impl Store {
         seat: u32,
         actor: &Actor,
     ) -> Result<()> {
-        let member = data
-            .member(seat)
-            .ok_or_else(|| StoreError::NotFound(format!("member at seat {seat}")))?;
+        let member = data.seat(seat)?;
         let session_id = data.info.id;
         self.write(|tx| {
             ensure_open(tx, session_id)?;
-            let (status, round, _) = product_state(tx, product.id)?;
-            if status != ProductStatus::Scoring {
-                return refused(format!(
-                    "product {} is not open for scoring ({})",
-                    product.code,
-                    status.as_str()
-                ));
-            }
+            let round = scoring_round(tx, product)?;
             let key = SheetKey {
                 product_id: product.id,
                 round,

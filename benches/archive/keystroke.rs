@@ -1,0 +1,81 @@
+//! (2) One option keystroke on the scoring sheet: `App::update` with the pick action — the
+//! durable commit (`Store::set_choice`, one IMMEDIATE transaction with its audit row,
+//! synchronous=FULL) and the sheet's reload — then the re-render of the frame, exactly what the
+//! event loop does for a key press.
+//!
+//! It runs on a private copy of the 40-session archive with today's session added: every
+//! member present, the first product open, the secretary entering seat 1's paper sheet.
+
+use criterion::Criterion;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use council::generate::add_session;
+use council::i18n::Lang;
+use council::store::Store;
+use council::tui::app::Notice;
+use council::tui::{Action, App, Keymap, Role, Screen, view};
+
+use crate::fixtures::Fixtures;
+use crate::startup::{HEIGHT, WIDTH};
+
+pub fn bench(c: &mut Criterion, fx: &Fixtures) {
+    let db = fx.writable_copy("keystroke");
+    let mut store = Store::open(&db).expect("open the copy");
+    let today =
+        add_session(&mut store, &fx.catalog, &fx.spec, fx.spec.sessions).expect("today's session");
+    let product = &today.products[0];
+    store
+        .open_product(&today, product)
+        .expect("open the first product");
+    let mut app = App::new(
+        store,
+        today.info.id,
+        Role::Secretary,
+        Lang::Vi,
+        Keymap::defaults(),
+    )
+    .expect("the workbench starts");
+    app.enter_sheet(product.id, 1, 1);
+    assert_eq!(app.screen(), Screen::Sheet, "{:?}", app.notice);
+    let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).expect("test terminal");
+    terminal.draw(|f| view::draw(&app, f)).expect("draw");
+
+    // Every key press changes a choice: criteria in turn, options 1 and 2 alternately, never
+    // the last criterion, so the sheet never completes and no dialog interrupts the run.
+    let criteria = product.rubric.criteria_count() - 1;
+    let mut presses = 0usize;
+    let mut press = |app: &mut App, terminal: &mut Terminal<TestBackend>| {
+        let criterion = presses % criteria;
+        let pick = if (presses / criteria) % 2 == 0 {
+            Action::Pick1
+        } else {
+            Action::Pick2
+        };
+        presses += 1;
+        if let Some(sheet) = &mut app.sheet {
+            sheet.cursor = criterion;
+        }
+        app.update(pick);
+        terminal.draw(|f| view::draw(app, f)).expect("draw");
+    };
+    press(&mut app, &mut terminal);
+    assert!(
+        matches!(app.notice, Some(Notice::Saved(_))),
+        "the keystroke was saved: {:?}",
+        app.notice
+    );
+
+    let mut group = c.benchmark_group("keystroke");
+    group.bench_function("commit_and_render", |b| {
+        b.iter(|| press(&mut app, &mut terminal))
+    });
+    group.finish();
+    assert!(
+        matches!(app.notice, Some(Notice::Saved(_))),
+        "every keystroke was saved: {:?}",
+        app.notice
+    );
+    drop(app);
+    let _ = std::fs::remove_file(db);
+}

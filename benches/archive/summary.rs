@@ -1,0 +1,200 @@
+//! The closing table: each figure criterion measured in this run (its median), the issue's
+//! target, and the ratios the issue asks for.
+
+use std::path::Path;
+use std::time::SystemTime;
+
+use crate::fixtures::Fixtures;
+
+/// A benchmark and its target, in nanoseconds.
+struct Target {
+    id: &'static str,
+    what: &'static str,
+    limit_ns: Option<f64>,
+}
+
+const MS: f64 = 1e6;
+
+const TARGETS: &[Target] = &[
+    Target {
+        id: "startup/dashboard_40_sessions",
+        what: "(1) start-up to the first dashboard frame, 40-session archive",
+        limit_ns: Some(100.0 * MS),
+    },
+    Target {
+        id: "startup/dashboard_1_session",
+        what: "(1) the same, 1-session archive",
+        limit_ns: Some(100.0 * MS),
+    },
+    Target {
+        id: "startup/dashboard_40_sessions_latest",
+        what: "(1) the same, the newest session of the 40",
+        limit_ns: Some(100.0 * MS),
+    },
+    Target {
+        id: "startup/stage_open",
+        what: "(1)   stage: open the database and find the session",
+        limit_ns: None,
+    },
+    Target {
+        id: "startup/stage_load_session",
+        what: "(1)   stage: load the session (parses its stored rubrics)",
+        limit_ns: None,
+    },
+    Target {
+        id: "startup/stage_session_results",
+        what: "(1)   stage: results of the 70 closed products",
+        limit_ns: None,
+    },
+    Target {
+        id: "startup/stage_sheet_progress",
+        what: "(1)   stage: sheet progress of the 70 products",
+        limit_ns: None,
+    },
+    Target {
+        id: "startup/stage_app_state",
+        what: "(1)   stage: open + the whole App::new",
+        limit_ns: None,
+    },
+    Target {
+        id: "startup/stage_draw",
+        what: "(1)   stage: draw one frame",
+        limit_ns: None,
+    },
+    Target {
+        id: "keystroke/commit_and_render",
+        what: "(2) one option keystroke: durable commit + re-render",
+        limit_ns: Some(5.0 * MS),
+    },
+    Target {
+        id: "results/product_rust",
+        what: "(3) full breakdown of one product",
+        limit_ns: Some(1.0 * MS),
+    },
+    Target {
+        id: "results/product_sql",
+        what: "(3) the same totals/mean/band as one SQL query",
+        limit_ns: None,
+    },
+    Target {
+        id: "results/product_read_sheets",
+        what: "(3)   of which: reading the product's sheets",
+        limit_ns: None,
+    },
+    Target {
+        id: "results/product_score_only",
+        what: "(3)   of which: the pure scoring",
+        limit_ns: None,
+    },
+    Target {
+        id: "results/session_rust",
+        what: "(3) full breakdown of a 70-product session",
+        limit_ns: Some(50.0 * MS),
+    },
+    Target {
+        id: "results/session_sql",
+        what: "(3) the same totals/means/bands as one SQL query",
+        limit_ns: None,
+    },
+    Target {
+        id: "export/session_all_formats",
+        what: "(4) export every format of a 70-product session",
+        limit_ns: Some(2000.0 * MS),
+    },
+    Target {
+        id: "import/session_csv",
+        what: "(5) import one session's sheets CSV",
+        limit_ns: Some(1000.0 * MS),
+    },
+];
+
+/// (numerator, denominator, what, upper limit)
+const RATIOS: &[(&str, &str, &str, Option<f64>)] = &[
+    (
+        "startup/dashboard_40_sessions",
+        "startup/dashboard_1_session",
+        "start-up, 40 sessions ÷ 1 session",
+        Some(1.5),
+    ),
+    (
+        "results/product_rust",
+        "results/product_sql",
+        "one product, full breakdown ÷ SQL totals",
+        None,
+    ),
+    (
+        "results/session_rust",
+        "results/session_sql",
+        "a session, full breakdown ÷ SQL totals",
+        None,
+    ),
+];
+
+/// The median criterion stored for `id`, if it was measured in this run.
+fn median_ns(dir: &Path, id: &str, since: SystemTime) -> Option<f64> {
+    let file = dir.join(id).join("new").join("estimates.json");
+    let fresh = std::fs::metadata(&file).ok()?.modified().ok()? >= since;
+    if !fresh {
+        return None;
+    }
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&file).ok()?).ok()?;
+    json["median"]["point_estimate"].as_f64()
+}
+
+fn show(ns: f64) -> String {
+    if ns >= 1e9 {
+        format!("{:.2} s", ns / 1e9)
+    } else if ns >= 1e6 {
+        format!("{:.2} ms", ns / 1e6)
+    } else {
+        format!("{:.1} µs", ns / 1e3)
+    }
+}
+
+/// The load average now (other work on the machine slows every figure).
+pub fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".into())
+}
+
+pub fn print(dir: &Path, since: SystemTime, fx: &Fixtures, peak_rss: Result<u64, String>) {
+    println!();
+    println!(
+        "Summary (medians) on {} sessions × {} products × {} members:",
+        fx.spec.sessions, fx.spec.products, fx.spec.members
+    );
+    println!("  load average at the end of the run: {}", load_average());
+    for t in TARGETS {
+        let Some(ns) = median_ns(dir, t.id, since) else {
+            continue;
+        };
+        let verdict = match t.limit_ns {
+            Some(limit) if ns <= limit => format!("target {} — met", show(limit)),
+            Some(limit) => format!("target {} — MISSED", show(limit)),
+            None => "reference".to_string(),
+        };
+        println!("  {:<62} {:>10}   {verdict}", t.what, show(ns));
+    }
+    let memory = "memory: peak resident memory of the TUI";
+    match peak_rss {
+        Ok(bytes) => {
+            let mb = bytes as f64 / 1e6;
+            let verdict = if mb <= 100.0 { "met" } else { "MISSED" };
+            println!("  {memory:<62} {mb:>7.1} MB   target 100 MB — {verdict}");
+        }
+        Err(e) => println!("  {memory:<62} not measured: {e}"),
+    }
+    for (num, den, what, limit) in RATIOS {
+        let (Some(a), Some(b)) = (median_ns(dir, num, since), median_ns(dir, den, since)) else {
+            continue;
+        };
+        let ratio = a / b;
+        let verdict = match limit {
+            Some(l) if ratio <= *l => format!("target under {l} — met"),
+            Some(l) => format!("target under {l} — MISSED"),
+            None => String::new(),
+        };
+        println!("  {:<62} {:>10.2}×  {verdict}", what, ratio);
+    }
+}
