@@ -15,14 +15,7 @@ const CHAIR: &str = "Nguyễn Văn Hùng";
 /// product and seat 2 part way through it.
 fn scored_session() -> Workspace {
     let ws = Workspace::new();
-    ws.run_ok(&[
-        "session",
-        "new",
-        repo_path("tests/fixtures/sessions/valid/small.toml")
-            .to_str()
-            .unwrap(),
-    ]);
-    ws.run_ok(&["dev", "open-all"]);
+    ws.open_small_session();
     ws.run_ok(&[
         "dev",
         "fill",

@@ -14,17 +14,6 @@ use common::{Workspace, repo_path};
 use council::store::Store;
 use rusqlite::Connection;
 
-fn session(ws: &Workspace) {
-    ws.run_ok(&[
-        "session",
-        "new",
-        repo_path("tests/fixtures/sessions/valid/small.toml")
-            .to_str()
-            .unwrap(),
-    ]);
-    ws.run_ok(&["dev", "open-all"]);
-}
-
 fn count(db: &Path, sql: &str) -> i64 {
     Connection::open(db)
         .unwrap()
@@ -54,7 +43,7 @@ fn files_named(ws: &Workspace, part: &str) -> Vec<String> {
 #[test]
 fn the_database_and_its_backups_are_owner_only() {
     let ws = Workspace::new();
-    session(&ws);
+    ws.open_small_session();
     assert_eq!(mode(&ws.db()), 0o600);
     // SQLite gives the WAL the database's permissions; check while a connection has it open.
     let store = Store::open(&ws.db()).unwrap();
@@ -71,7 +60,7 @@ fn the_database_and_its_backups_are_owner_only() {
 #[test]
 fn a_backup_taken_while_a_member_scores_is_consistent() {
     let ws = Workspace::new();
-    session(&ws);
+    ws.open_small_session();
     let mut writer = std::process::Command::new(assert_cmd::cargo::cargo_bin("council"))
         .args(["dev", "fill", "--pass", "3"])
         .env("COUNCIL_DB", ws.db())
@@ -107,7 +96,7 @@ fn a_backup_taken_while_a_member_scores_is_consistent() {
 #[test]
 fn backup_refuses_to_overwrite_a_file() {
     let ws = Workspace::new();
-    session(&ws);
+    ws.open_small_session();
     let existing = ws.write("taken.db", "keep me");
     let err = fails(&ws, &["backup", existing.to_str().unwrap()]);
     assert_eq!(
@@ -128,7 +117,7 @@ fn backup_refuses_to_overwrite_a_file() {
 #[test]
 fn restore_brings_back_the_backup_and_keeps_the_current_database() {
     let ws = Workspace::new();
-    session(&ws);
+    ws.open_small_session();
     let backup = ws.path("before-scoring.db");
     ws.run_ok(&["backup", backup.to_str().unwrap()]);
     let rows_at_backup = count(&backup, "SELECT COUNT(*) FROM audit");
@@ -175,7 +164,7 @@ fn restore_brings_back_the_backup_and_keeps_the_current_database() {
 #[test]
 fn restore_refuses_anything_but_a_sound_council_database() {
     let ws = Workspace::new();
-    session(&ws);
+    ws.open_small_session();
     ws.run_ok(&["dev", "fill", "--product", "LD-2026-01", "--member", "1"]);
     let rows = count(&ws.db(), "SELECT COUNT(*) FROM audit");
     let good = ws.path("good.db");
@@ -293,7 +282,7 @@ fn restore_refuses_anything_but_a_sound_council_database() {
 #[test]
 fn restoring_into_a_missing_database_creates_it() {
     let ws = Workspace::new();
-    session(&ws);
+    ws.open_small_session();
     let backup = ws.path("copy.db");
     ws.run_ok(&["backup", backup.to_str().unwrap()]);
     let fresh = ws.path("elsewhere/new.db");

@@ -11,17 +11,6 @@ use common::{Workspace, repo_path};
 use council::store::{Actor, Store, StoreError};
 use rusqlite::Connection;
 
-fn session(ws: &Workspace) {
-    ws.run_ok(&[
-        "session",
-        "new",
-        repo_path("tests/fixtures/sessions/valid/small.toml")
-            .to_str()
-            .unwrap(),
-    ]);
-    ws.run_ok(&["dev", "open-all"]);
-}
-
 fn audit_rows(db: &Path) -> i64 {
     Connection::open(db)
         .unwrap()
@@ -47,7 +36,7 @@ fn sha(path: &Path) -> String {
 #[test]
 fn a_database_locked_by_another_program_is_reported_and_left_alone() {
     let ws = Workspace::new();
-    session(&ws);
+    ws.open_small_session();
     let rows = audit_rows(&ws.db());
     let csv = ws.write(
         "sheets.csv",
@@ -89,7 +78,7 @@ fn a_database_locked_by_another_program_is_reported_and_left_alone() {
 #[test]
 fn a_writer_waits_for_a_short_lock_instead_of_failing() {
     let ws = Workspace::new();
-    session(&ws);
+    ws.open_small_session();
     let other = Connection::open(ws.db()).unwrap();
     other.execute_batch("BEGIN IMMEDIATE").unwrap();
     let release = std::thread::spawn(move || {
@@ -136,7 +125,7 @@ fn set_mode(path: &Path, mode: u32) {
 #[test]
 fn a_read_only_database_file_can_be_read_but_refuses_changes() {
     let ws = Workspace::new();
-    session(&ws);
+    ws.open_small_session();
     let rows = audit_rows(&ws.db());
     set_mode(&ws.db(), 0o400);
     let Some(out) = unprivileged(&ws, &["session", "list"]) else {
@@ -202,7 +191,7 @@ fn with_full_disk(ws: &Workspace, blocks: u32, args: &[&str]) -> Output {
 #[test]
 fn a_full_disk_stops_the_writer_and_loses_nothing_saved_before() {
     let ws = Workspace::new();
-    session(&ws);
+    ws.open_small_session();
     // The WAL may grow to 64 KiB (or 128 KiB, depending on the shell's block size): a few
     // choices fit, then a write fails half way through a transaction.
     let out = with_full_disk(
@@ -259,7 +248,7 @@ fn a_full_disk_stops_the_writer_and_loses_nothing_saved_before() {
 #[test]
 fn a_database_from_a_newer_council_is_refused_untouched() {
     let ws = Workspace::new();
-    session(&ws);
+    ws.open_small_session();
     Connection::open(ws.db())
         .unwrap()
         .execute_batch("PRAGMA user_version = 7")
@@ -330,7 +319,7 @@ fn import_fails(ws: &Workspace, name: &str, csv: &str) -> String {
 #[test]
 fn a_csv_with_wrong_columns_is_refused() {
     let ws = Workspace::new();
-    session(&ws);
+    ws.open_small_session();
     let err = import_fails(
         &ws,
         "cols.csv",
@@ -372,7 +361,7 @@ fn a_csv_with_wrong_columns_is_refused() {
 #[test]
 fn unknown_products_members_criteria_and_options_out_of_range_are_listed() {
     let ws = Workspace::new();
-    session(&ws);
+    ws.open_small_session();
     let csv = "product,member,criterion,option
 LD-2026-01,1,1.1,1
 LD-2099-01,1,1.1,1
@@ -399,7 +388,7 @@ LD-2026-01,1,1.1,2
 #[test]
 fn the_store_refuses_bad_choices_without_writing() {
     let ws = Workspace::new();
-    session(&ws);
+    ws.open_small_session();
     let mut store = Store::open(&ws.db()).unwrap();
     let data = store.load_session(1).unwrap();
     let product = data.product("LD-2026-01").unwrap();

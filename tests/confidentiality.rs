@@ -13,14 +13,7 @@ use council::store::Store;
 #[test]
 fn a_members_reads_hold_only_their_own_choices_of_an_open_product() {
     let ws = Workspace::new();
-    ws.run_ok(&[
-        "session",
-        "new",
-        repo_path("tests/fixtures/sessions/valid/small.toml")
-            .to_str()
-            .unwrap(),
-    ]);
-    ws.run_ok(&["dev", "open-all"]);
+    ws.open_small_session();
     // Seats 1 and 3 score (differently); seat 2 has not started.
     ws.run_ok(&[
         "dev",

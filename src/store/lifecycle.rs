@@ -294,16 +294,7 @@ impl Store {
                 chair.name
             ));
         }
-        if let Some(p) = data
-            .products
-            .iter()
-            .find(|p| p.status == ProductStatus::Scoring)
-        {
-            return refused(format!(
-                "product {} is still being scored; close it first",
-                p.code
-            ));
-        }
+        refuse_if_scoring(data)?;
         if self.path.exists() {
             self.backup_to(&backup_path(&self.path, "final"))?;
         }
@@ -316,16 +307,7 @@ impl Store {
             .map_err(|e| classify(e, &name))?;
         ensure_open(&tx, session_id)?;
         let fresh = self.load_session(session_id)?;
-        if let Some(p) = fresh
-            .products
-            .iter()
-            .find(|p| p.status == ProductStatus::Scoring)
-        {
-            return refused(format!(
-                "product {} is still being scored; close it first",
-                p.code
-            ));
-        }
+        refuse_if_scoring(&fresh)?;
         let digest = self.results_digest(&fresh)?;
         tx.execute(
             "UPDATE sessions SET status = 'final', final_hash = ?2 WHERE id = ?1",
@@ -390,5 +372,20 @@ impl Store {
                 Some(reason),
             )
         })
+    }
+}
+
+/// A session cannot be finalised while a product is still being scored.
+fn refuse_if_scoring(data: &SessionData) -> Result<()> {
+    match data
+        .products
+        .iter()
+        .find(|p| p.status == ProductStatus::Scoring)
+    {
+        Some(p) => refused(format!(
+            "product {} is still being scored; close it first",
+            p.code
+        )),
+        None => Ok(()),
     }
 }

@@ -82,3 +82,13 @@ pub fn points_table() -> Vec<TableRow> {
         })
         .collect()
 }
+
+impl Workspace {
+    /// Loads `tests/fixtures/sessions/valid/small.toml`, marks everyone present and opens every
+    /// product for scoring.
+    pub fn open_small_session(&self) {
+        let file = repo_path("tests/fixtures/sessions/valid/small.toml");
+        self.run_ok(&["session", "new", file.to_str().unwrap()]);
+        self.run_ok(&["dev", "open-all"]);
+    }
+}
