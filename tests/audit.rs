@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{Workspace, repo_path};
+use common::Workspace;
 use council::store::{Store, sha256_hex};
 use rusqlite::Connection;
 

@@ -10,7 +10,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::Stdio;
 
-use common::{Workspace, repo_path};
+use common::Workspace;
 use council::store::Store;
 use rusqlite::Connection;
 

@@ -7,7 +7,7 @@ mod common;
 
 use std::os::unix::fs::PermissionsExt;
 
-use common::{Workspace, repo_path};
+use common::Workspace;
 use council::store::Store;
 
 #[test]
