@@ -4,8 +4,8 @@
 //!
 //! Everything goes through the public paths a real council uses: a session file that passes
 //! `parse_session`, `create_session`, attendance, one CSV sheet import per session (one
-//! transaction, every row validated) and closing each product. The same seed always gives the
-//! same archive.
+//! transaction, every row validated) and closing each product. The same seed gives the same
+//! archive in an empty database (the sheets also depend on each session's row id).
 
 use std::time::{Duration, Instant};
 

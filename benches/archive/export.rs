@@ -3,7 +3,7 @@
 
 use criterion::Criterion;
 
-use council::export::{Format, export_session};
+use council::export::{Format, build_minutes, export_session};
 use council::i18n::Lang;
 use council::store::Store;
 
@@ -32,5 +32,19 @@ pub fn bench(c: &mut Criterion, fx: &Fixtures) {
     let mut group = c.benchmark_group("export");
     group.sample_size(10);
     group.bench_function("session_all_formats", |b| b.iter(export));
+    // Where the time goes: the minutes model every format is rendered from, then each format
+    // on its own (model included).
+    group.bench_function("stage_model", |b| {
+        b.iter(|| build_minutes(&store, &data, Lang::Vi).expect("model"))
+    });
+    for format in Format::ALL {
+        let name = format!("stage_{format:?}").to_lowercase();
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                export_session(&store, &data, &[format], &out, Lang::Vi, &mut |_| {})
+                    .expect("export")
+            })
+        });
+    }
     group.finish();
 }

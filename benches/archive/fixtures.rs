@@ -91,7 +91,7 @@ fn cached(dir: &Path, catalog: &Catalog, spec: &ArchiveSpec) -> PathBuf {
     {
         let mut store = Store::open(&partial).expect("open the new archive");
         generate_archive(&mut store, catalog, spec, &mut |done, total| {
-            if done % 5 == 0 || done == total {
+            if done.is_multiple_of(5) || done == total {
                 eprintln!(
                     "archive: {done}/{total} sessions ({:.0} s)",
                     started.elapsed().as_secs_f64()

@@ -47,7 +47,7 @@ pub fn bench(c: &mut Criterion, fx: &Fixtures) {
     let mut presses = 0usize;
     let mut press = |app: &mut App, terminal: &mut Terminal<TestBackend>| {
         let criterion = presses % criteria;
-        let pick = if (presses / criteria) % 2 == 0 {
+        let pick = if (presses / criteria).is_multiple_of(2) {
             Action::Pick1
         } else {
             Action::Pick2

@@ -102,6 +102,41 @@ const TARGETS: &[Target] = &[
         limit_ns: Some(2000.0 * MS),
     },
     Target {
+        id: "export/stage_model",
+        what: "(4)   stage: building the minutes model",
+        limit_ns: None,
+    },
+    Target {
+        id: "export/stage_docx",
+        what: "(4)   stage: DOCX minutes + sheets",
+        limit_ns: None,
+    },
+    Target {
+        id: "export/stage_xlsx",
+        what: "(4)   stage: XLSX summary",
+        limit_ns: None,
+    },
+    Target {
+        id: "export/stage_html",
+        what: "(4)   stage: HTML minutes + sheets",
+        limit_ns: None,
+    },
+    Target {
+        id: "export/stage_md",
+        what: "(4)   stage: Markdown minutes",
+        limit_ns: None,
+    },
+    Target {
+        id: "export/stage_csv",
+        what: "(4)   stage: CSV of every choice",
+        limit_ns: None,
+    },
+    Target {
+        id: "export/stage_json",
+        what: "(4)   stage: JSON of everything",
+        limit_ns: None,
+    },
+    Target {
         id: "import/session_csv",
         what: "(5) import one session's sheets CSV",
         limit_ns: Some(1000.0 * MS),
