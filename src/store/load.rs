@@ -292,6 +292,25 @@ impl Store {
         }
     }
 
+    /// The rubric stored in row `row` (whose text hashes to `sha`), parsed once per process.
+    fn stored_rubric(&self, row: i64, sha: &str) -> Result<Arc<Rubric>> {
+        if let Some(rubric) = self.rubrics.borrow().get(sha) {
+            return Ok(rubric.clone());
+        }
+        let (rubric_id, source): (String, String) = self.conn.query_row(
+            "SELECT rubric_id, source FROM rubrics WHERE id = ?1",
+            [row],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let parsed = parse_rubric(&format!("(stored) {rubric_id}"), &source)
+            .map_err(|e| StoreError::Refused(format!("stored rubric is invalid: {e}")))?;
+        let parsed = Arc::new(parsed);
+        self.rubrics
+            .borrow_mut()
+            .insert(sha.to_string(), parsed.clone());
+        Ok(parsed)
+    }
+
     /// Everything about a session needed to score and show it.
     pub fn load_session(&self, session_id: i64) -> Result<SessionData> {
         let info = self.conn.query_row(
@@ -317,32 +336,18 @@ impl Store {
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
 
-        let mut rubrics: HashMap<i64, Arc<Rubric>> = HashMap::new();
         let mut stmt = self.conn.prepare_cached(
             "SELECT p.id, p.position, p.code, p.name, p.producer, p.commune, p.province,
                     p.status, p.round, p.knockout_reason, p.close_override,
-                    r.id, r.rubric_id, r.sha256, r.source
+                    r.id, r.rubric_id, r.sha256
              FROM products p JOIN rubrics r ON r.id = p.rubric
              WHERE p.session_id = ?1 ORDER BY p.position",
         )?;
         let mut rows = stmt.query([session_id])?;
         let mut products = Vec::new();
         while let Some(r) = rows.next()? {
-            let rubric_row: i64 = r.get(11)?;
-            let rubric = match rubrics.get(&rubric_row) {
-                Some(rubric) => rubric.clone(),
-                None => {
-                    let rubric_id: String = r.get(12)?;
-                    let source: String = r.get(14)?;
-                    let parsed =
-                        parse_rubric(&format!("(stored) {rubric_id}"), &source).map_err(|e| {
-                            StoreError::Refused(format!("stored rubric is invalid: {e}"))
-                        })?;
-                    let parsed = Arc::new(parsed);
-                    rubrics.insert(rubric_row, parsed.clone());
-                    parsed
-                }
-            };
+            let sha: String = r.get(13)?;
+            let rubric = self.stored_rubric(r.get(11)?, &sha)?;
             let status: String = r.get(7)?;
             products.push(ProductRow {
                 id: r.get(0)?,
@@ -357,7 +362,7 @@ impl Store {
                 knockout_reason: r.get(9)?,
                 close_override: r.get(10)?,
                 rubric_id: r.get(12)?,
-                rubric_sha256: r.get(13)?,
+                rubric_sha256: sha,
                 rubric,
             });
         }

@@ -12,9 +12,13 @@ mod minutes;
 mod restore;
 mod sheets;
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
+use crate::rubric::Rubric;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use rusqlite_migration::{M, Migrations};
 
@@ -124,6 +128,9 @@ impl Actor {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// Parsed rubrics by the SHA-256 of their stored text: that text never changes, so a
+    /// rubric is parsed once per process however often the session is reloaded.
+    rubrics: RefCell<HashMap<String, Arc<Rubric>>>,
 }
 
 fn now() -> String {
@@ -213,7 +220,11 @@ impl Store {
             }
             MIGRATIONS.to_latest(&mut conn)?;
         }
-        Ok(Self { conn, path })
+        Ok(Self {
+            conn,
+            path,
+            rubrics: RefCell::default(),
+        })
     }
 
     pub fn path(&self) -> &Path {

@@ -75,6 +75,7 @@ fn checked_source(from: &Path) -> Result<Store> {
     let source = Store {
         conn,
         path: from.to_path_buf(),
+        rubrics: Default::default(),
     };
     if let Some(seq) = source.audit_verify()?.first_broken {
         return refused(format!(

@@ -72,8 +72,10 @@ pub(super) fn target(code: &str, round: u32, seat: Option<u32>, criterion: Optio
 
 fn sheet_row(tx: &Transaction, key: SheetKey) -> Result<Option<(String, String)>> {
     Ok(tx
-        .query_row(
+        .prepare_cached(
             "SELECT status, entered_by FROM sheets WHERE product_id = ?1 AND round = ?2 AND member_id = ?3",
+        )?
+        .query_row(
             params![key.product_id, key.round, key.member_id],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
@@ -96,6 +98,42 @@ fn product_state(tx: &Transaction, product_id: i64) -> Result<(ProductStatus, u3
     Ok((status, round, session))
 }
 
+/// The round an import writes into: a waiting product starts scoring, a settled one refuses.
+fn import_round(
+    tx: &Transaction,
+    session_id: i64,
+    actor: &Actor,
+    row: &ChoiceRow,
+    product: &ProductRow,
+) -> Result<u32> {
+    let (status, round, _) = product_state(tx, product.id)?;
+    match status {
+        ProductStatus::Closed | ProductStatus::KnockedOut => refused(format!(
+            "line {}: product {} is {}; reopen it as a new round first. Nothing was imported.",
+            row.line,
+            product.code,
+            status.as_str()
+        )),
+        ProductStatus::Waiting => {
+            tx.execute(
+                "UPDATE products SET status = 'scoring' WHERE id = ?1",
+                [product.id],
+            )?;
+            append(
+                tx,
+                Some(session_id),
+                actor,
+                "product.status",
+                &target(&product.code, round, None, None),
+                Some("waiting"),
+                Some("scoring"),
+            )?;
+            Ok(round)
+        }
+        ProductStatus::Scoring => Ok(round),
+    }
+}
+
 /// The current round of a product that is open for scoring; refuses any other status.
 fn scoring_round(tx: &Transaction, product: &ProductRow) -> Result<u32> {
     let (status, round, _) = product_state(tx, product.id)?;
@@ -111,11 +149,8 @@ fn scoring_round(tx: &Transaction, product: &ProductRow) -> Result<u32> {
 
 fn is_recused(tx: &Transaction, product_id: i64, member_id: i64) -> Result<bool> {
     Ok(tx
-        .query_row(
-            "SELECT 1 FROM recusals WHERE product_id = ?1 AND member_id = ?2",
-            params![product_id, member_id],
-            |_| Ok(()),
-        )
+        .prepare_cached("SELECT 1 FROM recusals WHERE product_id = ?1 AND member_id = ?2")?
+        .query_row(params![product_id, member_id], |_| Ok(()))
         .optional()?
         .is_some())
 }
@@ -446,40 +481,17 @@ impl Store {
             let mut changed = 0;
             let mut keys: Vec<(SheetKey, &ProductRow, u32)> = Vec::new();
             let mut entries: HashMap<SheetKey, u8> = HashMap::new();
+            // Checked once per product and once per sheet, not per row.
+            let mut rounds: HashMap<i64, u32> = HashMap::new();
             for (row, product, member, points) in &resolved {
-                let (status, round, _) = product_state(tx, product.id)?;
-                match status {
-                    ProductStatus::Closed | ProductStatus::KnockedOut => {
-                        return refused(format!(
-                            "line {}: product {} is {}; reopen it as a new round first. Nothing was imported.",
-                            row.line,
-                            product.code,
-                            status.as_str()
-                        ));
+                let round = match rounds.get(&product.id) {
+                    Some(&round) => round,
+                    None => {
+                        let round = import_round(tx, session_id, &actor, row, product)?;
+                        rounds.insert(product.id, round);
+                        round
                     }
-                    ProductStatus::Waiting => {
-                        tx.execute(
-                            "UPDATE products SET status = 'scoring' WHERE id = ?1",
-                            [product.id],
-                        )?;
-                        append(
-                            tx,
-                            Some(session_id),
-                            &actor,
-                            "product.status",
-                            &target(&product.code, round, None, None),
-                            Some("waiting"),
-                            Some("scoring"),
-                        )?;
-                    }
-                    ProductStatus::Scoring => {}
-                }
-                if is_recused(tx, product.id, member.id)? {
-                    return refused(format!(
-                        "line {}: member at seat {} is recused from product {}. Nothing was imported.",
-                        row.line, row.seat, product.code
-                    ));
-                }
+                };
                 let key = SheetKey {
                     product_id: product.id,
                     round,
@@ -488,6 +500,12 @@ impl Store {
                 let entry = match entries.get(&key) {
                     Some(&e) => e,
                     None => {
+                        if is_recused(tx, product.id, member.id)? {
+                            return refused(format!(
+                                "line {}: member at seat {} is recused from product {}. Nothing was imported.",
+                                row.line, row.seat, product.code
+                            ));
+                        }
                         let existing = sheet_row(tx, key)?;
                         let entry = match &existing {
                             // A paper sheet already entered once: this file is its blind re-entry.

@@ -151,6 +151,8 @@ impl App {
         lang: Lang,
         keymap: Keymap,
     ) -> StoreResult<Self> {
+        // Read the version first: a commit landing during the load is then seen next poll.
+        let version = store.data_version()?;
         let data = store.load_session(session_id)?;
         if let Role::Member(seat) = role
             && data.member(seat).is_none()
@@ -170,7 +172,7 @@ impl App {
             keymap,
             role,
             data,
-            version: 0,
+            version,
             screens: vec![root],
             focus: Focus::Products,
             product_cursor: 0,
@@ -186,7 +188,7 @@ impl App {
             quit: false,
             export: None,
         };
-        app.reload()?;
+        app.refresh_views()?;
         Ok(app)
     }
 
@@ -230,6 +232,11 @@ impl App {
     pub fn reload(&mut self) -> StoreResult<()> {
         self.version = self.store.data_version()?;
         self.data = self.store.load_session(self.data.info.id)?;
+        self.refresh_views()
+    }
+
+    /// Recomputes everything shown (results, progress, recusals) from the loaded session.
+    fn refresh_views(&mut self) -> StoreResult<()> {
         self.results.clear();
         self.progress.clear();
         self.recusals.clear();
