@@ -71,6 +71,14 @@ pub enum Action {
 }
 
 impl Action {
+    /// Moves a list cursor (up, down, a page, to either end).
+    pub fn is_cursor_move(self) -> bool {
+        matches!(
+            self,
+            Self::Up | Self::Down | Self::PageUp | Self::PageDown | Self::Home | Self::End
+        )
+    }
+
     /// The option a `pick_n` action ticks (1-based).
     pub fn pick(self) -> Option<u32> {
         Some(match self {

@@ -499,12 +499,7 @@ impl App {
 
     fn update_dashboard(&mut self, action: Action) {
         match action {
-            Action::Up
-            | Action::Down
-            | Action::PageUp
-            | Action::PageDown
-            | Action::Home
-            | Action::End => match self.focus {
+            a if a.is_cursor_move() => match self.focus {
                 Focus::Products => {
                     let len = self.visible_products().len();
                     Self::move_cursor(&mut self.product_cursor, len, action);
@@ -673,12 +668,7 @@ impl App {
 
     fn update_member_home(&mut self, action: Action) {
         match action {
-            Action::Up
-            | Action::Down
-            | Action::PageUp
-            | Action::PageDown
-            | Action::Home
-            | Action::End => {
+            a if a.is_cursor_move() => {
                 let len = self.visible_products().len();
                 Self::move_cursor(&mut self.product_cursor, len, action);
             }
@@ -701,12 +691,7 @@ impl App {
 
     fn update_list_screen(&mut self, action: Action) {
         match action {
-            Action::Up
-            | Action::Down
-            | Action::PageUp
-            | Action::PageDown
-            | Action::Home
-            | Action::End => {
+            a if a.is_cursor_move() => {
                 let len = self.visible_products().len();
                 Self::move_cursor(&mut self.product_cursor, len, action);
             }
@@ -1106,12 +1091,7 @@ impl App {
             return;
         }
         match action {
-            Action::Up
-            | Action::Down
-            | Action::PageUp
-            | Action::PageDown
-            | Action::Home
-            | Action::End => {
+            a if a.is_cursor_move() => {
                 Self::move_cursor(&mut view.cursor, count, action);
             }
             Action::NextUnanswered => {
