@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Parser, Subcommand};
 use color_eyre::eyre::{Result, WrapErr, bail, eyre};
 
+mod meeting;
+
 use crate::i18n::Lang;
 use crate::rubric::{Catalog, RubricFile, rubric_files};
 use crate::session::parse_session;
@@ -72,6 +74,16 @@ pub enum Command {
     /// Members' sheets: bulk import of paper sheets
     #[command(subcommand)]
     Sheets(SheetsCmd),
+    /// Mark members present (or absent) in the room: `council attend --all`, `council attend 4 7`
+    Attend(meeting::AttendArgs),
+    /// A product's way through the meeting: open, close, waiting, round, knockout, case
+    #[command(subcommand)]
+    Product(meeting::ProductCmd),
+    /// A member steps aside from a product (conflict of interest), or the recusal is withdrawn
+    Recuse(meeting::RecuseArgs),
+    /// One member's sheet: reopen a submitted sheet for a correction
+    #[command(subcommand)]
+    Sheet(meeting::SheetCmd),
     /// The council's results with the full breakdown
     Results(ResultsArgs),
     /// The audit log: verify the hash chain, show history
@@ -188,9 +200,22 @@ pub enum AuditCmd {
     },
 }
 
+/// Runs a command; a refusal or a database problem is worded in the user's language.
 pub fn run(cli: Cli) -> Result<()> {
+    let lang = cli.global.lang();
+    dispatch(cli).map_err(|e| match e.downcast_ref::<crate::store::StoreError>() {
+        Some(store_error) => eyre!("{}", store_error.text(lang)),
+        None => e,
+    })
+}
+
+fn dispatch(cli: Cli) -> Result<()> {
     let g = cli.global;
     match cli.command {
+        Some(Command::Attend(a)) => meeting::attend(&g, &a),
+        Some(Command::Product(cmd)) => meeting::product_cmd(&g, &cmd),
+        Some(Command::Recuse(a)) => meeting::recuse(&g, &a),
+        Some(Command::Sheet(cmd)) => meeting::sheet_cmd(&g, &cmd),
         None => open_workbench(&g, None, None),
         Some(Command::Open { file, session }) => {
             open_workbench(&g, file.as_deref(), session.as_deref())

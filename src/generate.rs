@@ -203,7 +203,7 @@ fn close_all(store: &mut Store, session_id: i64, seed: u64) -> Result<()> {
     for product in &data.products {
         let knock_out = rng.below(30) == 0;
         match product.rubric.knockouts.first() {
-            Some(reason) if knock_out => store.knock_out(&data, product, reason)?,
+            Some(reason) if knock_out => store.knock_out(&data, product, 1, reason, None)?,
             _ => store.close_product(&data, product, None)?,
         }
     }

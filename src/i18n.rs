@@ -3,6 +3,11 @@
 
 use serde::{Deserialize, Serialize};
 
+mod refusal;
+pub use refusal::{
+    Done, FileProblem, done, file_error, refusal, role_en, role_vi, status_en, status_vi,
+};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
@@ -151,6 +156,8 @@ pub struct TuiStrings {
     pub role_vice_chair: &'static str,
     pub role_member: &'static str,
     pub role_secretary: &'static str,
+    pub role_expert: &'static str,
+    pub role_observer: &'static str,
     pub products_title: &'static str,
     pub my_products_title: &'static str,
     pub no_products_open: &'static str,
@@ -302,6 +309,8 @@ pub static TUI_VI: TuiStrings = TuiStrings {
     role_vice_chair: "Phó CT",
     role_member: "Ủy viên",
     role_secretary: "Thư ký",
+    role_expert: "Chuyên gia mời",
+    role_observer: "Quan sát viên",
     products_title: "Sản phẩm ({count})",
     my_products_title: "Sản phẩm đang chấm và đã có kết quả",
     no_products_open: "Chưa có sản phẩm nào được mở để chấm. Màn hình tự cập nhật khi thư ký mở.",
@@ -472,6 +481,8 @@ pub static TUI_EN: TuiStrings = TuiStrings {
     role_vice_chair: "Vice chair",
     role_member: "Member",
     role_secretary: "Secretary",
+    role_expert: "Invited expert",
+    role_observer: "Observer",
     products_title: "Products ({count})",
     my_products_title: "Products being scored and with results",
     no_products_open: "No product is open for scoring yet. This screen updates when the secretary opens one.",

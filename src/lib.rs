@@ -9,6 +9,7 @@ pub mod diag;
 pub mod export;
 pub mod generate;
 pub mod i18n;
+pub mod meeting;
 pub mod paths;
 pub mod report;
 pub mod rubric;

@@ -140,9 +140,11 @@ pub fn bench(c: &mut Criterion, fx: &Fixtures) {
     let sheets = store
         .sheets(&data, product.id, product.round)
         .expect("sheets");
-    let recused = store.recused_seats(&data, product.id).expect("recusals");
+    let seats = store
+        .seat_facts(&data, product.id, product.round)
+        .expect("attendance");
     group.bench_function("product_score_only", |b| {
-        b.iter(|| result_from_sheets(&data, product, &sheets, &recused))
+        b.iter(|| result_from_sheets(&data, product, &sheets, &seats))
     });
     group.sample_size(20);
     group.bench_function("session_rust", |b| {

@@ -14,7 +14,7 @@ use crate::scoring::{ProductResult, Sheet, mean_text, score_sheet};
 use crate::session::{Level, Role};
 use crate::store::{
     ChoiceRecord, MemberRow, ProductRow, ProductStatus, SessionData, SessionSummary, Store,
-    StoredSheet, result_from_sheets,
+    StoredSheet,
 };
 
 /// Version of the JSON layout (`<session>.json`); bump on any incompatible change.
@@ -220,6 +220,8 @@ fn role_text(w: &Words, role: Role) -> &'static str {
         Role::ViceChair => w.role_vice_chair,
         Role::Member => w.role_member,
         Role::Secretary => w.role_secretary,
+        Role::Expert => w.role_expert,
+        Role::Observer => w.role_observer,
     }
 }
 
@@ -292,7 +294,7 @@ pub fn build_minutes(
                     status: ProductStatus::Closed,
                     ..p.clone()
                 };
-                result_from_sheets(data, &ended, &stored, &recused)
+                store.round_result(data, &ended, round)?
             };
             let start = round_starts
                 .iter()

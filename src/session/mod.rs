@@ -23,22 +23,41 @@ pub enum Role {
     ViceChair,
     Member,
     Secretary,
+    /// An expert invited by the provincial chair (Điều 7.3.b).
+    Expert,
+    /// Attends without a vote (for example staff of the OCOP office); never scores.
+    Observer,
 }
 
 impl Role {
+    pub const ALL: [Self; 6] = [
+        Self::Chair,
+        Self::ViceChair,
+        Self::Member,
+        Self::Secretary,
+        Self::Expert,
+        Self::Observer,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Chair => "chair",
             Self::ViceChair => "vice_chair",
             Self::Member => "member",
             Self::Secretary => "secretary",
+            Self::Expert => "expert",
+            Self::Observer => "observer",
         }
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Chair, Self::ViceChair, Self::Member, Self::Secretary]
-            .into_iter()
-            .find(|r| r.as_str() == s)
+        Self::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// Whether a member of this role scores unless the session file says otherwise: the
+    /// chair, vice chairs and members do; the secretary, invited experts and observers do not.
+    pub fn scores_by_default(self) -> bool {
+        matches!(self, Self::Chair | Self::ViceChair | Self::Member)
     }
 }
 
@@ -77,6 +96,17 @@ pub struct Policy {
     pub minimum_rule: MinimumRule,
     /// Paper sheets entered on a member's behalf count only after a matching blind second entry.
     pub blind_reentry: bool,
+    /// At most one product open for scoring at a time.
+    #[serde(default = "yes")]
+    pub one_open_product: bool,
+    /// The fewest counted sheets a product can be ranked on; `None`: more than half of the
+    /// council's scoring members (see `meeting::min_sheets`).
+    #[serde(default)]
+    pub min_sheets: Option<u32>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl Default for Policy {
@@ -87,6 +117,8 @@ impl Default for Policy {
             max_spread: 10,
             minimum_rule: MinimumRule::Majority,
             blind_reentry: false,
+            one_open_product: true,
+            min_sheets: None,
         }
     }
 }
@@ -106,6 +138,11 @@ pub struct Member {
     pub name: String,
     pub organisation: String,
     pub role: Role,
+    /// Whether this member scores (default by role, see [`Role::scores_by_default`]).
+    pub scores: bool,
+    /// For a chair delegated by the provincial chair (Điều 7.3.b): who delegated, and how
+    /// (for example "Chủ tịch UBND tỉnh, Quyết định số 12/QĐ-UBND").
+    pub delegated_by: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -183,6 +220,8 @@ struct RawPolicy {
     max_spread: Option<u32>,
     minimum_rule: Option<MinimumRule>,
     blind_reentry: Option<bool>,
+    one_open_product: Option<bool>,
+    min_sheets: Option<Spanned<u32>>,
 }
 
 #[derive(Deserialize)]
@@ -193,6 +232,8 @@ struct RawMember {
     #[serde(default)]
     organisation: String,
     role: Spanned<Role>,
+    scores: Option<Spanned<bool>>,
+    delegated_by: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -280,7 +321,17 @@ pub fn parse_session(
         max_spread: raw.policy.max_spread.unwrap_or(defaults.max_spread),
         minimum_rule: raw.policy.minimum_rule.unwrap_or(defaults.minimum_rule),
         blind_reentry: raw.policy.blind_reentry.unwrap_or(defaults.blind_reentry),
+        one_open_product: raw
+            .policy
+            .one_open_product
+            .unwrap_or(defaults.one_open_product),
+        min_sheets: raw.policy.min_sheets.as_ref().map(|m| *m.get_ref()),
     };
+    if let Some(m) = &raw.policy.min_sheets
+        && *m.get_ref() == 0
+    {
+        fail(m.span(), "min_sheets must be at least 1".to_string());
+    }
 
     let mut seats = HashSet::new();
     let mut members = Vec::new();
@@ -294,11 +345,41 @@ pub fn parse_session(
         if m.name.get_ref().trim().is_empty() {
             fail(m.name.span(), format!("member at seat {seat} has no name"));
         }
+        let role = *m.role.get_ref();
+        let scores = m
+            .scores
+            .as_ref()
+            .map_or(role.scores_by_default(), |s| *s.get_ref());
+        if let Some(s) = &m.scores
+            && *s.get_ref()
+            && role == Role::Observer
+        {
+            fail(
+                s.span(),
+                format!("member at seat {seat} is an observer; observers do not score"),
+            );
+        }
+        if let Some(d) = &m.delegated_by
+            && role != Role::Chair
+        {
+            fail(
+                d.span(),
+                format!(
+                    "member at seat {seat} is not the chair; only the chair can be delegated (delegated_by)"
+                ),
+            );
+        }
         members.push(Member {
             seat,
             name: m.name.get_ref().trim().to_string(),
             organisation: m.organisation.trim().to_string(),
-            role: *m.role.get_ref(),
+            role,
+            scores,
+            delegated_by: m
+                .delegated_by
+                .as_ref()
+                .map(|d| d.get_ref().trim().to_string())
+                .filter(|d| !d.is_empty()),
         });
     }
     let chairs: Vec<&RawMember> = raw

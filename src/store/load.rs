@@ -7,7 +7,8 @@ use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 use super::audit::{append, sha256_hex};
-use super::{Actor, Result, Store, StoreError, now, refused};
+use super::{Actor, Result, Store, StoreError, now, refused, rule};
+use crate::meeting::Refusal;
 use crate::rubric::{Rubric, parse_rubric};
 use crate::session::{Level, Policy, Role, Session};
 
@@ -35,42 +36,15 @@ pub struct MemberRow {
     pub name: String,
     pub organisation: String,
     pub role: Role,
+    /// Whether the member scores (the session's `scores` flag).
+    pub scores: bool,
+    /// The chair's delegation by the provincial chair (Điều 7.3.b), when there is one.
+    pub delegated_by: Option<String>,
+    /// In the room now (None: not marked yet). A product's own attendance is in `presence`.
     pub present: Option<bool>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ProductStatus {
-    Waiting,
-    Scoring,
-    Closed,
-    KnockedOut,
-}
-
-impl ProductStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Waiting => "waiting",
-            Self::Scoring => "scoring",
-            Self::Closed => "closed",
-            Self::KnockedOut => "knocked_out",
-        }
-    }
-
-    fn parse(s: &str) -> Self {
-        match s {
-            "scoring" => Self::Scoring,
-            "closed" => Self::Closed,
-            "knocked_out" => Self::KnockedOut,
-            _ => Self::Waiting,
-        }
-    }
-
-    /// Closed products (and knock-outs) have a final result anyone may see.
-    pub fn is_settled(self) -> bool {
-        matches!(self, Self::Closed | Self::KnockedOut)
-    }
-}
+pub use crate::meeting::ProductStatus;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ProductRow {
@@ -86,7 +60,12 @@ pub struct ProductRow {
     pub status: ProductStatus,
     pub round: u32,
     pub knockout_reason: Option<String>,
+    /// The criteria set's condition the council knocked the product out on (its exact text).
+    pub knockout_condition: Option<String>,
+    pub knockout_proposed_by: Option<u32>,
     pub close_override: Option<String>,
+    /// Set 26: the alternative case ("Trường hợp N") chosen for this product.
+    pub case_number: Option<u32>,
     #[serde(skip)]
     pub rubric: Arc<Rubric>,
 }
@@ -164,10 +143,9 @@ impl Store {
                 )
                 .optional()?;
             if exists.is_some() {
-                return refused(format!(
-                    "session \"{}\" is already in the database; nothing was changed",
-                    session.id
-                ));
+                return rule(Refusal::SessionExists {
+                    code: session.id.clone(),
+                });
             }
             let level = match session.level {
                 Level::Province => "province",
@@ -195,9 +173,17 @@ impl Store {
             let session_id = tx.last_insert_rowid();
             for m in &session.members {
                 tx.execute(
-                    "INSERT INTO members (session_id, seat, name, organisation, role)
-                     VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![session_id, m.seat, m.name, m.organisation, m.role.as_str()],
+                    "INSERT INTO members (session_id, seat, name, organisation, role, scores, delegated_by)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    params![
+                        session_id,
+                        m.seat,
+                        m.name,
+                        m.organisation,
+                        m.role.as_str(),
+                        m.scores,
+                        m.delegated_by
+                    ],
                 )?;
             }
             insert_products(tx, session_id, &session.products, rubric_source, 0)?;
@@ -233,10 +219,9 @@ impl Store {
                     )
                     .optional()?;
                 if taken.is_some() {
-                    return refused(format!(
-                        "product \"{}\" is already in the session; nothing was imported",
-                        p.code
-                    ));
+                    return rule(Refusal::ProductExists {
+                        code: p.code.clone(),
+                    });
                 }
             }
             let start: u32 = tx.query_row(
@@ -319,7 +304,7 @@ impl Store {
             summary_from_row,
         )?;
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, seat, name, organisation, role, present FROM members
+            "SELECT id, seat, name, organisation, role, present, scores, delegated_by FROM members
              WHERE session_id = ?1 ORDER BY seat",
         )?;
         let members = stmt
@@ -330,8 +315,10 @@ impl Store {
                     seat: r.get(1)?,
                     name: r.get(2)?,
                     organisation: r.get(3)?,
-                    role: Role::parse(&role).unwrap_or(Role::Member),
+                    role: Role::parse(&role).ok_or_else(|| unknown_value(4, "role", &role))?,
                     present: r.get(5)?,
+                    scores: r.get(6)?,
+                    delegated_by: r.get(7)?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -339,7 +326,8 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(
             "SELECT p.id, p.position, p.code, p.name, p.producer, p.commune, p.province,
                     p.status, p.round, p.knockout_reason, p.close_override,
-                    r.id, r.rubric_id, r.sha256
+                    r.id, r.rubric_id, r.sha256,
+                    p.knockout_condition, p.knockout_proposed_by, p.case_number
              FROM products p JOIN rubrics r ON r.id = p.rubric
              WHERE p.session_id = ?1 ORDER BY p.position",
         )?;
@@ -357,10 +345,14 @@ impl Store {
                 producer: r.get(4)?,
                 commune: r.get(5)?,
                 province: r.get(6)?,
-                status: ProductStatus::parse(&status),
+                status: ProductStatus::parse(&status)
+                    .ok_or_else(|| unknown_value(7, "product status", &status))?,
                 round: r.get(8)?,
                 knockout_reason: r.get(9)?,
                 close_override: r.get(10)?,
+                knockout_condition: r.get(14)?,
+                knockout_proposed_by: r.get(15)?,
+                case_number: r.get(16)?,
                 rubric_id: r.get(12)?,
                 rubric_sha256: sha,
                 rubric,
@@ -374,6 +366,15 @@ impl Store {
     }
 }
 
+/// A stored value this version does not know: an error, never a silent default.
+pub(super) fn unknown_value(column: usize, what: &str, value: &str) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        column,
+        rusqlite::types::Type::Text,
+        format!("unknown {what} \"{value}\" in the database").into(),
+    )
+}
+
 pub(super) fn ensure_open(tx: &rusqlite::Transaction, session_id: i64) -> Result<()> {
     let status: String = tx.query_row(
         "SELECT status FROM sessions WHERE id = ?1",
@@ -381,9 +382,7 @@ pub(super) fn ensure_open(tx: &rusqlite::Transaction, session_id: i64) -> Result
         |r| r.get(0),
     )?;
     if status == "final" {
-        return refused(
-            "the session is finalised; nothing can change unless it is reopened with a reason (`council session reopen`)",
-        );
+        return rule(Refusal::SessionFinalised);
     }
     Ok(())
 }

@@ -4,6 +4,7 @@
 //! either fully saved (and logged) or not at all, and two processes never interleave writes.
 
 mod audit;
+mod facts;
 mod integrity;
 mod lifecycle;
 mod load;
@@ -18,13 +19,14 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::meeting::Refusal;
 use crate::rubric::Rubric;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use rusqlite_migration::{M, Migrations};
 
 pub use audit::sha256_hex;
 pub use audit::{AuditEntry, AuditReport};
-pub use lifecycle::Quorum;
+pub use crate::meeting::Quorum;
 pub use load::{MemberRow, ProductRow, ProductStatus, SessionData, SessionSummary};
 pub use member_view::SheetProgress;
 pub use minutes::{ChoiceRecord, Recusal, Reopening, RoundStart};
@@ -32,7 +34,10 @@ pub use restore::RestoreReport;
 pub use sheets::{ChoiceRow, ImportReport, SheetKey, StoredSheet, result_from_sheets};
 
 /// Append-only list of migrations; the schema version is its length.
-const MIGRATIONS_SLICE: &[M<'static>] = &[M::up(include_str!("schema_v1.sql"))];
+const MIGRATIONS_SLICE: &[M<'static>] = &[
+    M::up(include_str!("schema_v1.sql")),
+    M::up(include_str!("schema_v2.sql")),
+];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATIONS_SLICE);
 pub const SCHEMA_VERSION: i64 = MIGRATIONS_SLICE.len() as i64;
 
@@ -78,6 +83,9 @@ pub enum StoreError {
         "{0}: cannot open or create the database file (does its folder exist, and may you write in it?)"
     )]
     CannotOpen(String),
+    /// A meeting rule refused the change (worded per language by `StoreError::text`).
+    #[error("{}", crate::i18n::refusal(crate::i18n::Lang::En, .0))]
+    Rule(Refusal),
     #[error("{0}")]
     Refused(String),
     #[error("not found: {0}")]
@@ -96,10 +104,49 @@ fn refused<T>(message: impl Into<String>) -> Result<T> {
     Err(StoreError::Refused(message.into()))
 }
 
+/// A meeting rule's refusal as a store error.
+fn rule<T>(refusal: Refusal) -> Result<T> {
+    Err(StoreError::Rule(refusal))
+}
+
+impl From<Refusal> for StoreError {
+    fn from(r: Refusal) -> Self {
+        Self::Rule(r)
+    }
+}
+
+impl StoreError {
+    /// The message in the user's language: rules' refusals are fully worded in both; the
+    /// file-level errors name the file in the words of [`crate::i18n::file_error`].
+    pub fn text(&self, lang: crate::i18n::Lang) -> String {
+        use crate::i18n::{FileProblem as F, file_error};
+        match self {
+            Self::Rule(r) => crate::i18n::refusal(lang, r),
+            Self::Locked(p) => file_error(lang, F::Locked, p),
+            Self::ReadOnly(p) => file_error(lang, F::ReadOnly, p),
+            Self::DiskFull(p) => file_error(lang, F::DiskFull, p),
+            Self::Damaged(p) => file_error(lang, F::Damaged, p),
+            Self::NotADatabase(p) => file_error(lang, F::NotADatabase, p),
+            Self::CannotOpen(p) => file_error(lang, F::CannotOpen, p),
+            other => other.to_string(),
+        }
+    }
+
+    /// The meeting rule's refusal, if that is what this is.
+    pub fn refusal(&self) -> Option<&Refusal> {
+        match self {
+            Self::Rule(r) => Some(r),
+            _ => None,
+        }
+    }
+}
+
 /// Who made a change, as written in the audit log and on each choice.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Actor {
     Secretary,
+    /// The secretary's terminal with the operator's name (asked once per terminal session).
+    Operator(String),
     Member(u32),
     Import(String),
     Cli,
@@ -109,6 +156,7 @@ impl Actor {
     pub fn label(&self) -> String {
         match self {
             Self::Secretary => "secretary".into(),
+            Self::Operator(name) => format!("secretary:{name}"),
             Self::Member(seat) => format!("member:{seat}"),
             Self::Import(file) => format!("import:{file}"),
             Self::Cli => "cli".into(),
@@ -119,7 +167,7 @@ impl Actor {
     fn entered_by(&self) -> &'static str {
         match self {
             Self::Member(_) => "member",
-            Self::Secretary | Self::Cli => "secretary",
+            Self::Secretary | Self::Operator(_) | Self::Cli => "secretary",
             Self::Import(_) => "import",
         }
     }
@@ -131,6 +179,8 @@ pub struct Store {
     /// Parsed rubrics by the SHA-256 of their stored text: that text never changes, so a
     /// rubric is parsed once per process however often the session is reloaded.
     rubrics: RefCell<HashMap<String, Arc<Rubric>>>,
+    /// The name of the person at this terminal, for the audit log and blind re-entry.
+    operator: Option<String>,
 }
 
 fn now() -> String {
@@ -224,11 +274,29 @@ impl Store {
             conn,
             path,
             rubrics: RefCell::default(),
+            operator: None,
         })
     }
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Names the person at this terminal (blind re-entry tells two operators apart by it).
+    pub fn set_operator(&mut self, name: Option<String>) {
+        self.operator = name.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
+    }
+
+    pub fn operator(&self) -> Option<&str> {
+        self.operator.as_deref()
+    }
+
+    /// Who the secretary's actions of this process are logged as.
+    fn actor_secretary(&self) -> Actor {
+        match &self.operator {
+            Some(name) => Actor::Operator(name.clone()),
+            None => Actor::Secretary,
+        }
     }
 
     /// Changes whenever another connection commits; screens poll it to refresh.

@@ -73,6 +73,7 @@ fn checked_source(from: &Path) -> Result<Store> {
         ));
     }
     let source = Store {
+        operator: None,
         conn,
         path: from.to_path_buf(),
         rubrics: Default::default(),

@@ -7,8 +7,12 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use serde::Serialize;
 
 use super::audit::{append, sha256_hex};
+use super::facts::{product_state, seat_facts, sheet_facts, sheet_hold, take_hold};
 use super::load::{ProductRow, ProductStatus, SessionData, ensure_open};
-use super::{Actor, Result, Store, StoreError, now, refused};
+use super::{Actor, Result, Store, StoreError, now, rule};
+use crate::meeting::{
+    self, Checkpoint, Hold, Holder, Refusal, SeatFacts, SheetFacts, Writer,
+};
 use crate::scoring::{ProductResult, Sheet, score_product};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -36,6 +40,18 @@ impl StoredSheet {
     /// Entered on the member's behalf (by the secretary or an import) rather than by the member.
     pub fn is_proxy(&self) -> bool {
         self.entered_by != "member"
+    }
+
+    /// The sheet as the meeting rules see it.
+    pub fn facts(&self) -> SheetFacts {
+        SheetFacts {
+            seat: self.seat,
+            started: !self.choices.is_empty() || !self.reentry.is_empty(),
+            submitted: self.submitted,
+            proxy: self.is_proxy(),
+            verified: self.verified,
+            by_member: !self.is_proxy(),
+        }
     }
 }
 
@@ -70,89 +86,64 @@ pub(super) fn target(code: &str, round: u32, seat: Option<u32>, criterion: Optio
     t
 }
 
-fn sheet_row(tx: &Transaction, key: SheetKey) -> Result<Option<(String, String)>> {
-    Ok(tx
-        .prepare_cached(
-            "SELECT status, entered_by FROM sheets WHERE product_id = ?1 AND round = ?2 AND member_id = ?3",
-        )?
-        .query_row(
-            params![key.product_id, key.round, key.member_id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?)
+/// The rules' view of one member's sheet of a product's current round, read inside `tx`.
+struct SheetContext {
+    key: SheetKey,
+    status: ProductStatus,
+    case_number: Option<u32>,
+    seat: SeatFacts,
+    sheet: Option<SheetFacts>,
 }
 
-/// Current status and round of a product, read inside the transaction (never from a stale view).
-fn product_state(tx: &Transaction, product_id: i64) -> Result<(ProductStatus, u32, i64)> {
-    let (status, round, session): (String, u32, i64) = tx.query_row(
-        "SELECT status, round, session_id FROM products WHERE id = ?1",
-        [product_id],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-    )?;
-    let status = match status.as_str() {
-        "scoring" => ProductStatus::Scoring,
-        "closed" => ProductStatus::Closed,
-        "knocked_out" => ProductStatus::KnockedOut,
-        _ => ProductStatus::Waiting,
-    };
-    Ok((status, round, session))
-}
-
-/// The round an import writes into: a waiting product starts scoring, a settled one refuses.
-fn import_round(
+fn sheet_context(
     tx: &Transaction,
-    session_id: i64,
-    actor: &Actor,
-    row: &ChoiceRow,
+    data: &SessionData,
     product: &ProductRow,
-) -> Result<u32> {
-    let (status, round, _) = product_state(tx, product.id)?;
-    match status {
-        ProductStatus::Closed | ProductStatus::KnockedOut => refused(format!(
-            "line {}: product {} is {}; reopen it as a new round first. Nothing was imported.",
-            row.line,
-            product.code,
-            status.as_str()
-        )),
-        ProductStatus::Waiting => {
-            tx.execute(
-                "UPDATE products SET status = 'scoring' WHERE id = ?1",
-                [product.id],
-            )?;
-            append(
-                tx,
-                Some(session_id),
-                actor,
-                "product.status",
-                &target(&product.code, round, None, None),
-                Some("waiting"),
-                Some("scoring"),
-            )?;
-            Ok(round)
-        }
-        ProductStatus::Scoring => Ok(round),
-    }
+    member_id: i64,
+) -> Result<SheetContext> {
+    let state = product_state(tx, product.id)?;
+    let seat = seat_facts(tx, data.info.id, product.id, state.round)?
+        .into_iter()
+        .find(|(id, _)| *id == member_id)
+        .map(|(_, s)| s)
+        .ok_or_else(|| StoreError::NotFound(format!("member {member_id}")))?;
+    let sheet = sheet_facts(tx, product.id, state.round)?
+        .into_iter()
+        .find(|(id, _)| *id == member_id)
+        .map(|(_, s)| s);
+    Ok(SheetContext {
+        key: SheetKey {
+            product_id: product.id,
+            round: state.round,
+            member_id,
+        },
+        status: state.status,
+        case_number: state.case_number,
+        seat,
+        sheet,
+    })
 }
 
-/// The current round of a product that is open for scoring; refuses any other status.
-fn scoring_round(tx: &Transaction, product: &ProductRow) -> Result<u32> {
-    let (status, round, _) = product_state(tx, product.id)?;
-    if status != ProductStatus::Scoring {
-        return refused(format!(
-            "product {} is not open for scoring ({})",
-            product.code,
-            status.as_str()
-        ));
+/// Applies `meeting::check_write` for `writer` and takes the sheet's hold for it.
+fn check_and_hold(
+    tx: &Transaction,
+    product: &ProductRow,
+    ctx: &SheetContext,
+    writer: &Writer,
+) -> Result<()> {
+    let hold: Option<Hold> = sheet_hold(tx, ctx.key, &writer.holder)?;
+    meeting::check_write(
+        &product.code,
+        ctx.status,
+        &ctx.seat,
+        ctx.sheet.as_ref(),
+        hold.as_ref(),
+        writer,
+    )?;
+    if !matches!(writer.holder, Holder::Import) && !hold.is_some_and(|h| h.ours) {
+        take_hold(tx, ctx.key, &writer.holder)?;
     }
-    Ok(round)
-}
-
-fn is_recused(tx: &Transaction, product_id: i64, member_id: i64) -> Result<bool> {
-    Ok(tx
-        .prepare_cached("SELECT 1 FROM recusals WHERE product_id = ?1 AND member_id = ?2")?
-        .query_row(params![product_id, member_id], |_| Ok(()))
-        .optional()?
-        .is_some())
+    Ok(())
 }
 
 /// Writes one choice (entry 1 or 2) and its audit row if it changed; returns whether it did.
@@ -232,6 +223,18 @@ fn ensure_sheet(tx: &Transaction, key: SheetKey, actor: &Actor) -> Result<()> {
 }
 
 impl Store {
+    /// The holder a write of this process makes for `actor` (the operator's name for the
+    /// secretary, so two people entering one paper sheet blind are told apart).
+    pub(super) fn holder_for(&self, actor: &Actor) -> Holder {
+        match actor {
+            Actor::Member(seat) => Holder::Member { seat: *seat },
+            Actor::Import(_) => Holder::Import,
+            Actor::Secretary | Actor::Operator(_) | Actor::Cli => Holder::Secretary {
+                operator: self.operator.clone().unwrap_or_default(),
+            },
+        }
+    }
+
     /// Records one ticked option on a member's sheet of an open product, durably.
     /// `entry` 2 is the blind re-entry of a paper sheet.
     #[allow(clippy::too_many_arguments)] // each is a distinct coordinate of one choice
@@ -246,57 +249,47 @@ impl Store {
         actor: &Actor,
     ) -> Result<bool> {
         let member = data.seat(seat)?;
-        let c = product.rubric.criterion(criterion).ok_or_else(|| {
-            StoreError::NotFound(format!(
-                "criterion \"{criterion}\" in criteria set {}",
-                product.rubric_id
-            ))
-        })?;
+        let c = product
+            .rubric
+            .criterion(criterion)
+            .ok_or_else(|| Refusal::UnknownCriterion {
+                rubric: product.rubric_id.clone(),
+                criterion: criterion.to_string(),
+            })?;
         let points = c
             .option_at(option as usize)
-            .ok_or_else(|| {
-                StoreError::Refused(format!(
-                    "criterion {criterion} has options 1 to {}, not {option}",
-                    c.options.len()
-                ))
+            .ok_or_else(|| Refusal::OptionOutOfRange {
+                criterion: criterion.to_string(),
+                options: c.options.len() as u32,
+                given: option,
             })?
             .points;
-        let session_id = data.info.id;
+        let writer = Writer {
+            holder: self.holder_for(actor),
+            entry,
+        };
+        let blind = data.info.policy.blind_reentry;
         self.write(|tx| {
-            ensure_open(tx, session_id)?;
-            let round = scoring_round(tx, product)?;
-            if is_recused(tx, product.id, member.id)? {
-                return refused(format!(
-                    "member at seat {seat} is recused from product {}",
-                    product.code
-                ));
+            ensure_open(tx, data.info.id)?;
+            let ctx = sheet_context(tx, data, product, member.id)?;
+            check_and_hold(tx, product, &ctx, &writer)?;
+            meeting::check_option_in_case(&product.code, c, option, ctx.case_number)?;
+            if blind {
+                check_operator(tx, product, seat, ctx.key, &writer)?;
             }
-            let key = SheetKey {
-                product_id: product.id,
-                round,
-                member_id: member.id,
-            };
-            if let Some((status, _)) = sheet_row(tx, key)?
-                && status == "submitted"
-                && entry == 1
-            {
-                return refused(format!(
-                    "the sheet of seat {seat} for {} is already submitted",
-                    product.code
-                ));
-            }
-            ensure_sheet(tx, key, actor)?;
+            ensure_sheet(tx, ctx.key, actor)?;
             let changed = upsert_choice(
-                tx, session_id, product, key, seat, entry, criterion, option, points, actor,
+                tx, data.info.id, product, ctx.key, seat, entry, criterion, option, points,
+                actor,
             )?;
             if entry == 2 {
-                refresh_verified(tx, key)?;
+                refresh_verified(tx, ctx.key)?;
             }
             Ok(changed)
         })
     }
 
-    /// Sets a member's comment on their sheet.
+    /// Sets a member's comment on their sheet (same rules as a choice).
     pub fn set_comment(
         &mut self,
         data: &SessionData,
@@ -306,15 +299,15 @@ impl Store {
         actor: &Actor,
     ) -> Result<()> {
         let member = data.seat(seat)?;
-        let session_id = data.info.id;
+        let writer = Writer {
+            holder: self.holder_for(actor),
+            entry: 1,
+        };
         self.write(|tx| {
-            ensure_open(tx, session_id)?;
-            let (_, round, _) = product_state(tx, product.id)?;
-            let key = SheetKey {
-                product_id: product.id,
-                round,
-                member_id: member.id,
-            };
+            ensure_open(tx, data.info.id)?;
+            let ctx = sheet_context(tx, data, product, member.id)?;
+            check_and_hold(tx, product, &ctx, &writer)?;
+            let key = ctx.key;
             ensure_sheet(tx, key, actor)?;
             let old: String = tx.query_row(
                 "SELECT comment FROM sheets WHERE product_id = ?1 AND round = ?2 AND member_id = ?3",
@@ -327,17 +320,17 @@ impl Store {
             )?;
             append(
                 tx,
-                Some(session_id),
+                Some(data.info.id),
                 actor,
                 "sheet.comment",
-                &target(&product.code, round, Some(seat), None),
+                &target(&product.code, key.round, Some(seat), None),
                 Some(&old),
                 Some(comment),
             )
         })
     }
 
-    /// Submits a complete sheet; refuses one with unanswered criteria.
+    /// Submits a complete sheet; refuses one with unanswered criteria. The hold is released.
     pub fn submit_sheet(
         &mut self,
         data: &SessionData,
@@ -346,55 +339,193 @@ impl Store {
         actor: &Actor,
     ) -> Result<()> {
         let member = data.seat(seat)?;
-        let session_id = data.info.id;
+        let writer = Writer {
+            holder: self.holder_for(actor),
+            entry: 1,
+        };
         self.write(|tx| {
-            ensure_open(tx, session_id)?;
-            let round = scoring_round(tx, product)?;
-            let key = SheetKey {
-                product_id: product.id,
-                round,
-                member_id: member.id,
-            };
-            let answered: HashSet<String> = tx
-                .prepare_cached(
-                    "SELECT criterion FROM choices WHERE product_id = ?1 AND round = ?2
-                     AND member_id = ?3 AND entry = 1",
-                )?
-                .query_map(params![key.product_id, round, key.member_id], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
-            let missing: Vec<&str> = product
-                .rubric
-                .criteria()
-                .map(|(_, c)| c.id.as_str())
-                .filter(|id| !answered.contains(*id))
-                .collect();
-            if !missing.is_empty() {
-                return refused(format!(
-                    "the sheet of seat {seat} for {} is incomplete: {} unanswered ({})",
-                    product.code,
-                    missing.len(),
-                    missing.join(", ")
-                ));
+            ensure_open(tx, data.info.id)?;
+            let ctx = sheet_context(tx, data, product, member.id)?;
+            check_and_hold(tx, product, &ctx, &writer)?;
+            submit_complete(tx, data.info.id, product, ctx.key, seat, actor)?;
+            release_hold(tx, ctx.key)
+        })
+    }
+
+    /// Holds a member's sheet for this process's `actor` (opening it on a screen), so nobody
+    /// else writes into it meanwhile. Refused, with who holds it, when someone else does.
+    pub fn hold_sheet(
+        &mut self,
+        data: &SessionData,
+        product: &ProductRow,
+        seat: u32,
+        actor: &Actor,
+    ) -> Result<()> {
+        let member = data.seat(seat)?;
+        let writer = Writer {
+            holder: self.holder_for(actor),
+            entry: 1,
+        };
+        self.write(|tx| {
+            let ctx = sheet_context(tx, data, product, member.id)?;
+            let hold = sheet_hold(tx, ctx.key, &writer.holder)?;
+            if let Some(h) = hold
+                && h.alive
+                && !h.ours
+            {
+                return rule(Refusal::SheetHeld {
+                    product: product.code.clone(),
+                    seat,
+                    holder: h.holder,
+                });
             }
+            if ctx.status == ProductStatus::Scoring {
+                take_hold(tx, ctx.key, &writer.holder)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Who else holds a member's sheet open now, if anyone (for the secretary's "ghế 4 đang
+    /// tự chấm").
+    pub fn sheet_holder(
+        &self,
+        data: &SessionData,
+        product: &ProductRow,
+        seat: u32,
+        actor: &Actor,
+    ) -> Result<Option<Holder>> {
+        let member = data.seat(seat)?;
+        let state = product_state(&self.conn, product.id)?;
+        let key = SheetKey {
+            product_id: product.id,
+            round: state.round,
+            member_id: member.id,
+        };
+        Ok(sheet_hold(&self.conn, key, &self.holder_for(actor))?
+            .filter(|h| h.alive && !h.ours)
+            .map(|h| h.holder))
+    }
+
+    /// Releases every hold this process has for `actor` (leaving a sheet, or exiting).
+    pub fn release_holds(&mut self, actor: &Actor) -> Result<()> {
+        let holder = serde_json::to_string(&self.holder_for(actor)).expect("holder serialises");
+        let (pid, host) = super::facts::this_process();
+        self.write(|tx| {
             tx.execute(
-                "UPDATE sheets SET status = 'submitted', submitted_at = ?4
+                "DELETE FROM sheet_holds WHERE pid = ?1 AND host = ?2 AND holder = ?3",
+                params![pid, host, holder],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Reopens one submitted sheet of an open product for a correction, with a reason; the
+    /// choices it held are kept so the minutes can print the old and the new.
+    pub fn reopen_sheet(
+        &mut self,
+        data: &SessionData,
+        product: &ProductRow,
+        seat: u32,
+        reason: &str,
+    ) -> Result<()> {
+        let member = data.seat(seat)?;
+        let actor = self.actor_secretary();
+        self.write(|tx| {
+            ensure_open(tx, data.info.id)?;
+            let ctx = sheet_context(tx, data, product, member.id)?;
+            meeting::check_reopen_sheet(&product.code, ctx.status, seat, ctx.sheet.as_ref(), reason)?;
+            let old = entry_choices(tx, ctx.key, 1)?;
+            let old_json = serde_json::to_string(&old).expect("choices serialise");
+            tx.execute(
+                "INSERT INTO sheet_reopenings (product_id, round, member_id, reason, old, actor, at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    ctx.key.product_id,
+                    ctx.key.round,
+                    ctx.key.member_id,
+                    reason.trim(),
+                    old_json,
+                    actor.label(),
+                    now()
+                ],
+            )?;
+            tx.execute(
+                "UPDATE sheets SET status = 'draft', submitted_at = NULL, verified = 0
                  WHERE product_id = ?1 AND round = ?2 AND member_id = ?3",
-                params![key.product_id, round, key.member_id, now()],
+                params![ctx.key.product_id, ctx.key.round, ctx.key.member_id],
             )?;
             append(
                 tx,
-                Some(session_id),
-                actor,
-                "sheet.submit",
-                &target(&product.code, round, Some(seat), None),
-                Some("draft"),
-                Some("submitted"),
+                Some(data.info.id),
+                &actor,
+                "sheet.reopen",
+                &target(&product.code, ctx.key.round, Some(seat), None),
+                Some(&old_json),
+                Some(reason.trim()),
             )
         })
     }
 
+    /// Settles one mismatch of a blind re-entry by keeping entry `keep` (1 or 2) for
+    /// `criterion`, after the paper was checked; the audit row says which entry was kept.
+    pub fn resolve_reentry(
+        &mut self,
+        data: &SessionData,
+        product: &ProductRow,
+        seat: u32,
+        criterion: &str,
+        keep: u8,
+        actor: &Actor,
+    ) -> Result<()> {
+        let member = data.seat(seat)?;
+        let writer = Writer {
+            holder: self.holder_for(actor),
+            entry: 2,
+        };
+        self.write(|tx| {
+            ensure_open(tx, data.info.id)?;
+            let ctx = sheet_context(tx, data, product, member.id)?;
+            check_and_hold(tx, product, &ctx, &writer)?;
+            let first = entry_choices(tx, ctx.key, 1)?;
+            let second = entry_choices(tx, ctx.key, 2)?;
+            let (Some(&a), Some(&b)) = (first.get(criterion), second.get(criterion)) else {
+                return rule(Refusal::NoReentryToResolve {
+                    product: product.code.clone(),
+                    seat,
+                });
+            };
+            let value = if keep == 1 { a } else { b };
+            let points = product
+                .rubric
+                .criterion(criterion)
+                .and_then(|c| c.option_at(value as usize))
+                .map_or(0, |o| o.points);
+            for entry in [1u8, 2] {
+                tx.execute(
+                    "UPDATE choices SET option = ?6, points = ?7 WHERE product_id = ?1 AND round = ?2
+                     AND member_id = ?3 AND entry = ?4 AND criterion = ?5",
+                    params![ctx.key.product_id, ctx.key.round, ctx.key.member_id, entry, criterion, value, points],
+                )?;
+            }
+            append(
+                tx,
+                Some(data.info.id),
+                actor,
+                "reentry.resolve",
+                &target(&product.code, ctx.key.round, Some(seat), Some(criterion)),
+                Some(&format!("entry 1: {a}; entry 2: {b}")),
+                Some(&format!("kept entry {keep}: {value}")),
+            )?;
+            refresh_verified(tx, ctx.key)
+        })
+    }
+
     /// Imports paper sheets in bulk, all or nothing. Every row is checked first and every bad
-    /// row is reported with its line; a file already imported (same SHA-256) is refused.
+    /// row is reported with its line; a file already imported (same SHA-256) is refused. The
+    /// meeting rules apply as on a screen: the product is open with its quorum, the member
+    /// scores, is present and not recused, and a sheet the member started on their own seat
+    /// or someone holds open is never overwritten.
     pub fn import_choices(
         &mut self,
         data: &SessionData,
@@ -405,65 +536,75 @@ impl Store {
         let mut problems = Vec::new();
         let mut first_seen: HashMap<(&str, u32, &str), usize> = HashMap::new();
         let mut resolved = Vec::with_capacity(rows.len());
+        let bad = |line: usize, refusal: Refusal| Refusal::Row {
+            line,
+            refusal: Box::new(refusal),
+        };
         for row in rows {
             let Some(product) = data.product(&row.product) else {
-                problems.push(format!(
-                    "line {}: unknown product \"{}\"",
-                    row.line, row.product
+                problems.push(bad(
+                    row.line,
+                    Refusal::UnknownProduct {
+                        code: row.product.clone(),
+                    },
                 ));
                 continue;
             };
             let Some(member) = data.member(row.seat) else {
-                problems.push(format!(
-                    "line {}: unknown member seat {}",
-                    row.line, row.seat
-                ));
+                problems.push(bad(row.line, Refusal::UnknownSeat { seat: row.seat }));
                 continue;
             };
             let Some(criterion) = product.rubric.criterion(&row.criterion) else {
-                problems.push(format!(
-                    "line {}: criterion \"{}\" is not in criteria set {} of product {}",
-                    row.line, row.criterion, product.rubric_id, product.code
+                problems.push(bad(
+                    row.line,
+                    Refusal::UnknownCriterion {
+                        rubric: product.rubric_id.clone(),
+                        criterion: row.criterion.clone(),
+                    },
                 ));
                 continue;
             };
             let Some(option) = criterion.option_at(row.option as usize) else {
-                problems.push(format!(
-                    "line {}: criterion {} has options 1 to {}, not {}",
+                problems.push(bad(
                     row.line,
-                    row.criterion,
-                    criterion.options.len(),
-                    row.option
+                    Refusal::OptionOutOfRange {
+                        criterion: row.criterion.clone(),
+                        options: criterion.options.len() as u32,
+                        given: row.option,
+                    },
                 ));
                 continue;
             };
             if let Some(first) =
                 first_seen.insert((&row.product, row.seat, &row.criterion), row.line)
             {
-                problems.push(format!(
-                    "line {}: repeats product {} seat {} criterion {} (first on line {first})",
-                    row.line, row.product, row.seat, row.criterion
+                problems.push(bad(
+                    row.line,
+                    Refusal::RepeatedRow {
+                        product: row.product.clone(),
+                        seat: row.seat,
+                        criterion: row.criterion.clone(),
+                        first_line: first,
+                    },
                 ));
                 continue;
             }
-            resolved.push((row, product, member, option.points));
+            resolved.push((row, product, member, criterion, option.points));
         }
         if !problems.is_empty() {
-            let shown = problems.len().min(20);
-            let mut msg = format!(
-                "{file_label}: {} bad row(s); nothing was imported:\n  {}",
-                problems.len(),
-                problems[..shown].join("\n  ")
-            );
-            if problems.len() > shown {
-                msg.push_str(&format!("\n  … and {} more", problems.len() - shown));
-            }
-            return refused(msg);
+            return rule(Refusal::Rows {
+                file: file_label.to_string(),
+                rows: problems,
+            });
         }
         let sha = sha256_hex(file_bytes);
         let actor = Actor::Import(file_label.to_string());
+        let writer = Writer {
+            holder: Holder::Import,
+            entry: 1,
+        };
         let session_id = data.info.id;
-        let blind = data.info.policy.blind_reentry;
+        let policy = data.info.policy.clone();
         self.write(|tx| {
             ensure_open(tx, session_id)?;
             let before: Option<String> = tx
@@ -474,61 +615,103 @@ impl Store {
                 )
                 .optional()?;
             if let Some(at) = before {
-                return refused(format!(
-                    "{file_label}: this exact file was already imported at {at}; nothing was imported again"
-                ));
+                return rule(Refusal::ImportAlreadyDone {
+                    file: file_label.to_string(),
+                    at,
+                });
             }
             let mut changed = 0;
             let mut keys: Vec<(SheetKey, &ProductRow, u32)> = Vec::new();
             let mut entries: HashMap<SheetKey, u8> = HashMap::new();
             // Checked once per product and once per sheet, not per row.
-            let mut rounds: HashMap<i64, u32> = HashMap::new();
-            for (row, product, member, points) in &resolved {
-                let round = match rounds.get(&product.id) {
-                    Some(&round) => round,
-                    None => {
-                        let round = import_round(tx, session_id, &actor, row, product)?;
-                        rounds.insert(product.id, round);
-                        round
+            let mut checked_products: HashSet<i64> = HashSet::new();
+            let mut problems = Vec::new();
+            for (row, product, member, criterion, points) in &resolved {
+                if checked_products.insert(product.id) {
+                    let state = product_state(tx, product.id)?;
+                    if state.status != ProductStatus::Scoring {
+                        problems.push(bad(
+                            row.line,
+                            Refusal::NotOpenForScoring {
+                                product: product.code.clone(),
+                                status: state.status,
+                            },
+                        ));
+                        continue;
                     }
-                };
-                let key = SheetKey {
-                    product_id: product.id,
-                    round,
-                    member_id: member.id,
-                };
-                let entry = match entries.get(&key) {
+                    let seats: Vec<SeatFacts> =
+                        seat_facts(tx, session_id, product.id, state.round)?
+                            .into_iter()
+                            .map(|(_, s)| s)
+                            .collect();
+                    if let Err(r) = meeting::require_quorum(
+                        &policy,
+                        &seats,
+                        Checkpoint::Import,
+                        Some(&product.code),
+                    ) {
+                        problems.push(bad(row.line, r));
+                    }
+                }
+                let ctx = sheet_context(tx, data, product, member.id)?;
+                if ctx.status != ProductStatus::Scoring {
+                    continue; // reported once for the product above
+                }
+                let entry = match entries.get(&ctx.key) {
                     Some(&e) => e,
                     None => {
-                        if is_recused(tx, product.id, member.id)? {
-                            return refused(format!(
-                                "line {}: member at seat {} is recused from product {}. Nothing was imported.",
-                                row.line, row.seat, product.code
-                            ));
-                        }
-                        let existing = sheet_row(tx, key)?;
-                        let entry = match &existing {
-                            // A paper sheet already entered once: this file is its blind re-entry.
-                            Some((_, by)) if blind && by != "member" => 2,
-                            Some((status, _)) if status == "submitted" => {
-                                return refused(format!(
-                                    "line {}: the sheet of seat {} for {} is already submitted. Nothing was imported.",
-                                    row.line, row.seat, product.code
-                                ));
-                            }
+                        // A paper sheet already entered once: this file is its blind re-entry.
+                        let entry = match &ctx.sheet {
+                            Some(s) if policy.blind_reentry && s.proxy && s.started => 2,
                             _ => 1,
                         };
-                        ensure_sheet(tx, key, &actor)?;
-                        keys.push((key, product, row.seat));
-                        entries.insert(key, entry);
+                        let hold = sheet_hold(tx, ctx.key, &writer.holder)?;
+                        let outcome = meeting::check_write(
+                            &product.code,
+                            ctx.status,
+                            &ctx.seat,
+                            ctx.sheet.as_ref(),
+                            hold.as_ref(),
+                            &Writer {
+                                entry,
+                                ..writer.clone()
+                            },
+                        )
+                        .and_then(|()| match &ctx.sheet {
+                            Some(s) if s.by_member => Err(Refusal::MemberStartedSheet {
+                                product: product.code.clone(),
+                                seat: row.seat,
+                            }),
+                            _ => Ok(()),
+                        });
+                        if let Err(r) = outcome {
+                            problems.push(bad(row.line, r));
+                            entries.insert(ctx.key, 0);
+                            continue;
+                        }
+                        ensure_sheet(tx, ctx.key, &actor)?;
+                        keys.push((ctx.key, product, row.seat));
+                        entries.insert(ctx.key, entry);
                         entry
                     }
                 };
+                if entry == 0 {
+                    continue; // this sheet's refusal is already reported
+                }
+                if let Err(r) = meeting::check_option_in_case(
+                    &product.code,
+                    criterion,
+                    row.option,
+                    ctx.case_number,
+                ) {
+                    problems.push(bad(row.line, r));
+                    continue;
+                }
                 if upsert_choice(
                     tx,
                     session_id,
                     product,
-                    key,
+                    ctx.key,
                     row.seat,
                     entry,
                     &row.criterion,
@@ -538,6 +721,13 @@ impl Store {
                 )? {
                     changed += 1;
                 }
+            }
+            if !problems.is_empty() {
+                // Nothing of the file is kept: the transaction is rolled back.
+                return rule(Refusal::Rows {
+                    file: file_label.to_string(),
+                    rows: problems,
+                });
             }
             // Paper sheets are signed when handed in: a complete one counts as submitted.
             let mut submitted = 0;
@@ -553,20 +743,7 @@ impl Store {
                     |r| r.get(0),
                 )?;
                 if answered as usize == product.rubric.criteria_count() {
-                    tx.execute(
-                        "UPDATE sheets SET status = 'submitted', submitted_at = ?4
-                         WHERE product_id = ?1 AND round = ?2 AND member_id = ?3 AND status = 'draft'",
-                        params![key.product_id, key.round, key.member_id, now()],
-                    )?;
-                    append(
-                        tx,
-                        Some(session_id),
-                        &actor,
-                        "sheet.submit",
-                        &target(&product.code, key.round, Some(*seat), None),
-                        Some("draft"),
-                        Some("submitted"),
-                    )?;
+                    submit_complete(tx, session_id, product, *key, *seat, &actor)?;
                     submitted += 1;
                 }
             }
@@ -659,16 +836,48 @@ impl Store {
         Ok(seats)
     }
 
-    /// The council's result for a product's current round: counted sheets are those of members
-    /// not recused, and for paper sheets under blind re-entry only verified ones.
+    /// Every member as the rules see them for a product's round: the product's own
+    /// attendance (the room's while it waits), recusals and who scores.
+    pub fn seat_facts(
+        &self,
+        data: &SessionData,
+        product_id: i64,
+        round: u32,
+    ) -> Result<Vec<SeatFacts>> {
+        Ok(seat_facts(&self.conn, data.info.id, product_id, round)?
+            .into_iter()
+            .map(|(_, s)| s)
+            .collect())
+    }
+
+    /// The council's result for a product's current round: only the sheets that count under
+    /// the meeting rules (`meeting::not_counted_reason`).
     pub fn product_result(
         &self,
         data: &SessionData,
         product: &ProductRow,
     ) -> Result<ProductResult> {
-        let sheets = self.sheets(data, product.id, product.round)?;
-        let recused = self.recused_seats(data, product.id)?;
-        Ok(result_from_sheets(data, product, &sheets, &recused))
+        self.round_result(data, product, product.round)
+    }
+
+    /// The result of one round of a product as it stood (an earlier round ended closed).
+    pub fn round_result(
+        &self,
+        data: &SessionData,
+        product: &ProductRow,
+        round: u32,
+    ) -> Result<ProductResult> {
+        let sheets = self.sheets(data, product.id, round)?;
+        let seats = self.seat_facts(data, product.id, round)?;
+        if round == product.round {
+            Ok(result_from_sheets(data, product, &sheets, &seats))
+        } else {
+            let ended = ProductRow {
+                status: ProductStatus::Closed,
+                ..product.clone()
+            };
+            Ok(result_from_sheets(data, &ended, &sheets, &seats))
+        }
     }
 
     /// Results of every product of the session, in agenda order.
@@ -680,31 +889,151 @@ impl Store {
     }
 }
 
-/// Which stored sheets count, then the pure scoring.
+/// The sheets that count under the meeting rules, then the pure scoring.
 pub fn result_from_sheets(
     data: &SessionData,
     product: &ProductRow,
     sheets: &[StoredSheet],
-    recused: &[u32],
+    seats: &[SeatFacts],
 ) -> ProductResult {
-    let blind = data.info.policy.blind_reentry;
+    let policy = &data.info.policy;
     let counted: Vec<Sheet> = sheets
         .iter()
-        .filter(|s| !recused.contains(&s.seat))
-        .filter(|s| !(blind && s.is_proxy() && !s.verified))
+        .filter(|s| {
+            seats.iter().find(|f| f.seat == s.seat).is_some_and(|seat| {
+                meeting::not_counted_reason(policy, seat, &s.facts()).is_none()
+            })
+        })
         .map(|s| Sheet {
             seat: s.seat,
             choices: s.choices.clone(),
         })
         .collect();
-    let knockout = (product.status == ProductStatus::KnockedOut)
-        .then(|| product.knockout_reason.as_deref().unwrap_or(""));
-    score_product(
-        &product.rubric,
-        &counted,
-        &data.info.policy.scoring(),
-        knockout,
+    let knockout = (product.status == ProductStatus::KnockedOut).then(|| {
+        product
+            .knockout_condition
+            .as_deref()
+            .or(product.knockout_reason.as_deref())
+            .unwrap_or("")
+    });
+    score_product(&product.rubric, &counted, &policy.scoring(), knockout)
+}
+
+/// Marks a complete sheet submitted (with its audit row); refuses one with gaps.
+fn submit_complete(
+    tx: &Transaction,
+    session_id: i64,
+    product: &ProductRow,
+    key: SheetKey,
+    seat: u32,
+    actor: &Actor,
+) -> Result<()> {
+    let answered = entry_choices(tx, key, 1)?;
+    let missing: Vec<String> = product
+        .rubric
+        .criteria()
+        .map(|(_, c)| c.id.clone())
+        .filter(|id| !answered.contains_key(id))
+        .collect();
+    if !missing.is_empty() {
+        return rule(Refusal::SheetIncomplete {
+            product: product.code.clone(),
+            seat,
+            missing,
+        });
+    }
+    tx.execute(
+        "UPDATE sheets SET status = 'submitted', submitted_at = ?4
+         WHERE product_id = ?1 AND round = ?2 AND member_id = ?3",
+        params![key.product_id, key.round, key.member_id, now()],
+    )?;
+    append(
+        tx,
+        Some(session_id),
+        actor,
+        "sheet.submit",
+        &target(&product.code, key.round, Some(seat), None),
+        Some("draft"),
+        Some("submitted"),
     )
+}
+
+fn release_hold(tx: &Transaction, key: SheetKey) -> Result<()> {
+    tx.execute(
+        "DELETE FROM sheet_holds WHERE product_id = ?1 AND round = ?2 AND member_id = ?3",
+        params![key.product_id, key.round, key.member_id],
+    )?;
+    Ok(())
+}
+
+/// One entry's choices of a sheet: criterion → option.
+fn entry_choices(tx: &Transaction, key: SheetKey, entry: u8) -> Result<BTreeMap<String, u32>> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT criterion, option FROM choices WHERE product_id = ?1 AND round = ?2
+         AND member_id = ?3 AND entry = ?4",
+    )?;
+    let rows = stmt.query_map(
+        params![key.product_id, key.round, key.member_id, entry],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Blind re-entry of a paper sheet: each entry records its operator, and the second entry is
+/// made by someone else than the first (who is never shown it). The first entry's operator
+/// may still correct it; anyone else is sent to the second entry.
+fn check_operator(
+    tx: &Transaction,
+    product: &ProductRow,
+    seat: u32,
+    key: SheetKey,
+    writer: &Writer,
+) -> Result<()> {
+    let Holder::Secretary { operator } = &writer.holder else {
+        return Ok(());
+    };
+    let (first, second): (Option<String>, Option<String>) = tx
+        .query_row(
+            "SELECT first_operator, second_operator FROM sheets
+             WHERE product_id = ?1 AND round = ?2 AND member_id = ?3",
+            params![key.product_id, key.round, key.member_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?
+        .unwrap_or((None, None));
+    let column = if writer.entry == 2 {
+        if first.as_deref() == Some(operator.as_str()) && !operator.is_empty() {
+            return rule(Refusal::SameOperator {
+                product: product.code.clone(),
+                seat,
+                operator: operator.clone(),
+            });
+        }
+        if second.is_some() {
+            return Ok(());
+        }
+        "second_operator"
+    } else {
+        match first {
+            Some(f) if f != *operator => {
+                return rule(Refusal::FirstEntryDone {
+                    product: product.code.clone(),
+                    seat,
+                });
+            }
+            Some(_) => return Ok(()),
+            None => "first_operator",
+        }
+    };
+    tx.execute(
+        &format!(
+            "INSERT INTO sheets (product_id, round, member_id, entered_by, {column})
+             VALUES (?1, ?2, ?3, 'secretary', ?4)
+             ON CONFLICT DO UPDATE SET {column} = excluded.{column}"
+        ),
+        params![key.product_id, key.round, key.member_id, operator],
+    )?;
+    Ok(())
 }
 
 /// A blind re-entry verifies its sheet when both entries hold the same choices.

@@ -942,7 +942,7 @@ impl App {
                 let saved = fill(t.saved_knocked_out, &[("code", &code_of(self, id))]);
                 self.write(saved, |store, data| {
                     let p = data.products.iter().find(|p| p.id == id).expect("listed");
-                    store.knock_out(data, p, &text)
+                    store.knock_out(data, p, 1, &text, None)
                 });
             }
             InputKind::NewRound(id) => {

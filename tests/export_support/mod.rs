@@ -110,7 +110,7 @@ pub fn demo_meeting(store: &mut Store) -> SessionData {
     // LD-2026-02: knocked out before scoring.
     data = reload(store, &data);
     store
-        .knock_out(&data, data.product("LD-2026-02").unwrap(), KNOCKOUT_REASON)
+        .knock_out(&data, data.product("LD-2026-02").unwrap(), 1, KNOCKOUT_REASON, Some(1))
         .expect("knock out");
 
     // LD-2026-03: round 1 splits the council (spread breach), round 2 agrees.
@@ -232,7 +232,7 @@ pub fn small_final(store: &mut Store) -> SessionData {
         .expect("close");
     data = reload(store, &data);
     store
-        .knock_out(&data, data.product("TN-02").unwrap(), KNOCKOUT_REASON)
+        .knock_out(&data, data.product("TN-02").unwrap(), 1, KNOCKOUT_REASON, Some(1))
         .expect("knock out");
     data = reload(store, &data);
     let chair = data.members[0].name.clone();

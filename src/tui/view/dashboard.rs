@@ -182,6 +182,8 @@ fn role_word(app: &App, role: SeatRole) -> &'static str {
         SeatRole::ViceChair => t.role_vice_chair,
         SeatRole::Member => t.role_member,
         SeatRole::Secretary => t.role_secretary,
+        SeatRole::Expert => t.role_expert,
+        SeatRole::Observer => t.role_observer,
     }
 }
 

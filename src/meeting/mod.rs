@@ -1,0 +1,38 @@
+//! The rules of a council meeting, pure: no SQL, no terminal, no text.
+//!
+//! The store asks these functions inside its write transaction, with the facts it has just
+//! read, and turns a `Err(Refusal)` into a refused write; every front end (the secretary's
+//! screen, a member's seat, the command line, the importers, the developer tools) therefore
+//! obeys the same rules and gets the same typed [`Refusal`], which it words in the user's
+//! language (`crate::i18n::refusal`).
+//!
+//! Where a rule comes from Decision 26/2026/QĐ-TTg its article is cited; "council rule (Quy
+//! chế)" marks a rule of provincial practice that a session's policy can tune.
+
+mod attendance;
+mod knockout;
+mod product;
+mod refusal;
+mod sheet;
+
+pub use attendance::{Checkpoint, Quorum, SeatFacts, quorum, require_quorum};
+pub use knockout::{
+    KnockoutCondition, KnockoutSource, case_labels, check_option_in_case, knockout_condition,
+    knockout_conditions, rubric_cases,
+};
+pub use product::{Move, ProductStatus, check_back_to_waiting, check_move, check_open, check_finalise, SettledFacts};
+pub use refusal::{ReasonFor, Refusal};
+pub use sheet::{
+    CloseCheck, Hold, Holder, SheetFacts, Writer, check_close, check_recuse, check_reopen_sheet,
+    check_withdraw_recusal, check_write, counted_seats, min_sheets, not_counted_reason, NotCounted,
+};
+
+/// A reason the council must give (a new round, an override, a knock-out, a correction)
+/// is refused when it is blank.
+pub fn require_reason(reason: &str, what: ReasonFor) -> Result<(), Refusal> {
+    if reason.trim().is_empty() {
+        Err(Refusal::ReasonRequired { what })
+    } else {
+        Ok(())
+    }
+}
