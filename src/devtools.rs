@@ -110,6 +110,10 @@ fn open_all(g: &Global, session: Option<&str>) -> Result<()> {
         .iter()
         .filter(|p| p.status == ProductStatus::Waiting)
     {
+        // Acting as the secretary, the tool scores set 26 products in case 1.
+        if product.case_number.is_none() && crate::meeting::rubric_cases(&product.rubric) > 0 {
+            retrying(&mut retries, || store.choose_case(&data, product, 1))?;
+        }
         retrying(&mut retries, || store.open_product(&data, product))?;
         opened += 1;
     }
@@ -166,7 +170,7 @@ fn fill(
     let seats: Vec<u32> = if seats.is_empty() {
         data.members
             .iter()
-            .filter(|m| m.present == Some(true))
+            .filter(|m| m.present == Some(true) && m.scores)
             .map(|m| m.seat)
             .collect()
     } else {
@@ -179,8 +183,8 @@ fn fill(
     for product in chosen {
         for &seat in &seats {
             for (index, (_, criterion)) in product.rubric.criteria().enumerate() {
-                let count = criterion.options.len() as u32;
-                let option = 1 + (seat + pass + index as u32) % count;
+                let allowed = crate::meeting::options_in_case(criterion, product.case_number);
+                let option = allowed[(seat + pass + index as u32) as usize % allowed.len()];
                 retrying(&mut retries, || {
                     store.set_choice(
                         &data,

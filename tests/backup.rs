@@ -26,7 +26,7 @@ fn mode(path: &Path) -> u32 {
 }
 
 fn fails(ws: &Workspace, args: &[&str]) -> String {
-    let out = ws.council().args(args).output().unwrap();
+    let out = ws.council_en().args(args).output().unwrap();
     assert_eq!(out.status.code(), Some(1), "council {args:?} should fail");
     String::from_utf8(out.stderr).unwrap()
 }
@@ -287,7 +287,7 @@ fn restoring_into_a_missing_database_creates_it() {
     ws.run_ok(&["backup", backup.to_str().unwrap()]);
     let fresh = ws.path("elsewhere/new.db");
     let out = ws
-        .council()
+        .council_en()
         .args([
             "--db",
             fresh.to_str().unwrap(),

@@ -24,7 +24,7 @@ fn stderr_of(out: &Output) -> String {
 }
 
 fn fails(ws: &Workspace, args: &[&str]) -> String {
-    stderr_of(&ws.council().args(args).output().unwrap())
+    stderr_of(&ws.council_en().args(args).output().unwrap())
 }
 
 fn sha(path: &Path) -> String {
@@ -59,7 +59,7 @@ fn a_database_locked_by_another_program_is_reported_and_left_alone() {
         ],
     ] {
         let out = ws
-            .council()
+            .council_en()
             .env("COUNCIL_BUSY_TIMEOUT_MS", "200")
             .args(&args)
             .output()

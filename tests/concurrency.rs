@@ -8,7 +8,7 @@ mod common;
 use std::collections::HashMap;
 use std::process::Stdio;
 
-use common::{Workspace, repo_path};
+use common::Workspace;
 use council::store::Store;
 
 const WRITERS: usize = 15;
@@ -16,11 +16,7 @@ const WRITERS: usize = 15;
 #[test]
 fn fifteen_writer_processes_lose_and_duplicate_nothing() {
     let ws = Workspace::new();
-    ws.run_ok(&[
-        "session",
-        "new",
-        repo_path("sessions/demo.toml").to_str().unwrap(),
-    ]);
+    ws.load_bulk_demo();
     ws.run_ok(&["dev", "open-all"]);
     let store = Store::open(&ws.db()).unwrap();
     let data = store

@@ -14,7 +14,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Workspace, repo_path};
+use common::Workspace;
 use council::store::Store;
 
 /// Kill points required (each one a process that was still running when killed).
@@ -249,11 +249,7 @@ fn sigkill_at_random_points_never_loses_a_committed_choice() {
     let mut rng = Rng(seed);
 
     let ws = Workspace::new();
-    ws.run_ok(&[
-        "session",
-        "new",
-        repo_path("sessions/demo.toml").to_str().unwrap(),
-    ]);
+    ws.load_bulk_demo();
     ws.run_ok(&["dev", "open-all"]);
     let products = criteria_by_product(&ws);
     let export_dir = ws.path("export");

@@ -27,7 +27,11 @@ pub struct AttendArgs {
 #[derive(Subcommand, Debug)]
 pub enum ProductCmd {
     /// Open a waiting product for scoring (quorum in the room; one product open at a time)
-    Open { code: String, #[arg(long)] session: Option<String> },
+    Open {
+        code: String,
+        #[arg(long)]
+        session: Option<String>,
+    },
     /// Close a product once every present scoring member has submitted
     Close {
         code: String,
@@ -38,7 +42,11 @@ pub enum ProductCmd {
         session: Option<String>,
     },
     /// Put a product opened by mistake back to waiting (nothing scored yet)
-    Waiting { code: String, #[arg(long)] session: Option<String> },
+    Waiting {
+        code: String,
+        #[arg(long)]
+        session: Option<String>,
+    },
     /// Start a new round of a closed product (for example after a spread breach)
     Round {
         code: String,
@@ -48,7 +56,11 @@ pub enum ProductCmd {
         session: Option<String>,
     },
     /// The knock-out conditions of a product's criteria set, numbered for `knockout`
-    Conditions { code: String, #[arg(long)] session: Option<String> },
+    Conditions {
+        code: String,
+        #[arg(long)]
+        session: Option<String>,
+    },
     /// Knock a product out on condition N of its criteria set
     Knockout {
         code: String,
@@ -63,7 +75,12 @@ pub enum ProductCmd {
         session: Option<String>,
     },
     /// Choose the alternative case ("Trường hợp N") a product of set 26 is scored in
-    Case { code: String, case: u32, #[arg(long)] session: Option<String> },
+    Case {
+        code: String,
+        case: u32,
+        #[arg(long)]
+        session: Option<String>,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -144,7 +161,11 @@ pub fn product_cmd(g: &Global, cmd: &ProductCmd) -> Result<()> {
             store.open_product(&data, product(&data, code)?)?;
             println!("{}", done(lang, &Done::Opened { code: code.clone() }));
         }
-        ProductCmd::Close { code, override_reason, session: s } => {
+        ProductCmd::Close {
+            code,
+            override_reason,
+            session: s,
+        } => {
             let (mut store, data) = session(g, s.as_deref())?;
             store.close_product(&data, product(&data, code)?, override_reason.as_deref())?;
             println!("{}", done(lang, &Done::Closed { code: code.clone() }));
@@ -152,12 +173,28 @@ pub fn product_cmd(g: &Global, cmd: &ProductCmd) -> Result<()> {
         ProductCmd::Waiting { code, session: s } => {
             let (mut store, data) = session(g, s.as_deref())?;
             store.back_to_waiting(&data, product(&data, code)?)?;
-            println!("{}", done(lang, &Done::BackToWaiting { code: code.clone() }));
+            println!(
+                "{}",
+                done(lang, &Done::BackToWaiting { code: code.clone() })
+            );
         }
-        ProductCmd::Round { code, reason, session: s } => {
+        ProductCmd::Round {
+            code,
+            reason,
+            session: s,
+        } => {
             let (mut store, data) = session(g, s.as_deref())?;
             let round = store.new_round(&data, product(&data, code)?, reason)?;
-            println!("{}", done(lang, &Done::NewRound { code: code.clone(), round }));
+            println!(
+                "{}",
+                done(
+                    lang,
+                    &Done::NewRound {
+                        code: code.clone(),
+                        round
+                    }
+                )
+            );
         }
         ProductCmd::Conditions { code, session: s } => {
             let (_, data) = session(g, s.as_deref())?;
@@ -165,15 +202,40 @@ pub fn product_cmd(g: &Global, cmd: &ProductCmd) -> Result<()> {
                 println!("{:>3}  {}", c.number, c.text);
             }
         }
-        ProductCmd::Knockout { code, condition, reason, proposed_by, session: s } => {
+        ProductCmd::Knockout {
+            code,
+            condition,
+            reason,
+            proposed_by,
+            session: s,
+        } => {
             let (mut store, data) = session(g, s.as_deref())?;
-            store.knock_out(&data, product(&data, code)?, *condition, reason, *proposed_by)?;
+            store.knock_out(
+                &data,
+                product(&data, code)?,
+                *condition,
+                reason,
+                *proposed_by,
+            )?;
             println!("{}", done(lang, &Done::KnockedOut { code: code.clone() }));
         }
-        ProductCmd::Case { code, case, session: s } => {
+        ProductCmd::Case {
+            code,
+            case,
+            session: s,
+        } => {
             let (mut store, data) = session(g, s.as_deref())?;
             store.choose_case(&data, product(&data, code)?, *case)?;
-            println!("{}", done(lang, &Done::Case { code: code.clone(), case: *case }));
+            println!(
+                "{}",
+                done(
+                    lang,
+                    &Done::Case {
+                        code: code.clone(),
+                        case: *case
+                    }
+                )
+            );
         }
     }
     Ok(())
@@ -203,12 +265,23 @@ pub fn recuse(g: &Global, a: &RecuseArgs) -> Result<()> {
 
 pub fn sheet_cmd(g: &Global, cmd: &SheetCmd) -> Result<()> {
     match cmd {
-        SheetCmd::Reopen { code, seat, reason, session: s } => {
+        SheetCmd::Reopen {
+            code,
+            seat,
+            reason,
+            session: s,
+        } => {
             let (mut store, data) = session(g, s.as_deref())?;
             store.reopen_sheet(&data, product(&data, code)?, *seat, reason)?;
             println!(
                 "{}",
-                done(g.lang(), &Done::SheetReopened { code: code.clone(), seat: *seat })
+                done(
+                    g.lang(),
+                    &Done::SheetReopened {
+                        code: code.clone(),
+                        seat: *seat
+                    }
+                )
             );
         }
     }

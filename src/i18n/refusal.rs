@@ -302,18 +302,42 @@ pub enum FileProblem {
 pub fn file_error(lang: Lang, problem: FileProblem, path: &str) -> String {
     use FileProblem as F;
     match (lang, problem) {
-        (Lang::Vi, F::Locked) => format!("{path}: cơ sở dữ liệu đang bị chương trình khác khóa; hãy đóng chương trình đó (hoặc chờ) rồi thử lại. Không có gì bị thay đổi."),
-        (Lang::Vi, F::ReadOnly) => format!("{path}: tệp cơ sở dữ liệu chỉ cho phép đọc (kiểm tra quyền truy cập hoặc ổ đĩa); không có gì bị thay đổi"),
-        (Lang::Vi, F::DiskFull) => format!("{path}: không ghi được xuống ổ đĩa (có thể đã đầy hoặc hỏng); thay đổi này chưa được lưu, mọi dữ liệu đã lưu trước đó vẫn nguyên vẹn"),
-        (Lang::Vi, F::Damaged) => format!("{path}: tệp cơ sở dữ liệu bị hỏng; hãy khôi phục từ bản sao lưu bằng `council restore FILE`"),
-        (Lang::Vi, F::NotADatabase) => format!("{path}: không phải cơ sở dữ liệu của council (không phải tệp SQLite); không có gì bị thay đổi"),
-        (Lang::Vi, F::CannotOpen) => format!("{path}: không mở hoặc tạo được tệp cơ sở dữ liệu (thư mục có tồn tại và có quyền ghi không?)"),
-        (Lang::En, F::Locked) => format!("{path}: the database is locked by another program; close it (or wait) and try again. Nothing was changed."),
-        (Lang::En, F::ReadOnly) => format!("{path}: the database file is read-only (check its permissions, or the disk); nothing was changed"),
-        (Lang::En, F::DiskFull) => format!("{path}: could not write to the disk (it may be full, or failing); this change was not saved, everything saved before it is intact"),
-        (Lang::En, F::Damaged) => format!("{path}: the database file is damaged; restore a backup with `council restore FILE`"),
-        (Lang::En, F::NotADatabase) => format!("{path}: not a council database (it is not an SQLite file); nothing was changed"),
-        (Lang::En, F::CannotOpen) => format!("{path}: cannot open or create the database file (does its folder exist, and may you write in it?)"),
+        (Lang::Vi, F::Locked) => format!(
+            "{path}: cơ sở dữ liệu đang bị chương trình khác khóa; hãy đóng chương trình đó (hoặc chờ) rồi thử lại. Không có gì bị thay đổi."
+        ),
+        (Lang::Vi, F::ReadOnly) => format!(
+            "{path}: tệp cơ sở dữ liệu chỉ cho phép đọc (kiểm tra quyền truy cập hoặc ổ đĩa); không có gì bị thay đổi"
+        ),
+        (Lang::Vi, F::DiskFull) => format!(
+            "{path}: không ghi được xuống ổ đĩa (có thể đã đầy hoặc hỏng); thay đổi này chưa được lưu, mọi dữ liệu đã lưu trước đó vẫn nguyên vẹn"
+        ),
+        (Lang::Vi, F::Damaged) => format!(
+            "{path}: tệp cơ sở dữ liệu bị hỏng; hãy khôi phục từ bản sao lưu bằng `council restore FILE`"
+        ),
+        (Lang::Vi, F::NotADatabase) => format!(
+            "{path}: không phải cơ sở dữ liệu của council (không phải tệp SQLite); không có gì bị thay đổi"
+        ),
+        (Lang::Vi, F::CannotOpen) => format!(
+            "{path}: không mở hoặc tạo được tệp cơ sở dữ liệu (thư mục có tồn tại và có quyền ghi không?)"
+        ),
+        (Lang::En, F::Locked) => format!(
+            "{path}: the database is locked by another program; close it (or wait) and try again. Nothing was changed."
+        ),
+        (Lang::En, F::ReadOnly) => format!(
+            "{path}: the database file is read-only (check its permissions, or the disk); nothing was changed"
+        ),
+        (Lang::En, F::DiskFull) => format!(
+            "{path}: could not write to the disk (it may be full, or failing); this change was not saved, everything saved before it is intact"
+        ),
+        (Lang::En, F::Damaged) => format!(
+            "{path}: the database file is damaged; restore a backup with `council restore FILE`"
+        ),
+        (Lang::En, F::NotADatabase) => format!(
+            "{path}: not a council database (it is not an SQLite file); nothing was changed"
+        ),
+        (Lang::En, F::CannotOpen) => format!(
+            "{path}: cannot open or create the database file (does its folder exist, and may you write in it?)"
+        ),
     }
 }
 
@@ -326,26 +350,71 @@ pub enum Done {
         needed: u32,
         reached: bool,
     },
-    Opened { code: String },
-    Closed { code: String },
-    BackToWaiting { code: String },
-    NewRound { code: String, round: u32 },
-    KnockedOut { code: String },
-    Case { code: String, case: u32 },
-    Recusal { code: String, seat: u32, withdrawn: bool },
-    SheetReopened { code: String, seat: u32 },
+    Opened {
+        code: String,
+    },
+    Closed {
+        code: String,
+    },
+    BackToWaiting {
+        code: String,
+    },
+    NewRound {
+        code: String,
+        round: u32,
+    },
+    KnockedOut {
+        code: String,
+    },
+    Case {
+        code: String,
+        case: u32,
+    },
+    Recusal {
+        code: String,
+        seat: u32,
+        withdrawn: bool,
+    },
+    SheetReopened {
+        code: String,
+        seat: u32,
+    },
 }
 
 pub fn done(lang: Lang, d: &Done) -> String {
     use Done as D;
     match (lang, d) {
-        (Lang::Vi, D::Attendance { present, total, needed, reached }) => format!(
+        (
+            Lang::Vi,
+            D::Attendance {
+                present,
+                total,
+                needed,
+                reached,
+            },
+        ) => format!(
             "Có mặt {present}/{total} thành viên chấm điểm (cần {needed}) — {}",
-            if *reached { "đủ điều kiện" } else { "chưa đủ điều kiện" }
+            if *reached {
+                "đủ điều kiện"
+            } else {
+                "chưa đủ điều kiện"
+            }
         ),
-        (Lang::En, D::Attendance { present, total, needed, reached }) => format!(
+        (
+            Lang::En,
+            D::Attendance {
+                present,
+                total,
+                needed,
+                reached,
+            },
+        ) => format!(
             "{present} of {total} scoring members present ({needed} needed) — {}",
-            if *reached { "quorum reached" } else { "no quorum" }
+            if *reached {
+                "quorum reached"
+            } else {
+                "no quorum"
+            }
         ),
         (Lang::Vi, D::Opened { code }) => format!("Đã mở chấm sản phẩm {code}"),
         (Lang::En, D::Opened { code }) => format!("Product {code} is open for scoring"),
@@ -353,17 +422,53 @@ pub fn done(lang: Lang, d: &Done) -> String {
         (Lang::En, D::Closed { code }) => format!("Product {code} is closed"),
         (Lang::Vi, D::BackToWaiting { code }) => format!("Sản phẩm {code} đã trở về hàng chờ"),
         (Lang::En, D::BackToWaiting { code }) => format!("Product {code} is waiting again"),
-        (Lang::Vi, D::NewRound { code, round }) => format!("Sản phẩm {code}: bắt đầu chấm vòng {round}"),
+        (Lang::Vi, D::NewRound { code, round }) => {
+            format!("Sản phẩm {code}: bắt đầu chấm vòng {round}")
+        }
         (Lang::En, D::NewRound { code, round }) => format!("Product {code}: round {round} started"),
         (Lang::Vi, D::KnockedOut { code }) => format!("Đã ghi quyết định loại sản phẩm {code}"),
         (Lang::En, D::KnockedOut { code }) => format!("Product {code} is knocked out"),
-        (Lang::Vi, D::Case { code, case }) => format!("Sản phẩm {code} được chấm theo trường hợp {case}"),
+        (Lang::Vi, D::Case { code, case }) => {
+            format!("Sản phẩm {code} được chấm theo trường hợp {case}")
+        }
         (Lang::En, D::Case { code, case }) => format!("Product {code} is scored in case {case}"),
-        (Lang::Vi, D::Recusal { code, seat, withdrawn: false }) => format!("Ghế {seat} rút khỏi đánh giá sản phẩm {code}"),
-        (Lang::Vi, D::Recusal { code, seat, withdrawn: true }) => format!("Ghế {seat} trở lại đánh giá sản phẩm {code}"),
-        (Lang::En, D::Recusal { code, seat, withdrawn: false }) => format!("Seat {seat} is recused from product {code}"),
-        (Lang::En, D::Recusal { code, seat, withdrawn: true }) => format!("Seat {seat}'s recusal from product {code} is withdrawn"),
-        (Lang::Vi, D::SheetReopened { code, seat }) => format!("Đã mở lại phiếu của ghế {seat} cho sản phẩm {code} để sửa"),
-        (Lang::En, D::SheetReopened { code, seat }) => format!("The sheet of seat {seat} for {code} is reopened for a correction"),
+        (
+            Lang::Vi,
+            D::Recusal {
+                code,
+                seat,
+                withdrawn: false,
+            },
+        ) => format!("Ghế {seat} rút khỏi đánh giá sản phẩm {code}"),
+        (
+            Lang::Vi,
+            D::Recusal {
+                code,
+                seat,
+                withdrawn: true,
+            },
+        ) => format!("Ghế {seat} trở lại đánh giá sản phẩm {code}"),
+        (
+            Lang::En,
+            D::Recusal {
+                code,
+                seat,
+                withdrawn: false,
+            },
+        ) => format!("Seat {seat} is recused from product {code}"),
+        (
+            Lang::En,
+            D::Recusal {
+                code,
+                seat,
+                withdrawn: true,
+            },
+        ) => format!("Seat {seat}'s recusal from product {code} is withdrawn"),
+        (Lang::Vi, D::SheetReopened { code, seat }) => {
+            format!("Đã mở lại phiếu của ghế {seat} cho sản phẩm {code} để sửa")
+        }
+        (Lang::En, D::SheetReopened { code, seat }) => {
+            format!("The sheet of seat {seat} for {code} is reopened for a correction")
+        }
     }
 }

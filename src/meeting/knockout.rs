@@ -107,13 +107,19 @@ pub fn check_option_in_case(
     };
     match picked.case.as_deref() {
         None => Ok(()),
-        Some(label) if labels.iter().position(|l| *l == label) == Some(case as usize - 1) => {
-            Ok(())
-        }
+        Some(label) if labels.iter().position(|l| *l == label) == Some(case as usize - 1) => Ok(()),
         Some(_) => Err(Refusal::OptionNotInCase {
             criterion: criterion.id.clone(),
             option,
             case,
         }),
     }
+}
+
+/// The 1-based options of `criterion` a member may tick in `case` (all of them when the
+/// criterion has no cases, or no case is chosen yet).
+pub fn options_in_case(criterion: &Criterion, case: Option<u32>) -> Vec<u32> {
+    (1..=criterion.options.len() as u32)
+        .filter(|&o| case.is_none() || check_option_in_case("", criterion, o, case).is_ok())
+        .collect()
 }

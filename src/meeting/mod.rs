@@ -18,13 +18,17 @@ mod sheet;
 pub use attendance::{Checkpoint, Quorum, SeatFacts, quorum, require_quorum};
 pub use knockout::{
     KnockoutCondition, KnockoutSource, case_labels, check_option_in_case, knockout_condition,
-    knockout_conditions, rubric_cases,
+    knockout_conditions, options_in_case, rubric_cases,
 };
-pub use product::{Move, ProductStatus, check_back_to_waiting, check_move, check_open, check_finalise, SettledFacts};
+pub use product::{
+    Move, ProductStatus, SettledFacts, check_back_to_waiting, check_finalise, check_move,
+    check_open,
+};
 pub use refusal::{ReasonFor, Refusal};
 pub use sheet::{
-    CloseCheck, Hold, Holder, SheetFacts, Writer, check_close, check_recuse, check_reopen_sheet,
-    check_withdraw_recusal, check_write, counted_seats, min_sheets, not_counted_reason, NotCounted,
+    CloseCheck, Hold, Holder, NotCounted, SheetFacts, Writer, check_close, check_recuse,
+    check_reopen_sheet, check_withdraw_recusal, check_write, counted_seats, min_sheets,
+    not_counted_reason,
 };
 
 /// A reason the council must give (a new round, an override, a knock-out, a correction)

@@ -150,7 +150,10 @@ mod tests {
         assert!(check_move("P", S::Closed, Move::Open).is_err());
         assert!(check_move("P", S::Waiting, Move::Close).is_err());
         assert!(check_move("P", S::KnockedOut, Move::NewRound).is_err());
-        assert_eq!(check_move("P", S::Scoring, Move::BackToWaiting), Ok(S::Waiting));
+        assert_eq!(
+            check_move("P", S::Scoring, Move::BackToWaiting),
+            Ok(S::Waiting)
+        );
         assert!(check_move("P", S::KnockedOut, Move::KnockOut).is_err());
     }
 }

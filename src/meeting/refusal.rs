@@ -39,7 +39,9 @@ pub enum Refusal {
         chair_present: bool,
     },
     /// `one_open_product`: another product is already open for scoring.
-    AnotherProductOpen { open: String },
+    AnotherProductOpen {
+        open: String,
+    },
     /// The product's state does not allow this move.
     WrongStatus {
         product: String,
@@ -52,7 +54,10 @@ pub enum Refusal {
         status: ProductStatus,
     },
     /// Closing needs every present scoring member's submitted sheet (or an override reason).
-    SheetsNotSubmitted { product: String, seats: Vec<u32> },
+    SheetsNotSubmitted {
+        product: String,
+        seats: Vec<u32>,
+    },
     /// Fewer counted sheets than `min_sheets`: the product cannot be ranked.
     TooFewSheets {
         product: String,
@@ -60,21 +65,47 @@ pub enum Refusal {
         needed: u32,
     },
     /// Back to waiting is only for a product opened by mistake, with nothing scored.
-    AlreadyScored { product: String, sheets: u32 },
-    ReasonRequired { what: ReasonFor },
-    MemberAbsent { product: String, seat: u32 },
-    MemberDoesNotScore { seat: u32, role: Role },
-    MemberRecused { product: String, seat: u32 },
+    AlreadyScored {
+        product: String,
+        sheets: u32,
+    },
+    ReasonRequired {
+        what: ReasonFor,
+    },
+    MemberAbsent {
+        product: String,
+        seat: u32,
+    },
+    MemberDoesNotScore {
+        seat: u32,
+        role: Role,
+    },
+    MemberRecused {
+        product: String,
+        seat: u32,
+    },
     /// Recusals are fixed once the product is closed.
     RecusalAfterClose {
         product: String,
         status: ProductStatus,
     },
     /// A recusal can be withdrawn only before the member scores.
-    RecusalWithdrawAfterScoring { product: String, seat: u32 },
-    NotRecused { product: String, seat: u32 },
-    SheetSubmitted { product: String, seat: u32 },
-    SheetNotSubmitted { product: String, seat: u32 },
+    RecusalWithdrawAfterScoring {
+        product: String,
+        seat: u32,
+    },
+    NotRecused {
+        product: String,
+        seat: u32,
+    },
+    SheetSubmitted {
+        product: String,
+        seat: u32,
+    },
+    SheetNotSubmitted {
+        product: String,
+        seat: u32,
+    },
     SheetIncomplete {
         product: String,
         seat: u32,
@@ -87,43 +118,84 @@ pub enum Refusal {
         holder: Holder,
     },
     /// An import never overwrites a sheet the member started on their own seat.
-    MemberStartedSheet { product: String, seat: u32 },
+    MemberStartedSheet {
+        product: String,
+        seat: u32,
+    },
     /// Blind re-entry: the second entry is made by another person.
-    SameOperator { product: String, seat: u32, operator: String },
+    SameOperator {
+        product: String,
+        seat: u32,
+        operator: String,
+    },
     /// Blind re-entry: the first entry is complete; the second entry is entered next.
-    FirstEntryDone { product: String, seat: u32 },
-    NoReentryToResolve { product: String, seat: u32 },
-    UnknownSeat { seat: u32 },
-    UnknownProduct { code: String },
-    UnknownCriterion { rubric: String, criterion: String },
+    FirstEntryDone {
+        product: String,
+        seat: u32,
+    },
+    NoReentryToResolve {
+        product: String,
+        seat: u32,
+    },
+    UnknownSeat {
+        seat: u32,
+    },
+    UnknownProduct {
+        code: String,
+    },
+    UnknownCriterion {
+        rubric: String,
+        criterion: String,
+    },
     OptionOutOfRange {
         criterion: String,
         options: u32,
         given: u32,
     },
     /// Set 26: the alternative case ("Trường hợp") is chosen once per product first.
-    CaseNotChosen { product: String },
-    UnknownCase { product: String, given: u32, cases: u32 },
-    NoCases { product: String },
+    CaseNotChosen {
+        product: String,
+    },
+    UnknownCase {
+        product: String,
+        given: u32,
+        cases: u32,
+    },
+    NoCases {
+        product: String,
+    },
     OptionNotInCase {
         criterion: String,
         option: u32,
         case: u32,
     },
     /// The case can no longer change once a member has scored.
-    CaseAfterScoring { product: String },
+    CaseAfterScoring {
+        product: String,
+    },
     UnknownKnockoutCondition {
         product: String,
         given: u32,
         count: u32,
     },
-    ChairNameMismatch { chair: String },
+    ChairNameMismatch {
+        chair: String,
+    },
     NoChair,
     NothingSettled,
-    StillScoring { product: String },
-    ImportAlreadyDone { file: String, at: String },
-    ProductExists { code: String },
-    SessionExists { code: String },
+    StillScoring {
+        product: String,
+    },
+    ImportAlreadyDone {
+        file: String,
+        at: String,
+    },
+    ProductExists {
+        code: String,
+    },
+    SessionExists {
+        code: String,
+    },
     /// An imported file names one sheet's criterion twice.
     RepeatedRow {
         product: String,
@@ -132,7 +204,10 @@ pub enum Refusal {
         first_line: usize,
     },
     /// A bad row of an imported file, with the refusal it met.
-    Row { line: usize, refusal: Box<Refusal> },
+    Row {
+        line: usize,
+        refusal: Box<Refusal>,
+    },
     /// Several bad rows; nothing was imported.
     Rows {
         file: String,

@@ -105,10 +105,7 @@ pub fn counted_seats(policy: &Policy, seats: &[SeatFacts], sheets: &[SheetFacts]
 /// The fewest counted sheets a product can be ranked on: `policy.min_sheets`, else more than
 /// half of the council's scoring members (council rule: a mean of a minority is no council's).
 pub fn min_sheets(policy: &Policy, scoring_members: u32) -> u32 {
-    policy
-        .min_sheets
-        .unwrap_or(scoring_members / 2 + 1)
-        .max(1)
+    policy.min_sheets.unwrap_or(scoring_members / 2 + 1).max(1)
 }
 
 /// Outcome of a permitted close.
@@ -354,9 +351,26 @@ mod tests {
             alive: true,
             ours: false,
         };
-        let refused = check_write("P", ProductStatus::Scoring, &seat(4), None, Some(&hold), &writer);
+        let refused = check_write(
+            "P",
+            ProductStatus::Scoring,
+            &seat(4),
+            None,
+            Some(&hold),
+            &writer,
+        );
         assert!(matches!(refused, Err(Refusal::SheetHeld { seat: 4, .. })));
         hold.alive = false;
-        assert!(check_write("P", ProductStatus::Scoring, &seat(4), None, Some(&hold), &writer).is_ok());
+        assert!(
+            check_write(
+                "P",
+                ProductStatus::Scoring,
+                &seat(4),
+                None,
+                Some(&hold),
+                &writer
+            )
+            .is_ok()
+        );
     }
 }

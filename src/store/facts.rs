@@ -20,8 +20,8 @@ pub(super) fn product_state(conn: &Connection, product_id: i64) -> Result<Produc
     let (status, round, case_number): (String, u32, Option<u32>) = conn
         .prepare_cached("SELECT status, round, case_number FROM products WHERE id = ?1")?
         .query_row([product_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-    let status = ProductStatus::parse(&status)
-        .ok_or_else(|| unknown_value(0, "product status", &status))?;
+    let status =
+        ProductStatus::parse(&status).ok_or_else(|| unknown_value(0, "product status", &status))?;
     Ok(ProductState {
         status,
         round,
@@ -148,7 +148,11 @@ fn process_alive(_pid: u32) -> bool {
 }
 
 /// Who holds a sheet open, if anyone, judged from the asking process and `holder`.
-pub(super) fn sheet_hold(conn: &Connection, key: SheetKey, asking: &Holder) -> Result<Option<Hold>> {
+pub(super) fn sheet_hold(
+    conn: &Connection,
+    key: SheetKey,
+    asking: &Holder,
+) -> Result<Option<Hold>> {
     let row: Option<(String, u32, String)> = conn
         .prepare_cached(
             "SELECT holder, pid, host FROM sheet_holds
@@ -161,8 +165,8 @@ pub(super) fn sheet_hold(conn: &Connection, key: SheetKey, asking: &Holder) -> R
     let Some((holder, pid, host)) = row else {
         return Ok(None);
     };
-    let holder: Holder = serde_json::from_str(&holder)
-        .map_err(|_| unknown_value(0, "sheet holder", &holder))?;
+    let holder: Holder =
+        serde_json::from_str(&holder).map_err(|_| unknown_value(0, "sheet holder", &holder))?;
     let (our_pid, our_host) = this_process();
     let same_process = pid == our_pid && host == our_host;
     let alive = same_process || host != our_host || process_alive(pid);

@@ -64,11 +64,10 @@ impl Store {
             ensure_open(tx, session_id)?;
             let mut changed = 0;
             for m in &data.members {
-                let now_present: Option<bool> = tx.query_row(
-                    "SELECT present FROM members WHERE id = ?1",
-                    [m.id],
-                    |r| r.get(0),
-                )?;
+                let now_present: Option<bool> =
+                    tx.query_row("SELECT present FROM members WHERE id = ?1", [m.id], |r| {
+                        r.get(0)
+                    })?;
                 if now_present != Some(present) {
                     mark_attendance(tx, session_id, m.id, m.seat, present, &actor)?;
                     changed += 1;
@@ -96,7 +95,16 @@ impl Store {
             let state = product_state(tx, product.id)?;
             meeting::check_move(&product.code, state.status, Move::Open)?;
             open_round(tx, data, &policy, product, state.round)?;
-            set_status(tx, data, product, state.round, state.status, ProductStatus::Scoring, None, &actor)
+            set_status(
+                tx,
+                data,
+                product,
+                state.round,
+                state.status,
+                ProductStatus::Scoring,
+                None,
+                &actor,
+            )
         })
     }
 
@@ -132,9 +140,21 @@ impl Store {
                 "UPDATE products SET close_override = ?2 WHERE id = ?1",
                 params![product.id, reason],
             )?;
-            tx.execute("DELETE FROM sheet_holds WHERE product_id = ?1", [product.id])?;
+            tx.execute(
+                "DELETE FROM sheet_holds WHERE product_id = ?1",
+                [product.id],
+            )?;
             let note = reason.map(|r| format!("override: {r}"));
-            set_status(tx, data, product, state.round, state.status, ProductStatus::Closed, note.as_deref(), &actor)
+            set_status(
+                tx,
+                data,
+                product,
+                state.round,
+                state.status,
+                ProductStatus::Closed,
+                note.as_deref(),
+                &actor,
+            )
         })
     }
 
@@ -156,7 +176,16 @@ impl Store {
                     params![product.id, state.round],
                 )?;
             }
-            set_status(tx, data, product, state.round, state.status, ProductStatus::Waiting, None, &actor)
+            set_status(
+                tx,
+                data,
+                product,
+                state.round,
+                state.status,
+                ProductStatus::Waiting,
+                None,
+                &actor,
+            )
         })
     }
 
@@ -182,7 +211,16 @@ impl Store {
                 params![product.id, round],
             )?;
             let note = format!("new round: {}", reason.trim());
-            set_status(tx, data, product, state.round, state.status, ProductStatus::Scoring, Some(&note), &actor)?;
+            set_status(
+                tx,
+                data,
+                product,
+                state.round,
+                state.status,
+                ProductStatus::Scoring,
+                Some(&note),
+                &actor,
+            )?;
             Ok(round)
         })
     }
@@ -222,9 +260,26 @@ impl Store {
                         knockout_proposed_by = ?4 WHERE id = ?1",
                 params![product.id, reason.trim(), chosen.text, proposed_by],
             )?;
-            tx.execute("DELETE FROM sheet_holds WHERE product_id = ?1", [product.id])?;
-            let note = format!("condition {}: {}; reason: {}", chosen.number, chosen.text, reason.trim());
-            set_status(tx, data, product, state.round, state.status, ProductStatus::KnockedOut, Some(&note), &actor)
+            tx.execute(
+                "DELETE FROM sheet_holds WHERE product_id = ?1",
+                [product.id],
+            )?;
+            let note = format!(
+                "condition {}: {}; reason: {}",
+                chosen.number,
+                chosen.text,
+                reason.trim()
+            );
+            set_status(
+                tx,
+                data,
+                product,
+                state.round,
+                state.status,
+                ProductStatus::KnockedOut,
+                Some(&note),
+                &actor,
+            )
         })
     }
 
@@ -281,7 +336,13 @@ impl Store {
             let started = sheet_facts(tx, product.id, state.round)?
                 .iter()
                 .any(|(id, s)| *id == member.id && s.started);
-            meeting::check_withdraw_recusal(&product.code, state.status, seat, old.is_some(), started)?;
+            meeting::check_withdraw_recusal(
+                &product.code,
+                state.status,
+                seat,
+                old.is_some(),
+                started,
+            )?;
             tx.execute(
                 "DELETE FROM recusals WHERE product_id = ?1 AND member_id = ?2",
                 params![product.id, member.id],
@@ -300,7 +361,12 @@ impl Store {
 
     /// Chooses the alternative case ("Trường hợp N", set 26) a product is scored in; it can
     /// change only while nobody has scored the product's current round.
-    pub fn choose_case(&mut self, data: &SessionData, product: &ProductRow, case: u32) -> Result<()> {
+    pub fn choose_case(
+        &mut self,
+        data: &SessionData,
+        product: &ProductRow,
+        case: u32,
+    ) -> Result<()> {
         let cases = meeting::rubric_cases(&product.rubric);
         if cases == 0 {
             return rule(Refusal::NoCases {
@@ -325,7 +391,10 @@ impl Store {
                     attempted: Move::Open,
                 });
             }
-            if sheet_facts(tx, product.id, state.round)?.iter().any(|(_, s)| s.started) {
+            if sheet_facts(tx, product.id, state.round)?
+                .iter()
+                .any(|(_, s)| s.started)
+            {
                 return rule(Refusal::CaseAfterScoring {
                     product: product.code.clone(),
                 });
@@ -480,7 +549,9 @@ fn mark_attendance(
         params![member_id, present],
     )?;
     let open: Vec<(i64, u32)> = tx
-        .prepare_cached("SELECT id, round FROM products WHERE session_id = ?1 AND status = 'scoring'")?
+        .prepare_cached(
+            "SELECT id, round FROM products WHERE session_id = ?1 AND status = 'scoring'",
+        )?
         .query_map([session_id], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
     let at = now();
@@ -509,9 +580,29 @@ fn mark_attendance(
     )
 }
 
+/// A waiting product opened by an import of its sheets (the checks of [`open_round`] first).
+pub(super) fn mark_scoring(
+    tx: &rusqlite::Transaction,
+    data: &SessionData,
+    product: &ProductRow,
+    round: u32,
+    actor: &Actor,
+) -> Result<()> {
+    set_status(
+        tx,
+        data,
+        product,
+        round,
+        ProductStatus::Waiting,
+        ProductStatus::Scoring,
+        None,
+        actor,
+    )
+}
+
 /// The checks of opening a round (no other product open, quorum in the room) and its
 /// attendance, taken from the room.
-fn open_round(
+pub(super) fn open_round(
     tx: &rusqlite::Transaction,
     data: &SessionData,
     policy: &crate::session::Policy,

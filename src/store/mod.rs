@@ -24,9 +24,9 @@ use crate::rubric::Rubric;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use rusqlite_migration::{M, Migrations};
 
+pub use crate::meeting::Quorum;
 pub use audit::sha256_hex;
 pub use audit::{AuditEntry, AuditReport};
-pub use crate::meeting::Quorum;
 pub use load::{MemberRow, ProductRow, ProductStatus, SessionData, SessionSummary};
 pub use member_view::SheetProgress;
 pub use minutes::{ChoiceRecord, Recusal, Reopening, RoundStart};

@@ -10,9 +10,7 @@ use super::audit::{append, sha256_hex};
 use super::facts::{product_state, seat_facts, sheet_facts, sheet_hold, take_hold};
 use super::load::{ProductRow, ProductStatus, SessionData, ensure_open};
 use super::{Actor, Result, Store, StoreError, now, rule};
-use crate::meeting::{
-    self, Checkpoint, Hold, Holder, Refusal, SeatFacts, SheetFacts, Writer,
-};
+use crate::meeting::{self, Checkpoint, Hold, Holder, Refusal, SeatFacts, SheetFacts, Writer};
 use crate::scoring::{ProductResult, Sheet, score_product};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -279,7 +277,15 @@ impl Store {
             }
             ensure_sheet(tx, ctx.key, actor)?;
             let changed = upsert_choice(
-                tx, data.info.id, product, ctx.key, seat, entry, criterion, option, points,
+                tx,
+                data.info.id,
+                product,
+                ctx.key,
+                seat,
+                entry,
+                criterion,
+                option,
+                points,
                 actor,
             )?;
             if entry == 2 {
@@ -434,7 +440,13 @@ impl Store {
         self.write(|tx| {
             ensure_open(tx, data.info.id)?;
             let ctx = sheet_context(tx, data, product, member.id)?;
-            meeting::check_reopen_sheet(&product.code, ctx.status, seat, ctx.sheet.as_ref(), reason)?;
+            meeting::check_reopen_sheet(
+                &product.code,
+                ctx.status,
+                seat,
+                ctx.sheet.as_ref(),
+                reason,
+            )?;
             let old = entry_choices(tx, ctx.key, 1)?;
             let old_json = serde_json::to_string(&old).expect("choices serialise");
             tx.execute(
@@ -629,28 +641,48 @@ impl Store {
             for (row, product, member, criterion, points) in &resolved {
                 if checked_products.insert(product.id) {
                     let state = product_state(tx, product.id)?;
-                    if state.status != ProductStatus::Scoring {
-                        problems.push(bad(
-                            row.line,
-                            Refusal::NotOpenForScoring {
-                                product: product.code.clone(),
-                                status: state.status,
-                            },
-                        ));
-                        continue;
-                    }
-                    let seats: Vec<SeatFacts> =
-                        seat_facts(tx, session_id, product.id, state.round)?
-                            .into_iter()
-                            .map(|(_, s)| s)
-                            .collect();
-                    if let Err(r) = meeting::require_quorum(
-                        &policy,
-                        &seats,
-                        Checkpoint::Import,
-                        Some(&product.code),
-                    ) {
-                        problems.push(bad(row.line, r));
+                    // A waiting product is opened by its paper sheets, with the checks of
+                    // opening; a settled one refuses until reopened as a new round.
+                    let opened = match state.status {
+                        ProductStatus::Waiting => {
+                            match super::lifecycle::open_round(tx, data, &policy, product, state.round) {
+                                Ok(()) => {
+                                    super::lifecycle::mark_scoring(tx, data, product, state.round, &actor)?;
+                                    true
+                                }
+                                Err(StoreError::Rule(r)) => {
+                                    problems.push(bad(row.line, r));
+                                    false
+                                }
+                                Err(e) => return Err(e),
+                            }
+                        }
+                        ProductStatus::Scoring => true,
+                        status => {
+                            problems.push(bad(
+                                row.line,
+                                Refusal::NotOpenForScoring {
+                                    product: product.code.clone(),
+                                    status,
+                                },
+                            ));
+                            false
+                        }
+                    };
+                    if opened {
+                        let seats: Vec<SeatFacts> =
+                            seat_facts(tx, session_id, product.id, state.round)?
+                                .into_iter()
+                                .map(|(_, s)| s)
+                                .collect();
+                        if let Err(r) = meeting::require_quorum(
+                            &policy,
+                            &seats,
+                            Checkpoint::Import,
+                            Some(&product.code),
+                        ) {
+                            problems.push(bad(row.line, r));
+                        }
                     }
                 }
                 let ctx = sheet_context(tx, data, product, member.id)?;
@@ -900,9 +932,10 @@ pub fn result_from_sheets(
     let counted: Vec<Sheet> = sheets
         .iter()
         .filter(|s| {
-            seats.iter().find(|f| f.seat == s.seat).is_some_and(|seat| {
-                meeting::not_counted_reason(policy, seat, &s.facts()).is_none()
-            })
+            seats
+                .iter()
+                .find(|f| f.seat == s.seat)
+                .is_some_and(|seat| meeting::not_counted_reason(policy, seat, &s.facts()).is_none())
         })
         .map(|s| Sheet {
             seat: s.seat,

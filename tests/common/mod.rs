@@ -83,7 +83,36 @@ pub fn points_table() -> Vec<TableRow> {
         .collect()
 }
 
+/// The demo session as the older tests score it: several products open at once, the
+/// secretary scoring and set 26's case fixed, so nine sheets per product can be filled in any
+/// order. (The demo itself keeps the meeting defaults; see tests/meeting_rules.rs.)
+pub fn demo_for_bulk_scoring() -> String {
+    std::fs::read_to_string(repo_path("sessions/demo.toml"))
+        .unwrap()
+        .replace(
+            "blind_reentry = false",
+            "blind_reentry = false\none_open_product = false",
+        )
+        .replace(
+            "role = \"secretary\"",
+            "role = \"secretary\"\nscores = true",
+        )
+}
+
 impl Workspace {
+    /// Loads [`demo_for_bulk_scoring`].
+    pub fn load_bulk_demo(&self) {
+        let file = self.write("demo-bulk.toml", &demo_for_bulk_scoring());
+        self.run_ok(&["session", "new", file.to_str().unwrap()]);
+    }
+
+    /// The real binary answering in English (tests that check English messages).
+    pub fn council_en(&self) -> Command {
+        let mut cmd = self.council();
+        cmd.env("COUNCIL_LANG", "en");
+        cmd
+    }
+
     /// Loads `tests/fixtures/sessions/valid/small.toml`, marks everyone present and opens every
     /// product for scoring.
     pub fn open_small_session(&self) {

@@ -85,7 +85,12 @@ pub fn reload(store: &Store, data: &SessionData) -> SessionData {
 
 /// The demo session after a morning of work (see the module doc). Seats 1–8 present, 9 absent.
 pub fn demo_meeting(store: &mut Store) -> SessionData {
-    let mut data = load(store, DEMO);
+    // This council's secretary scores too: the figures below were worked out on nine sheets.
+    let demo = DEMO.replace(
+        "role = \"secretary\"",
+        "role = \"secretary\"\nscores = true",
+    );
+    let mut data = load(store, &demo);
     for seat in 1..=9 {
         store
             .set_attendance(&data, seat, seat != 9)
@@ -110,7 +115,13 @@ pub fn demo_meeting(store: &mut Store) -> SessionData {
     // LD-2026-02: knocked out before scoring.
     data = reload(store, &data);
     store
-        .knock_out(&data, data.product("LD-2026-02").unwrap(), 1, KNOCKOUT_REASON, Some(1))
+        .knock_out(
+            &data,
+            data.product("LD-2026-02").unwrap(),
+            1,
+            KNOCKOUT_REASON,
+            Some(1),
+        )
         .expect("knock out");
 
     // LD-2026-03: round 1 splits the council (spread breach), round 2 agrees.
@@ -232,7 +243,13 @@ pub fn small_final(store: &mut Store) -> SessionData {
         .expect("close");
     data = reload(store, &data);
     store
-        .knock_out(&data, data.product("TN-02").unwrap(), 1, KNOCKOUT_REASON, Some(1))
+        .knock_out(
+            &data,
+            data.product("TN-02").unwrap(),
+            1,
+            KNOCKOUT_REASON,
+            Some(1),
+        )
         .expect("knock out");
     data = reload(store, &data);
     let chair = data.members[0].name.clone();
