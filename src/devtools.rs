@@ -20,7 +20,8 @@ pub enum DevCmd {
         #[arg(long)]
         session: Option<String>,
     },
-    /// Closes every product being scored (with an override reason when sheets are missing)
+    /// Closes every product being scored (with an override reason when sheets are missing);
+    /// one with nothing scored goes back to waiting
     CloseAll {
         #[arg(long)]
         session: Option<String>,
@@ -134,6 +135,15 @@ fn close_all(g: &Global, session: Option<&str>, override_reason: Option<&str>) -
         .iter()
         .filter(|p| p.status == ProductStatus::Scoring)
     {
+        // Nothing scored: the product was opened needlessly and goes back to waiting.
+        let sheets = store.sheets(&data, product.id, product.round)?;
+        if sheets
+            .iter()
+            .all(|s| s.choices.is_empty() && s.reentry.is_empty())
+        {
+            retrying(&mut retries, || store.back_to_waiting(&data, product))?;
+            continue;
+        }
         retrying(&mut retries, || {
             store.close_product(&data, product, override_reason)
         })?;

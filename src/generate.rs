@@ -178,8 +178,12 @@ pub fn add_session(
         catalog.find(id).map(|(f, _)| f.text.clone())
     })?;
     let data = store.load_session(id)?;
-    for member in &data.members {
-        store.set_attendance(&data, member.seat, true)?;
+    store.set_attendance_all(&data, true)?;
+    // The secretary chose case 1 for every set 26 product before it was scored.
+    for product in &data.products {
+        if crate::meeting::rubric_cases(&product.rubric) > 0 {
+            store.choose_case(&data, product, 1)?;
+        }
     }
     Ok(store.load_session(id)?)
 }
@@ -238,7 +242,11 @@ pub fn sheets_csv(data: &SessionData, seed: u64) -> Result<(Vec<u8>, Vec<ChoiceR
             for (_, criterion) in product.rubric.criteria() {
                 let target = (quality + leaning + (rng.unit() - 0.5) * 0.3).clamp(0.0, 1.0)
                     * f64::from(criterion.max_points);
-                let option = closest_option(criterion, target, &mut rng);
+                let allowed = crate::meeting::options_in_case(criterion, product.case_number);
+                let option = closest_option(criterion, &allowed, target, &mut rng);
+                if !member.scores {
+                    continue; // drawn all the same, so the other members' sheets stay as they were
+                }
                 writer.serialize(CsvRow {
                     product: &product.code,
                     member: member.seat,
@@ -259,22 +267,26 @@ pub fn sheets_csv(data: &SessionData, seed: u64) -> Result<(Vec<u8>, Vec<ChoiceR
     Ok((bytes, rows))
 }
 
-/// The 1-based position of the option whose points are nearest `target` (ties at random).
-fn closest_option(criterion: &crate::rubric::Criterion, target: f64, rng: &mut Rng) -> u32 {
-    let distance = |points: u32| (f64::from(points) - target).abs();
-    let best = criterion
-        .options
+/// The 1-based position, among `allowed`, of the option whose points are nearest `target`
+/// (ties at random).
+fn closest_option(
+    criterion: &crate::rubric::Criterion,
+    allowed: &[u32],
+    target: f64,
+    rng: &mut Rng,
+) -> u32 {
+    let points = |o: u32| criterion.option_at(o as usize).map_or(0, |c| c.points);
+    let distance = |o: u32| (f64::from(points(o)) - target).abs();
+    let best = allowed
         .iter()
-        .map(|o| distance(o.points))
+        .map(|&o| distance(o))
         .fold(f64::INFINITY, f64::min);
-    let nearest: Vec<usize> = criterion
-        .options
+    let nearest: Vec<u32> = allowed
         .iter()
-        .enumerate()
-        .filter(|(_, o)| distance(o.points) <= best + 1e-9)
-        .map(|(i, _)| i + 1)
+        .copied()
+        .filter(|&o| distance(o) <= best + 1e-9)
         .collect();
-    nearest[rng.below(nearest.len())] as u32
+    nearest[rng.below(nearest.len())]
 }
 
 /// The 26 criteria sets of Decision 26/2026, in order.
@@ -318,6 +330,7 @@ pub fn session_file(catalog: &Catalog, spec: &ArchiveSpec, index: u32) -> String
             max_spread: 10,
             minimum_rule: "majority",
             blind_reentry: false,
+            one_open_product: false,
         },
         members: (1..=spec.members)
             .map(|seat| MemberFile {
@@ -382,6 +395,8 @@ struct PolicyFile {
     max_spread: u32,
     minimum_rule: &'static str,
     blind_reentry: bool,
+    /// Archived sessions were entered as one import of every paper sheet.
+    one_open_product: bool,
 }
 
 #[derive(Serialize)]

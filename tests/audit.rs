@@ -203,7 +203,7 @@ fn a_finalised_session_refuses_every_change_until_reopened_with_a_reason() {
     let err = fails(&ws, &["session", "finalise", "--chair", CHAIR]);
     assert_eq!(
         err,
-        "error: product LD-2026-01 is still being scored; close it first\n"
+        "error: Sản phẩm LD-2026-01 đang được chấm; đóng sản phẩm trước\n"
     );
     ws.run_ok(&["dev", "close-all", "--override", "thử nghiệm"]);
     let err = fails(&ws, &["session", "finalise", "--chair", "Trần Thị Thu Hà"]);

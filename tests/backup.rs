@@ -222,7 +222,7 @@ fn restore_refuses_anything_but_a_sound_council_database() {
         (
             &newer,
             format!(
-                "{}: this database was written by a newer version of council (schema 99; this version knows up to 1). Update council; the file was not changed.",
+                "{}: this database was written by a newer version of council (schema 99; this version knows up to 2). Update council; the file was not changed.",
                 newer.display()
             ),
         ),

@@ -107,7 +107,8 @@ fn unprivileged(ws: &Workspace, args: &[&str]) -> Option<Output> {
     } else {
         std::process::Command::new(bin)
     };
-    cmd.args(args)
+    cmd.env("COUNCIL_LANG", "en")
+        .args(args)
         .env("COUNCIL_DB", ws.db())
         .env("COUNCIL_CONFIG_DIR", ws.path("config"));
     match cmd.output() {
@@ -184,6 +185,7 @@ fn with_full_disk(ws: &Workspace, blocks: u32, args: &[&str]) -> Output {
         .args(args)
         .env("COUNCIL_DB", ws.db())
         .env("COUNCIL_CONFIG_DIR", ws.path("config"))
+        .env("COUNCIL_LANG", "en")
         .output()
         .unwrap()
 }
@@ -255,7 +257,7 @@ fn a_database_from_a_newer_council_is_refused_untouched() {
         .unwrap();
     let before = sha(&ws.db());
     let message = format!(
-        "error: {}: this database was written by a newer version of council (schema 7; this version knows up to 1). Update council; the file was not changed.\n",
+        "error: {}: this database was written by a newer version of council (schema 7; this version knows up to 2). Update council; the file was not changed.\n",
         ws.db().display()
     );
     for args in [
@@ -375,11 +377,11 @@ LD-2026-01,1,1.1,2
     assert_eq!(
         err,
         "error: bad.csv: 6 bad row(s); nothing was imported:
-  line 3: unknown product \"LD-2099-01\"
-  line 4: unknown member seat 12
-  line 5: criterion \"9.9\" is not in criteria set ocop-2026-07 of product LD-2026-01
-  line 6: criterion 1.2 has options 1 to 3, not 0
-  line 7: criterion 1.3 has options 1 to 3, not 99
+  line 3: Unknown product \"LD-2099-01\"
+  line 4: There is no seat 12 on the council
+  line 5: Criteria set ocop-2026-07 has no criterion \"9.9\"
+  line 6: Criterion 1.2 has options 1 to 3, not 0
+  line 7: Criterion 1.3 has options 1 to 3, not 99
   line 8: repeats product LD-2026-01 seat 1 criterion 1.1 (first on line 2)
 "
     );
@@ -397,7 +399,11 @@ fn the_store_refuses_bad_choices_without_writing() {
     let e = store
         .set_choice(&data, product, 1, "1.1", 4, 1, &member)
         .unwrap_err();
-    assert_eq!(e.to_string(), "criterion 1.1 has options 1 to 3, not 4");
+    assert_eq!(e.to_string(), "Criterion 1.1 has options 1 to 3, not 4");
+    assert_eq!(
+        e.text(council::i18n::Lang::Vi),
+        "Tiêu chí 1.1 có các mức từ 1 đến 3, không có mức 4"
+    );
     let e = store
         .set_choice(&data, product, 1, "1.1", 0, 1, &member)
         .unwrap_err();

@@ -52,11 +52,11 @@ type Committed = HashMap<Key, u32>;
 
 /// What `council dev fill` writes, in order: the screen seats' sheets of one product, one
 /// choice per criterion (the same formula as `devtools::fill`).
-fn fill_sequence(criteria: &[(String, u32)], code: &str, pass: u32) -> Vec<(Key, u32)> {
+fn fill_sequence(criteria: &[(String, Vec<u32>)], code: &str, pass: u32) -> Vec<(Key, u32)> {
     let mut out = Vec::new();
     for seat in 1..=SCREEN_SEAT_COUNT {
-        for (index, (criterion, count)) in criteria.iter().enumerate() {
-            let option = 1 + (seat + pass + index as u32) % count;
+        for (index, (criterion, allowed)) in criteria.iter().enumerate() {
+            let option = allowed[(seat + pass + index as u32) as usize % allowed.len()];
             out.push(((code.to_string(), seat, criterion.clone()), option));
         }
     }
@@ -181,7 +181,8 @@ fn check_database(
 }
 
 /// Product code → criterion ids, from the stored session.
-fn criteria_by_product(ws: &Workspace) -> Vec<(String, Vec<(String, u32)>)> {
+/// Each product's criteria with the options `dev fill` may tick (its case's, for set 26).
+fn criteria_by_product(ws: &Workspace) -> Vec<(String, Vec<(String, Vec<u32>)>)> {
     let store = Store::open(&ws.db()).unwrap();
     let summary = store.find_session(None).unwrap();
     let data = store.load_session(summary.id).unwrap();
@@ -191,7 +192,12 @@ fn criteria_by_product(ws: &Workspace) -> Vec<(String, Vec<(String, u32)>)> {
             let criteria = p
                 .rubric
                 .criteria()
-                .map(|(_, c)| (c.id.clone(), c.options.len() as u32))
+                .map(|(_, c)| {
+                    (
+                        c.id.clone(),
+                        council::meeting::options_in_case(c, p.case_number),
+                    )
+                })
                 .collect();
             (p.code.clone(), criteria)
         })
@@ -200,15 +206,18 @@ fn criteria_by_product(ws: &Workspace) -> Vec<(String, Vec<(String, u32)>)> {
 
 /// A paper-sheet CSV for three products and the import seats, leaving the first criterion of
 /// each sheet empty so no sheet is ever complete (and submitted, which would end its scoring).
-fn import_csv(products: &[(String, Vec<(String, u32)>)], rng: &mut Rng) -> (String, Committed) {
+fn import_csv(
+    products: &[(String, Vec<(String, Vec<u32>)>)],
+    rng: &mut Rng,
+) -> (String, Committed) {
     let mut csv = String::from("product,member,criterion,option\n");
     let mut rows = HashMap::new();
     let first = rng.below(products.len() as u64) as usize;
     for k in 0..3 {
         let (code, criteria) = &products[(first + k) % products.len()];
         for seat in IMPORT_SEATS {
-            for (criterion, count) in criteria.iter().skip(1) {
-                let option = 1 + rng.below(u64::from(*count)) as u32;
+            for (criterion, allowed) in criteria.iter().skip(1) {
+                let option = allowed[rng.below(allowed.len() as u64) as usize];
                 csv.push_str(&format!("{code},{seat},{criterion},{option}\n"));
                 rows.insert((code.clone(), seat, criterion.clone()), option);
             }

@@ -545,7 +545,17 @@ fn product_view(
             .stars
             .map(|s| star_glyphs(s, top))
             .unwrap_or_default(),
-        knockout_reason: result.knocked_out.clone(),
+        // The condition of the criteria set the council applied, then its stated reason.
+        knockout_reason: result.knocked_out.as_ref().map(|_| {
+            [
+                p.knockout_condition.as_deref(),
+                p.knockout_reason.as_deref(),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" — ")
+        }),
         to_central,
         spread: result.spread,
         spread_breach: result.spread_breach,

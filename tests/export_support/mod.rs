@@ -208,6 +208,7 @@ seat = 3
 name = "Lưu Ngọc Hiển"
 organisation = "Chi cục Phát triển nông thôn"
 role = "secretary"
+scores = true
 
 [[products]]
 code = "TN-01"
