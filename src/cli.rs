@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Parser, Subcommand};
 use color_eyre::eyre::{Result, WrapErr, bail, eyre};
 
+mod dev;
 mod meeting;
 
 use crate::i18n::Lang;
@@ -35,12 +36,16 @@ pub struct Global {
     /// Database file [default: COUNCIL_DB, else the user's data directory]
     #[arg(long, global = true, value_name = "PATH")]
     pub db: Option<PathBuf>,
-    /// Interface language [default: COUNCIL_LANG, else vi]
-    #[arg(long, global = true, value_enum)]
+    /// Interface language, vi or en [default: COUNCIL_LANG, else vi]
+    #[arg(long, global = true, value_parser = parse_lang, value_name = "vi|en")]
     pub lang: Option<Lang>,
     /// Extra rubric folder (repeatable); `<config dir>/rubrics` is always read
     #[arg(long = "rubrics", global = true, value_name = "DIR")]
     pub rubric_dirs: Vec<PathBuf>,
+}
+
+fn parse_lang(text: &str) -> Result<Lang, String> {
+    Lang::parse(text).ok_or_else(|| format!("\"{text}\" is not a language: use vi or en"))
 }
 
 impl Global {
@@ -114,7 +119,7 @@ pub enum Command {
     Products(crate::export::command::ProductsCmd),
     /// Developer tools for the crash and concurrency tests
     #[command(subcommand, hide = true)]
-    Dev(crate::devtools::DevCmd),
+    Dev(dev::DevCmd),
 }
 
 #[derive(Subcommand, Debug)]
@@ -245,7 +250,7 @@ fn dispatch(cli: Cli) -> Result<()> {
         Some(Command::Restore { file }) => restore(&g, &file),
         Some(Command::Export(args)) => crate::export::command::run_export(&g, &args),
         Some(Command::Products(cmd)) => crate::export::command::run_products(&g, &cmd),
-        Some(Command::Dev(cmd)) => crate::devtools::run(&g, cmd),
+        Some(Command::Dev(cmd)) => dev::run(&g, cmd),
     }
 }
 

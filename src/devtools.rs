@@ -5,71 +5,16 @@
 use std::io::Write;
 use std::time::Duration;
 
-use clap::Subcommand;
 use color_eyre::eyre::{Result, bail, eyre};
 
-use crate::cli::Global;
-use crate::store::{Actor, ProductStatus, SessionData, Store, StoreError};
+use std::path::Path;
 
-#[derive(Subcommand, Debug)]
-pub enum DevCmd {
-    /// Fills the database with a generated archive of complete sessions (see src/generate.rs)
-    Generate(crate::generate::GenerateArgs),
-    /// Marks every member present and opens every waiting product for scoring
-    OpenAll {
-        #[arg(long)]
-        session: Option<String>,
-    },
-    /// Closes every product being scored (with an override reason when sheets are missing);
-    /// one with nothing scored goes back to waiting
-    CloseAll {
-        #[arg(long)]
-        session: Option<String>,
-        #[arg(long = "override", value_name = "REASON")]
-        override_reason: Option<String>,
-    },
-    /// Scores sheets one choice per transaction, printing `committed PRODUCT SEAT CRITERION
-    /// OPTION` after each commit; a locked database is retried, any other error stops
-    Fill {
-        #[arg(long)]
-        session: Option<String>,
-        /// Only this product (repeatable) [default: every product being scored]
-        #[arg(long)]
-        product: Vec<String>,
-        /// Only this seat (repeatable) [default: every member present]
-        #[arg(long, value_name = "SEAT")]
-        member: Vec<u32>,
-        /// Shifts the options chosen, so a second pass changes every choice
-        #[arg(long, default_value_t = 0)]
-        pass: u32,
-        /// Submit each sheet once it is complete
-        #[arg(long)]
-        submit: bool,
-    },
-}
+use crate::store::{Actor, ProductStatus, SessionData, Store, StoreError};
 
 /// How long to wait before retrying after the busy timeout ran out.
 const RETRY_PAUSE: Duration = Duration::from_millis(20);
 /// Retries of one change before giving up (each after a whole busy timeout).
 const MAX_RETRIES: u32 = 50;
-
-pub fn run(g: &Global, cmd: DevCmd) -> Result<()> {
-    match cmd {
-        DevCmd::Generate(args) => crate::generate::run(g, &args),
-        DevCmd::OpenAll { session } => open_all(g, session.as_deref()),
-        DevCmd::CloseAll {
-            session,
-            override_reason,
-        } => close_all(g, session.as_deref(), override_reason.as_deref()),
-        DevCmd::Fill {
-            session,
-            product,
-            member,
-            pass,
-            submit,
-        } => fill(g, session.as_deref(), &product, &member, pass, submit),
-    }
-}
 
 /// Runs `f` until it does not fail with a locked database (at most [`MAX_RETRIES`] more
 /// times); counts the retries.
@@ -88,19 +33,19 @@ fn retrying<T>(retries: &mut u64, mut f: impl FnMut() -> Result<T, StoreError>) 
 }
 
 fn session_data(
-    g: &Global,
+    db: &Path,
     retries: &mut u64,
     session: Option<&str>,
 ) -> Result<(Store, SessionData)> {
-    let store = retrying(retries, || Store::open(&g.db_path()))?;
+    let store = retrying(retries, || Store::open(db))?;
     let summary = store.find_session(session)?;
     let data = store.load_session(summary.id)?;
     Ok((store, data))
 }
 
-fn open_all(g: &Global, session: Option<&str>) -> Result<()> {
+pub fn open_all(db: &Path, session: Option<&str>) -> Result<()> {
     let mut retries = 0;
-    let (mut store, mut data) = session_data(g, &mut retries, session)?;
+    let (mut store, mut data) = session_data(db, &mut retries, session)?;
     for seat in data.members.iter().map(|m| m.seat).collect::<Vec<_>>() {
         retrying(&mut retries, || store.set_attendance(&data, seat, true))?;
     }
@@ -126,9 +71,9 @@ fn open_all(g: &Global, session: Option<&str>) -> Result<()> {
     Ok(())
 }
 
-fn close_all(g: &Global, session: Option<&str>, override_reason: Option<&str>) -> Result<()> {
+pub fn close_all(db: &Path, session: Option<&str>, override_reason: Option<&str>) -> Result<()> {
     let mut retries = 0;
-    let (mut store, data) = session_data(g, &mut retries, session)?;
+    let (mut store, data) = session_data(db, &mut retries, session)?;
     let mut closed = 0;
     for product in data
         .products
@@ -153,8 +98,8 @@ fn close_all(g: &Global, session: Option<&str>, override_reason: Option<&str>) -
     Ok(())
 }
 
-fn fill(
-    g: &Global,
+pub fn fill(
+    db: &Path,
     session: Option<&str>,
     products: &[String],
     seats: &[u32],
@@ -162,7 +107,7 @@ fn fill(
     submit: bool,
 ) -> Result<()> {
     let mut retries = 0;
-    let (mut store, data) = session_data(g, &mut retries, session)?;
+    let (mut store, data) = session_data(db, &mut retries, session)?;
     let chosen: Vec<_> = if products.is_empty() {
         data.products
             .iter()

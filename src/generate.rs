@@ -9,17 +9,15 @@
 
 use std::time::{Duration, Instant};
 
-use clap::Args;
 use color_eyre::eyre::{Result, WrapErr, eyre};
 use serde::Serialize;
 
-use crate::cli::Global;
 use crate::rubric::{Catalog, Rubric};
 use crate::session::parse_session;
 use crate::store::{ChoiceRow, SessionData, Store, sha256_hex};
 
 /// Bumped whenever the generator's output changes, so cached archives are rebuilt.
-pub const GENERATOR_VERSION: u32 = 2;
+pub const GENERATOR_VERSION: u32 = 3;
 
 /// The size and seed of an archive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,7 +29,8 @@ pub struct ArchiveSpec {
 }
 
 impl ArchiveSpec {
-    /// Choices in the finished archive: every member answers every criterion of every product.
+    /// Choices in the finished archive: every scoring member (all but the secretary, the last
+    /// seat) answers every criterion of every product.
     pub fn choices(&self, catalog: &Catalog) -> u64 {
         let sets = ocop_sets(catalog);
         (0..self.sessions)
@@ -41,7 +40,7 @@ impl ArchiveSpec {
                     .sum::<u64>()
             })
             .sum::<u64>()
-            * u64::from(self.members)
+            * u64::from(self.members - 1)
     }
 
     /// A file name that changes with anything that changes the archive: the parameters, the
@@ -75,46 +74,6 @@ pub struct ArchiveReport {
     pub products: usize,
     pub choices: usize,
     pub elapsed: Duration,
-}
-
-/// `council dev generate`: fills the database with a generated archive.
-#[derive(Args, Debug)]
-pub struct GenerateArgs {
-    /// Sessions to add (one province, about four a year, oldest first)
-    #[arg(long, default_value_t = 40)]
-    pub sessions: u32,
-    /// Products per session
-    #[arg(long, default_value_t = 70)]
-    pub products: u32,
-    /// Council members per session (seat 1 chairs)
-    #[arg(long, default_value_t = 15)]
-    pub members: u32,
-    /// Seed: the same seed gives the same archive
-    #[arg(long, default_value_t = 1)]
-    pub seed: u64,
-}
-
-pub fn run(g: &Global, args: &GenerateArgs) -> Result<()> {
-    let spec = ArchiveSpec {
-        sessions: args.sessions,
-        products: args.products,
-        members: args.members,
-        seed: args.seed,
-    };
-    let catalog = Catalog::shipped();
-    let mut store = g.open_store()?;
-    let report = generate_archive(&mut store, &catalog, &spec, &mut |done, total| {
-        eprintln!("[{done}/{total}] sessions generated");
-    })?;
-    println!(
-        "generated {} sessions, {} products, {} choices into {} in {:.1} s",
-        report.sessions,
-        report.products,
-        report.choices,
-        store.path().display(),
-        report.elapsed.as_secs_f64()
-    );
-    Ok(())
 }
 
 /// Adds `spec.sessions` complete sessions to `store`; `progress(done, total)` after each one.

@@ -8,7 +8,7 @@ pub use refusal::{
     Done, FileProblem, done, file_error, refusal, role_en, role_vi, status_en, status_vi,
 };
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     #[default]
@@ -24,17 +24,18 @@ impl Lang {
         }
     }
 
-    /// `COUNCIL_LANG` (vi/en) if set and valid, else Vietnamese.
-    pub fn from_env() -> Option<Self> {
-        match std::env::var("COUNCIL_LANG")
-            .ok()?
-            .to_ascii_lowercase()
-            .as_str()
-        {
+    /// `vi` or `en` (any case).
+    pub fn parse(code: &str) -> Option<Self> {
+        match code.trim().to_ascii_lowercase().as_str() {
             "vi" => Some(Self::Vi),
             "en" => Some(Self::En),
             _ => None,
         }
+    }
+
+    /// `COUNCIL_LANG` (vi/en) if set and valid.
+    pub fn from_env() -> Option<Self> {
+        Self::parse(&std::env::var("COUNCIL_LANG").ok()?)
     }
 }
 

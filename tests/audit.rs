@@ -209,7 +209,7 @@ fn a_finalised_session_refuses_every_change_until_reopened_with_a_reason() {
     let err = fails(&ws, &["session", "finalise", "--chair", "Trần Thị Thu Hà"]);
     assert_eq!(
         err,
-        format!("error: the name given does not match the chair of the council ({CHAIR})\n")
+        format!("error: Tên nhập vào không khớp với chủ tịch Hội đồng ({CHAIR})\n")
     );
 
     // A decomposed (NFD) spelling of the chair's name is the same name.
@@ -236,7 +236,7 @@ fn a_finalised_session_refuses_every_change_until_reopened_with_a_reason() {
     assert!(ws.run_ok(&["session", "list"]).contains("[final]"));
 
     let rows = audit_rows(&ws);
-    let finalised = "error: the session is finalised; nothing can change unless it is reopened with a reason (`council session reopen`)\n";
+    let finalised = "error: Phiên đã hoàn tất; không thể thay đổi gì trừ khi mở lại phiên kèm lý do (`council session reopen`)\n";
     assert_eq!(fails(&ws, &["dev", "open-all"]), finalised);
     let csv = ws.write(
         "late.csv",
@@ -254,7 +254,7 @@ fn a_finalised_session_refuses_every_change_until_reopened_with_a_reason() {
 
     // Reopening needs a reason, which is logged.
     let err = fails(&ws, &["session", "reopen", "--reason", "  "]);
-    assert_eq!(err, "error: reopening a finalised session needs a reason\n");
+    assert_eq!(err, "error: Mở lại phiên đã hoàn tất cần nêu lý do\n");
     let reason = "Sửa sai sót khi nhập phiếu của thành viên số 2";
     ws.run_ok(&["session", "reopen", "--reason", reason]);
     let history = ws.run_ok(&["audit", "show"]);
@@ -265,7 +265,7 @@ fn a_finalised_session_refuses_every_change_until_reopened_with_a_reason() {
     );
     assert!(!ws.run_ok(&["session", "list"]).contains("[final]"));
     let err = fails(&ws, &["session", "reopen", "--reason", reason]);
-    assert_eq!(err, "error: the session is not finalised\n");
+    assert_eq!(err, "error: Phiên chưa hoàn tất\n");
     // Open again: changes are accepted (and logged).
     ws.run_ok(&["dev", "open-all"]);
     assert!(audit_rows(&ws) > rows + 1);

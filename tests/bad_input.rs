@@ -407,13 +407,13 @@ fn the_store_refuses_bad_choices_without_writing() {
     let e = store
         .set_choice(&data, product, 1, "1.1", 0, 1, &member)
         .unwrap_err();
-    assert_eq!(e.to_string(), "criterion 1.1 has options 1 to 3, not 0");
+    assert_eq!(e.to_string(), "Criterion 1.1 has options 1 to 3, not 0");
     let e = store
         .set_choice(&data, product, 1, "7.7", 1, 1, &member)
         .unwrap_err();
     assert_eq!(
         e.to_string(),
-        "not found: criterion \"7.7\" in criteria set ocop-2026-07"
+        "Criteria set ocop-2026-07 has no criterion \"7.7\""
     );
     let e = store
         .set_choice(&data, product, 42, "1.1", 1, 1, &member)

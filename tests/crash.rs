@@ -181,8 +181,11 @@ fn check_database(
 }
 
 /// Product code → criterion ids, from the stored session.
+/// A product's code and its criteria, each with the options `dev fill` may tick.
+type ProductCriteria = (String, Vec<(String, Vec<u32>)>);
+
 /// Each product's criteria with the options `dev fill` may tick (its case's, for set 26).
-fn criteria_by_product(ws: &Workspace) -> Vec<(String, Vec<(String, Vec<u32>)>)> {
+fn criteria_by_product(ws: &Workspace) -> Vec<ProductCriteria> {
     let store = Store::open(&ws.db()).unwrap();
     let summary = store.find_session(None).unwrap();
     let data = store.load_session(summary.id).unwrap();
@@ -206,10 +209,7 @@ fn criteria_by_product(ws: &Workspace) -> Vec<(String, Vec<(String, Vec<u32>)>)>
 
 /// A paper-sheet CSV for three products and the import seats, leaving the first criterion of
 /// each sheet empty so no sheet is ever complete (and submitted, which would end its scoring).
-fn import_csv(
-    products: &[(String, Vec<(String, Vec<u32>)>)],
-    rng: &mut Rng,
-) -> (String, Committed) {
+fn import_csv(products: &[ProductCriteria], rng: &mut Rng) -> (String, Committed) {
     let mut csv = String::from("product,member,criterion,option\n");
     let mut rows = HashMap::new();
     let first = rng.below(products.len() as u64) as usize;

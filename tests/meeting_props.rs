@@ -78,6 +78,11 @@ enum Op {
         option: u32,
         submit: bool,
     },
+    /// Every present scoring member scores on their seat and submits (the usual round).
+    EveryoneScores {
+        product: usize,
+        option: u32,
+    },
     /// A member opens their sheet on their seat and leaves it open (holds it).
     MemberHolds {
         product: usize,
@@ -134,6 +139,8 @@ fn op() -> impl Strategy<Value = Op> {
                 submit
             }
         ),
+        (p.clone(), option.clone())
+            .prop_map(|(product, option)| Op::EveryoneScores { product, option }),
         (p.clone(), seat.clone()).prop_map(|(product, seat)| Op::MemberHolds { product, seat }),
         seat.clone().prop_map(|seat| Op::MemberLeaves { seat }),
         (p.clone(), seat.clone()).prop_map(|(product, seat)| Op::Recuse { product, seat }),
@@ -226,6 +233,17 @@ impl Meeting {
                     let _ = self.seats.release_holds(&Actor::Member(seat));
                 }
                 result
+            }
+            Op::EveryoneScores { product: i, option } => {
+                for seat in 1..=5 {
+                    self.apply(&Op::MemberScores {
+                        product: i,
+                        seat,
+                        option,
+                        submit: true,
+                    });
+                }
+                Ok(())
             }
             Op::SecretaryEnters {
                 product: i,

@@ -137,8 +137,17 @@ fn a_product_of_every_set_can_be_scored_end_to_end() {
             set_id(set)
         ));
     }
+    session = session.replace(
+        "venue = \"Phòng họp\"\n",
+        "venue = \"Phòng họp\"\n[policy]\none_open_product = false\n",
+    );
     let file = ws.write("all.toml", &session);
     ws.run_ok(&["session", "new", file.to_str().unwrap()]);
+    ws.run_ok(&["attend", "--all"]);
+    // Set 26 is scored in case 2 ("Trường hợp 2"): only that case's options can be ticked.
+    ws.run_ok(&["product", "case", "SP26", "2"]);
+    let catalog = Catalog::shipped();
+    let set26 = catalog.find(&set_id(26)).unwrap().1;
 
     // Seat 1 ticks every criterion's best option, seat 2 its first, seat 3 its best again.
     let table = points_table();
@@ -155,14 +164,23 @@ fn a_product_of_every_set_can_be_scored_end_to_end() {
         }
         let totals = expected.entry(code.clone()).or_default();
         for (criterion, points) in per_criterion {
-            let best = points
+            // Positions (0-based) that may be ticked: all, but one case's for set 26.
+            let allowed: Vec<usize> = match set26.criterion(criterion) {
+                Some(c) if set == 26 => council::meeting::options_in_case(c, Some(2))
+                    .into_iter()
+                    .map(|o| o as usize - 1)
+                    .collect(),
+                _ => (0..points.len()).collect(),
+            };
+            let best = allowed
                 .iter()
-                .enumerate()
+                .map(|&i| (i, &points[i]))
                 .max_by_key(|(i, p)| (**p, *i))
                 .unwrap();
+            let first = allowed[0];
             for (seat, (pos, pts)) in [
                 (1, (best.0, *best.1)),
-                (2, (0, points[0])),
+                (2, (first, points[first])),
                 (3, (best.0, *best.1)),
             ] {
                 csv.push_str(&format!("{code},{seat},{criterion},{}\n", pos + 1));

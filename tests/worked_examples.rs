@@ -67,6 +67,7 @@ role = "member"
 seat = 4
 name = "Bốn"
 role = "secretary"
+scores = true
 
 [[products]]
 code = "P1"
@@ -83,6 +84,7 @@ fn results(rule: &str, max_spread: u32) -> Value {
     let csv = ws.write("sheets.csv", SHEETS);
     let r = rubrics.to_str().unwrap();
     ws.run_ok(&["--rubrics", r, "session", "new", file.to_str().unwrap()]);
+    ws.run_ok(&["attend", "--all"]);
     ws.run_ok(&["sheets", "import", csv.to_str().unwrap()]);
     let json: Value = serde_json::from_str(&ws.run_ok(&["results", "--json"])).unwrap();
     json["products"][0].clone()
@@ -162,6 +164,7 @@ fn results_text_shows_the_breakdown_in_vietnamese_and_english() {
     let csv = ws.write("sheets.csv", SHEETS);
     let r = rubrics.to_str().unwrap();
     ws.run_ok(&["--rubrics", r, "session", "new", file.to_str().unwrap()]);
+    ws.run_ok(&["attend", "--all"]);
     ws.run_ok(&["sheets", "import", csv.to_str().unwrap()]);
     let vi = ws.run_ok(&["results"]);
     assert!(vi.contains("Điểm trung bình: 7.00 / 10"), "{vi}");

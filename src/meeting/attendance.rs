@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::refusal::Refusal;
+use super::terms::Checkpoint;
 use crate::session::{Fraction, Policy, Role};
 
 /// One member as the rules see them for one product.
@@ -22,17 +23,6 @@ impl SeatFacts {
     pub fn expected_to_score(&self) -> bool {
         self.scores && self.present && !self.recused
     }
-}
-
-/// Where in the meeting the quorum was checked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Checkpoint {
-    Open,
-    Close,
-    Import,
-    KnockOut,
-    Finalise,
 }
 
 /// Attendance against the quorum rule.

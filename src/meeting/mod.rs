@@ -14,22 +14,21 @@ mod knockout;
 mod product;
 mod refusal;
 mod sheet;
+mod terms;
 
-pub use attendance::{Checkpoint, Quorum, SeatFacts, quorum, require_quorum};
+pub use attendance::{Quorum, SeatFacts, quorum, require_quorum};
 pub use knockout::{
     KnockoutCondition, KnockoutSource, case_labels, check_option_in_case, knockout_condition,
     knockout_conditions, options_in_case, rubric_cases,
 };
-pub use product::{
-    Move, ProductStatus, SettledFacts, check_back_to_waiting, check_finalise, check_move,
-    check_open,
-};
-pub use refusal::{ReasonFor, Refusal};
+pub use product::{SettledFacts, check_back_to_waiting, check_finalise, check_move, check_open};
+pub use refusal::Refusal;
 pub use sheet::{
-    CloseCheck, Hold, Holder, NotCounted, SheetFacts, Writer, check_close, check_recuse,
+    CloseCheck, Hold, NotCounted, SheetFacts, Writer, check_close, check_recuse,
     check_reopen_sheet, check_withdraw_recusal, check_write, counted_seats, min_sheets,
     not_counted_reason,
 };
+pub use terms::{Checkpoint, Holder, Move, ProductStatus, ReasonFor};
 
 /// A reason the council must give (a new round, an override, a knock-out, a correction)
 /// is refused when it is blank.

@@ -1,71 +1,9 @@
 //! A product's way through the meeting: waiting → open for scoring → closed or knocked out;
 //! a new round reopens a closed product; a product opened by mistake goes back to waiting.
 
-use serde::{Deserialize, Serialize};
-
-use super::attendance::{Checkpoint, Quorum};
+use super::attendance::Quorum;
 use super::refusal::Refusal;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ProductStatus {
-    Waiting,
-    Scoring,
-    Closed,
-    KnockedOut,
-}
-
-impl ProductStatus {
-    pub const ALL: [Self; 4] = [Self::Waiting, Self::Scoring, Self::Closed, Self::KnockedOut];
-
-    /// The value stored in the database.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Waiting => "waiting",
-            Self::Scoring => "scoring",
-            Self::Closed => "closed",
-            Self::KnockedOut => "knocked_out",
-        }
-    }
-
-    /// The stored value back; `None` for anything else (never a silent default).
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|v| v.as_str() == s)
-    }
-
-    /// Closed products (and knock-outs) have a final result anyone may see.
-    pub fn is_settled(self) -> bool {
-        matches!(self, Self::Closed | Self::KnockedOut)
-    }
-}
-
-/// A change of a product's state that the secretary asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Move {
-    Open,
-    Close,
-    BackToWaiting,
-    NewRound,
-    KnockOut,
-}
-
-impl Move {
-    /// The state a product must be in for this move, and the state it reaches.
-    fn allowed_from(self, from: ProductStatus) -> Option<ProductStatus> {
-        use ProductStatus as S;
-        match (self, from) {
-            (Self::Open, S::Waiting) => Some(S::Scoring),
-            (Self::Close, S::Scoring) => Some(S::Closed),
-            (Self::BackToWaiting, S::Scoring) => Some(S::Waiting),
-            (Self::NewRound, S::Closed) => Some(S::Scoring),
-            // The council may knock a product out on a stated condition at any point before
-            // its result is final: on the dossier (waiting), while scoring, or after closing.
-            (Self::KnockOut, S::Waiting | S::Scoring | S::Closed) => Some(S::KnockedOut),
-            _ => None,
-        }
-    }
-}
+use super::terms::{Checkpoint, Move, ProductStatus};
 
 /// The state `mv` leads to from `from`, or why it is not allowed.
 pub fn check_move(product: &str, from: ProductStatus, mv: Move) -> Result<ProductStatus, Refusal> {

@@ -2,23 +2,8 @@
 
 use serde::Serialize;
 
-use super::attendance::Checkpoint;
-use super::product::{Move, ProductStatus};
-use super::sheet::Holder;
+use super::terms::{Checkpoint, Holder, Move, ProductStatus, ReasonFor};
 use crate::session::{Fraction, Role};
-
-/// What a required reason is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ReasonFor {
-    NewRound,
-    CloseOverride,
-    KnockOut,
-    Recusal,
-    SheetReopen,
-    SessionReopen,
-    ImportReplace,
-}
 
 /// A refused action of the meeting, with the facts a user needs to understand it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

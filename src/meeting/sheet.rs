@@ -2,9 +2,9 @@
 
 use serde::Serialize;
 
-use super::attendance::{Checkpoint, Quorum, SeatFacts};
-use super::product::ProductStatus;
-use super::refusal::{ReasonFor, Refusal};
+use super::attendance::{Quorum, SeatFacts};
+use super::refusal::Refusal;
+use super::terms::{Checkpoint, Holder, ProductStatus, ReasonFor};
 use crate::session::Policy;
 
 /// What the rules need to know about one stored sheet.
@@ -20,18 +20,6 @@ pub struct SheetFacts {
     pub verified: bool,
     /// The member typed on it from their own seat.
     pub by_member: bool,
-}
-
-/// Who is writing a sheet.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Holder {
-    /// The member on their own seat (a terminal, or the seat server).
-    Member { seat: u32 },
-    /// The secretary entering the paper sheet (`operator`: the name given on that terminal).
-    Secretary { operator: String },
-    /// A bulk import of paper sheets.
-    Import,
 }
 
 /// A sheet held open for writing by one process.

@@ -153,3 +153,15 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }
+
+/// Tags audit targets so `audit show` can filter by product, seat or criterion.
+pub(super) fn target(code: &str, round: u32, seat: Option<u32>, criterion: Option<&str>) -> String {
+    let mut t = format!("{code} round {round}");
+    if let Some(s) = seat {
+        t.push_str(&format!(" seat {s}"));
+    }
+    if let Some(c) = criterion {
+        t.push_str(&format!(" criterion {c}"));
+    }
+    t
+}

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use super::sheets::target;
+use super::audit::target;
 use super::{Result, Store};
 
 impl Store {

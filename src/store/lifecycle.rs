@@ -5,12 +5,11 @@
 use rusqlite::{TransactionBehavior, params};
 use unicode_normalization::UnicodeNormalization;
 
-use super::audit::{append, sha256_hex};
+use super::audit::{append, sha256_hex, target};
 use super::facts::{
     has_presence, other_open_product, product_state, seat_facts, sheet_facts, take_presence,
 };
 use super::load::{ProductRow, SessionData, ensure_open};
-use super::sheets::target;
 use super::{Actor, Result, Store, backup_path, classify, now, rule};
 use crate::meeting::{
     self, Checkpoint, Move, ProductStatus, Quorum, ReasonFor, Refusal, SeatFacts, SettledFacts,

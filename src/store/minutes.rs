@@ -147,3 +147,71 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }
+
+/// An arrival or a departure while a product was being scored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PresenceChange {
+    pub product_id: i64,
+    pub round: u32,
+    pub seat: u32,
+    pub present: bool,
+    pub at: String,
+}
+
+/// One submitted sheet reopened for a correction: its choices before, and the reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SheetCorrection {
+    pub product_id: i64,
+    pub round: u32,
+    pub seat: u32,
+    pub reason: String,
+    /// criterion → option, as the sheet held them when reopened.
+    pub old: std::collections::BTreeMap<String, u32>,
+    pub actor: String,
+    pub at: String,
+}
+
+impl Store {
+    /// Arrivals and departures during the session's products, oldest first.
+    pub fn presence_changes(&self, data: &SessionData) -> Result<Vec<PresenceChange>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT c.product_id, c.round, c.member_id, c.present, c.at
+             FROM presence_changes c JOIN products p ON p.id = c.product_id
+             WHERE p.session_id = ?1 ORDER BY c.id",
+        )?;
+        let rows = stmt.query_map([data.info.id], |r| {
+            let member: i64 = r.get(2)?;
+            Ok(PresenceChange {
+                product_id: r.get(0)?,
+                round: r.get(1)?,
+                seat: data.member_by_id(member).map_or(0, |m| m.seat),
+                present: r.get(3)?,
+                at: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every sheet reopened for a correction in the session, oldest first.
+    pub fn sheet_corrections(&self, data: &SessionData) -> Result<Vec<SheetCorrection>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT s.product_id, s.round, s.member_id, s.reason, s.old, s.actor, s.at
+             FROM sheet_reopenings s JOIN products p ON p.id = s.product_id
+             WHERE p.session_id = ?1 ORDER BY s.id",
+        )?;
+        let rows = stmt.query_map([data.info.id], |r| {
+            let member: i64 = r.get(2)?;
+            let old: String = r.get(4)?;
+            Ok(SheetCorrection {
+                product_id: r.get(0)?,
+                round: r.get(1)?,
+                seat: data.member_by_id(member).map_or(0, |m| m.seat),
+                reason: r.get(3)?,
+                old: serde_json::from_str(&old).unwrap_or_default(),
+                actor: r.get(5)?,
+                at: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}

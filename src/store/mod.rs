@@ -29,7 +29,7 @@ pub use audit::sha256_hex;
 pub use audit::{AuditEntry, AuditReport};
 pub use load::{MemberRow, ProductRow, ProductStatus, SessionData, SessionSummary};
 pub use member_view::SheetProgress;
-pub use minutes::{ChoiceRecord, Recusal, Reopening, RoundStart};
+pub use minutes::{ChoiceRecord, PresenceChange, Recusal, Reopening, RoundStart, SheetCorrection};
 pub use restore::RestoreReport;
 pub use sheets::{ChoiceRow, ImportReport, SheetKey, StoredSheet, result_from_sheets};
 

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde::Serialize;
 
-use super::audit::{append, sha256_hex};
+use super::audit::{append, sha256_hex, target};
 use super::facts::{product_state, seat_facts, sheet_facts, sheet_hold, take_hold};
 use super::load::{ProductRow, ProductStatus, SessionData, ensure_open};
 use super::{Actor, Result, Store, StoreError, now, rule};
@@ -70,18 +70,6 @@ pub struct ImportReport {
     pub changed: usize,
     pub sheets: usize,
     pub submitted: usize,
-}
-
-/// Tags audit targets so `audit show` can filter by product, seat or criterion.
-pub(super) fn target(code: &str, round: u32, seat: Option<u32>, criterion: Option<&str>) -> String {
-    let mut t = format!("{code} round {round}");
-    if let Some(s) = seat {
-        t.push_str(&format!(" seat {s}"));
-    }
-    if let Some(c) = criterion {
-        t.push_str(&format!(" criterion {c}"));
-    }
-    t
 }
 
 /// The rules' view of one member's sheet of a product's current round, read inside `tx`.
