@@ -56,10 +56,39 @@ impl Global {
         Catalog::load(&dirs).wrap_err("reading rubric folders")
     }
 
+    /// The existing database (every command that only reads or changes one).
     pub fn open_store(&self) -> Result<Store> {
-        Ok(Store::open(&self.db_path())?)
+        Ok(warn_about_stray_wal(Store::open(&self.db_path())?))
+    }
+
+    /// The database, created if missing: only commands that create one (`session new`, the
+    /// workbench's first run, `dev generate`). Of the folders, only the default data folder
+    /// is ever created (owner-only); a missing folder in a given path is refused.
+    pub fn create_store(&self) -> Result<Store> {
+        let path = self.db_path();
+        if let Some(folder) = paths::platform_db()
+            .filter(|default| *default == path)
+            .and_then(|default| default.parent().map(Path::to_path_buf))
+        {
+            crate::files::private_dir_all(&folder)
+                .wrap_err_with(|| format!("cannot create {}", folder.display()))?;
+        }
+        Ok(warn_about_stray_wal(Store::open_or_create(&path)?))
     }
 }
+
+fn warn_about_stray_wal(store: Store) -> Store {
+    if let Some(aside) = store.stray_wal_set_aside() {
+        eprintln!(
+            "warning: the -wal file beside {} did not belong to this database (another database's or program's); it was moved to {} unread, and the database was not changed by it",
+            store.path().display(),
+            aside.display()
+        );
+    }
+    store
+}
+
+impl Global {}
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
@@ -238,7 +267,10 @@ fn workbench_lang(g: &Global) -> Result<crate::i18n::Lang> {
 fn open_workbench(g: &Global, file: Option<&Path>, session: Option<&str>) -> Result<()> {
     let lang = workbench_lang(g)?;
     let keymap = crate::tui::Keymap::load(&paths::config_dir())?;
-    let mut store = g.open_store()?;
+    let mut store = match session {
+        Some(_) => g.open_store()?,
+        None => g.create_store()?,
+    };
     let id = match (file, session) {
         (Some(file), _) => {
             let text = std::fs::read_to_string(file)
@@ -356,7 +388,7 @@ pub fn load_session_text(g: &Global, store: &mut Store, name: &str, text: &str) 
 fn session_new(g: &Global, file: &Path) -> Result<i64> {
     let text = std::fs::read_to_string(file)
         .wrap_err_with(|| format!("cannot read {}", file.display()))?;
-    let mut store = g.open_store()?;
+    let mut store = g.create_store()?;
     let id = load_session_text(g, &mut store, &file.display().to_string(), &text)?;
     let data = store.load_session(id)?;
     println!(
@@ -590,8 +622,13 @@ fn session_reopen(g: &Global, reason: &str, session: Option<&str>) -> Result<()>
 fn restore(g: &Global, file: &Path) -> Result<()> {
     let db = g.db_path();
     let report = Store::restore(&db, file)?;
-    if let Some(previous) = &report.previous {
-        println!("the database as it was is saved in {}", previous.display());
+    match &report.previous {
+        Some(previous) if report.previous_damaged => println!(
+            "the damaged database was moved aside, unread, to {} (with its -wal and -shm files, if any)",
+            previous.display()
+        ),
+        Some(previous) => println!("the database as it was is saved in {}", previous.display()),
+        None => {}
     }
     println!(
         "restored {} from {} ({} sessions, audit chain of {} rows intact)",

@@ -102,7 +102,7 @@ pub fn run(g: &Global, args: &GenerateArgs) -> Result<()> {
         seed: args.seed,
     };
     let catalog = Catalog::shipped();
-    let mut store = g.open_store()?;
+    let mut store = g.create_store()?;
     let report = generate_archive(&mut store, &catalog, &spec, &mut |done, total| {
         eprintln!("[{done}/{total}] sessions generated");
     })?;

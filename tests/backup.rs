@@ -279,13 +279,34 @@ fn restore_refuses_anything_but_a_sound_council_database() {
     assert_eq!(count(&newer, "PRAGMA user_version"), 99);
 }
 
+/// Restoring onto a new machine creates the database, but only in a folder that exists.
 #[test]
 fn restoring_into_a_missing_database_creates_it() {
     let ws = Workspace::new();
     ws.open_small_session();
     let backup = ws.path("copy.db");
     ws.run_ok(&["backup", backup.to_str().unwrap()]);
-    let fresh = ws.path("elsewhere/new.db");
+    let mistyped = ws.path("elsewhere/new.db");
+    let err = fails(
+        &ws,
+        &[
+            "--db",
+            mistyped.to_str().unwrap(),
+            "restore",
+            backup.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(
+        err,
+        format!(
+            "error: {}: cannot create the database: the folder {} does not exist (check the path given with --db or COUNCIL_DB)\n",
+            mistyped.display(),
+            ws.path("elsewhere").display()
+        )
+    );
+    assert!(!ws.path("elsewhere").exists(), "no folder was created");
+    std::fs::create_dir(ws.path("elsewhere")).unwrap();
+    let fresh = mistyped;
     let out = ws
         .council()
         .args([

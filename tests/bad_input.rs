@@ -157,7 +157,9 @@ fn a_database_in_a_read_only_folder_cannot_be_created() {
     std::fs::create_dir(&dir).unwrap();
     set_mode(&dir, 0o500);
     let db = dir.join("council.db");
-    let Some(out) = unprivileged(&ws, &["--db", db.to_str().unwrap(), "session", "list"]) else {
+    let session = repo_path("tests/fixtures/sessions/valid/small.toml");
+    let new = ["--db", db.to_str().unwrap(), "session", "new"];
+    let Some(out) = unprivileged(&ws, &[&new[..], &[session.to_str().unwrap()]].concat()) else {
         eprintln!("skipped: cannot drop root's permission override (no setpriv)");
         return;
     };
