@@ -516,6 +516,14 @@ fn audit(g: &Global, cmd: AuditCmd) -> Result<()> {
     let store = g.open_store()?;
     match cmd {
         AuditCmd::Verify => {
+            let damage = store.integrity_problems(10)?;
+            if !damage.is_empty() {
+                bail!(
+                    "{}: the file is damaged: SQLite's integrity check fails:\n  {}\nrestore a backup with `council restore FILE`",
+                    store.path().display(),
+                    damage.join("\n  ")
+                );
+            }
             let report = store.audit_verify()?;
             if let Some(seq) = report.first_broken {
                 bail!(
@@ -624,7 +632,7 @@ fn restore(g: &Global, file: &Path) -> Result<()> {
     let report = Store::restore(&db, file)?;
     match &report.previous {
         Some(previous) if report.previous_damaged => println!(
-            "the damaged database was moved aside, unread, to {} (with its -wal and -shm files, if any)",
+            "the damaged database was moved aside as it was, not copied, to {} (with its -wal and -shm files, if any)",
             previous.display()
         ),
         Some(previous) => println!("the database as it was is saved in {}", previous.display()),

@@ -464,6 +464,21 @@ impl Store {
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
     }
 
+    /// What `PRAGMA integrity_check` finds wrong with the file's pages (at most `limit`
+    /// lines); empty when it is sound.
+    pub fn integrity_problems(&self, limit: u32) -> Result<Vec<String>> {
+        let name = self.path.display().to_string();
+        let mut stmt = self
+            .conn
+            .prepare(&format!("PRAGMA integrity_check({limit})"))
+            .map_err(|e| classify(e, &name))?;
+        let lines = stmt
+            .query_map([], |r| r.get::<_, String>(0))
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(|e| classify(e, &name))?;
+        Ok(lines.into_iter().filter(|l| l != "ok").collect())
+    }
+
     /// A consistent online copy of the whole database (`VACUUM INTO`); never replaces a file.
     pub fn backup_to(&self, target: &Path) -> Result<()> {
         vacuum_into(&self.conn, target)
