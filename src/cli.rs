@@ -346,11 +346,11 @@ fn rubric(g: &Global, cmd: RubricCmd) -> Result<()> {
             for (_, r) in catalog.rubrics() {
                 println!(
                     "{:<16} {:>8} {:>6}  {:<40} {}",
-                    r.id,
+                    report::printable(&r.id),
                     r.criteria_count(),
                     r.max_points,
-                    r.name,
-                    r.group
+                    report::printable(&r.name),
+                    report::printable(&r.group)
                 );
             }
             for f in catalog.files.iter().filter(|f| f.loaded.is_err()) {
@@ -393,7 +393,7 @@ fn session_new(g: &Global, file: &Path) -> Result<i64> {
     let data = store.load_session(id)?;
     println!(
         "loaded session {} ({} members, {} products) into {}",
-        data.info.code,
+        report::printable(&data.info.code),
         data.members.len(),
         data.products.len(),
         store.path().display()
@@ -406,9 +406,9 @@ fn session_list(g: &Global) -> Result<()> {
     for s in store.sessions()? {
         println!(
             "{:<28} {}  {}{}",
-            s.code,
-            s.date,
-            s.title,
+            report::printable(&s.code),
+            report::printable(&s.date),
+            report::printable(&s.title),
             if s.finalised { "  [final]" } else { "" }
         );
     }
@@ -484,7 +484,11 @@ fn sheets_import(g: &Global, file: &Path, session: Option<&str>) -> Result<()> {
     let report = store.import_choices(&data, &label, &bytes, &rows)?;
     println!(
         "imported {} rows ({} changed) into {} sheets of session {}; {} sheets complete and submitted",
-        report.rows, report.changed, report.sheets, data.info.code, report.submitted
+        report.rows,
+        report.changed,
+        report.sheets,
+        report::printable(&data.info.code),
+        report.submitted
     );
     Ok(())
 }
@@ -535,7 +539,11 @@ fn audit(g: &Global, cmd: AuditCmd) -> Result<()> {
                 bail!(
                     "the database was changed outside council; {} difference(s) from the audit log:\n  {}",
                     problems.len(),
-                    problems.join("\n  ")
+                    problems
+                        .iter()
+                        .map(|p| report::printable(p))
+                        .collect::<Vec<_>>()
+                        .join("\n  ")
                 );
             }
             println!(
@@ -563,12 +571,12 @@ fn audit(g: &Global, cmd: AuditCmd) -> Result<()> {
                 println!(
                     "{:>6}  {}  {:<12} {:<18} {:<40} {} → {}",
                     e.seq,
-                    e.at,
-                    e.actor,
-                    e.action,
-                    e.target,
-                    e.old.as_deref().unwrap_or("∅"),
-                    e.new.as_deref().unwrap_or("∅")
+                    report::printable(&e.at),
+                    report::printable(&e.actor),
+                    report::printable(&e.action),
+                    report::printable(&e.target),
+                    report::printable(e.old.as_deref().unwrap_or("∅")),
+                    report::printable(e.new.as_deref().unwrap_or("∅"))
                 );
             }
             Ok(())
@@ -611,7 +619,7 @@ fn session_finalise(g: &Global, chair: &str, session: Option<&str>) -> Result<()
     let digest = store.finalise(&data, chair)?;
     println!(
         "session {} is final; results hash (SHA-256): {digest}",
-        data.info.code
+        report::printable(&data.info.code)
     );
     Ok(())
 }
@@ -622,7 +630,7 @@ fn session_reopen(g: &Global, reason: &str, session: Option<&str>) -> Result<()>
     store.reopen_session(&data, reason)?;
     println!(
         "session {} is open again; the reason is logged",
-        data.info.code
+        report::printable(&data.info.code)
     );
     Ok(())
 }
