@@ -22,7 +22,8 @@
 //! holds only that process's last commit, which had not returned (was never reported saved).
 //!
 //! "No other process has it open" is SQLite's own test: each connection holds a shared lock
-//! on the dead-man-switch byte of the `-shm` file (`UNIX_SHM_DMS` in os_unix.c). A WAL in use
+//! on the dead-man-switch byte of the `-shm` file (`UNIX_SHM_DMS` in os_unix.c); connections
+//! of this process (which those locks do not show it) are counted separately. A WAL in use
 //! is never touched.
 //!
 //! Limits: databases from council versions before this check (no application id) have no
@@ -150,6 +151,17 @@ pub(super) fn open_elsewhere(_db: &Path) -> bool {
     true // no way to tell: trust the WAL, as SQLite does
 }
 
+/// Databases this process has open (one entry per connection): SQLite's locks do not show a
+/// process its own connections, and a WAL one of them is writing must not be moved either.
+static OPEN_HERE: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+fn open_here(db: &Path) -> bool {
+    let Ok(db) = db.canonicalize() else {
+        return false;
+    };
+    OPEN_HERE.lock().is_ok_and(|open| open.contains(&db))
+}
+
 fn read_sidecar(db: &Path) -> Option<[u8; 8]> {
     let text = std::fs::read_to_string(companion(db, "-walid")).ok()?;
     let hex = text.trim();
@@ -180,7 +192,7 @@ pub(super) fn set_aside_stray_wal(db: &Path, header: Option<&DbHeader>) -> Resul
     let Ok(wal) = std::fs::read(&wal_path) else {
         return Ok(None);
     };
-    if open_elsewhere(db) {
+    if open_here(db) || open_elsewhere(db) {
         return Ok(None);
     }
     let Some(found) = replayable(&wal) else {
@@ -212,6 +224,19 @@ pub(super) struct WalWatch {
     /// The salts this connection last saw recorded (the sidecar is only read and written
     /// when the WAL's salts differ: a new generation).
     recorded: std::cell::Cell<Option<[u8; 8]>>,
+    /// This connection's entry in [`OPEN_HERE`].
+    registered: Option<PathBuf>,
+}
+
+impl Drop for WalWatch {
+    fn drop(&mut self) {
+        if let Some(db) = &self.registered
+            && let Ok(mut open) = OPEN_HERE.lock()
+            && let Some(at) = open.iter().position(|p| p == db)
+        {
+            open.swap_remove(at);
+        }
+    }
 }
 
 impl WalWatch {
@@ -277,7 +302,11 @@ pub(super) fn watch(conn: &Connection, db: &Path) -> Box<WalWatch> {
         wal: companion(db, "-wal"),
         sidecar: companion(db, "-walid"),
         recorded: std::cell::Cell::new(None),
+        registered: db.canonicalize().ok(),
     });
+    if let (Some(db), Ok(mut open)) = (&watch.registered, OPEN_HERE.lock()) {
+        open.push(db.clone());
+    }
     // SAFETY: the pointer stays valid while the connection lives (the Store drops the
     // connection before the box), and the hook only reads through it.
     unsafe {
@@ -351,6 +380,28 @@ mod tests {
             None,
             "frame of an older generation"
         );
+    }
+
+    /// SQLite's locks do not show a process its own connections: a WAL that another
+    /// connection of this process is writing is still recognised as in use.
+    #[test]
+    fn a_wal_this_process_is_writing_is_never_set_aside() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("council.db");
+        let holder = super::super::Store::open_or_create(&db).unwrap();
+        holder
+            .connection()
+            .execute_batch("CREATE TABLE scratch (x); INSERT INTO scratch VALUES (1);")
+            .unwrap();
+        std::fs::write(companion(&db, "-walid"), "0000000000000000\n").unwrap();
+        let second = super::super::Store::open(&db).unwrap();
+        assert_eq!(second.stray_wal_set_aside(), None);
+        assert!(companion(&db, "-wal").exists());
+        let rows: i64 = second
+            .connection()
+            .query_row("SELECT COUNT(*) FROM scratch", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(rows, 1);
     }
 
     #[test]
