@@ -52,6 +52,21 @@ fn fill(ws: &Workspace, db: &Path, pass: &str) {
     assert!(out.status.success(), "{out:?}");
 }
 
+/// `session list` succeeds without a warning and sets no WAL aside.
+fn session_list_keeps_the_wal(ws: &Workspace) {
+    let out = ws.council().args(["session", "list"]).output().unwrap();
+    assert!(out.status.success());
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        !files_in(ws.dir.path()).iter().any(|n| n.contains("stray")),
+        "a genuine WAL is never set aside"
+    );
+}
+
 /// The scenario: another council database's `-wal` (a live one, full of committed
 /// frames) is copied beside ours; a read-only command must leave our file as it was.
 #[test]
@@ -133,17 +148,7 @@ fn the_wal_of_a_killed_council_process_is_replayed() {
         "the killed writer left its WAL"
     );
 
-    let out = ws.council().args(["session", "list"]).output().unwrap();
-    assert!(out.status.success());
-    assert!(
-        out.stderr.is_empty(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        !files_in(ws.dir.path()).iter().any(|n| n.contains("stray")),
-        "a genuine WAL is never set aside"
-    );
+    session_list_keeps_the_wal(&ws);
     let store = Store::open(&ws.db()).unwrap();
     for line in reported {
         // committed PRODUCT SEAT CRITERION OPTION
@@ -171,14 +176,7 @@ fn a_wal_in_use_by_another_process_is_left_alone() {
     let holder = Store::open(&ws.db()).unwrap();
     fill(&ws, &ws.db(), "1");
     std::fs::write(with_suffix(&ws.db(), "-walid"), "0000000000000000\n").unwrap();
-    let out = ws.council().args(["session", "list"]).output().unwrap();
-    assert!(out.status.success());
-    assert!(
-        out.stderr.is_empty(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(!files_in(ws.dir.path()).iter().any(|n| n.contains("stray")));
+    session_list_keeps_the_wal(&ws);
     let choices: i64 = holder
         .connection()
         .query_row("SELECT COUNT(*) FROM choices", [], |r| r.get(0))
