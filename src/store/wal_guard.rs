@@ -86,11 +86,12 @@ fn be32(b: &[u8]) -> u32 {
 
 /// The WAL's header, if SQLite would replay at least one committed frame of it (the same
 /// validity rules as SQLite's recovery: magic, version, header checksum, then frames whose
-/// salts match and whose cumulative checksum holds, up to the last commit frame).
-fn replayable(wal: &[u8]) -> Option<WalHeader> {
-    let header = wal.get(..WAL_HEADER)?;
-    let magic = be32(header);
-    let big_endian = match magic {
+/// salts match and whose cumulative checksum holds, up to a commit frame). Reads only up to
+/// the first commit frame, however large the WAL.
+fn replayable(mut wal: impl Read) -> Option<WalHeader> {
+    let mut header = [0u8; WAL_HEADER];
+    wal.read_exact(&mut header).ok()?;
+    let big_endian = match be32(&header) {
         WAL_MAGIC_LE => false,
         WAL_MAGIC_BE => true,
         _ => return None,
@@ -107,20 +108,21 @@ fn replayable(wal: &[u8]) -> Option<WalHeader> {
         return None;
     }
     let salts: [u8; 8] = header[16..24].try_into().ok()?;
-    let frame_size = FRAME_HEADER + page_size as usize;
-    let mut committed = false;
-    for frame in wal[WAL_HEADER..].chunks_exact(frame_size) {
-        if frame[8..16] != salts || be32(frame) == 0 {
-            break;
+    let mut frame = vec![0u8; FRAME_HEADER + page_size as usize];
+    loop {
+        wal.read_exact(&mut frame).ok()?;
+        if frame[8..16] != salts || be32(&frame) == 0 {
+            return None;
         }
         sum = checksum(big_endian, &frame[..8], sum);
         sum = checksum(big_endian, &frame[FRAME_HEADER..], sum);
         if sum != (be32(&frame[16..]), be32(&frame[20..])) {
-            break;
+            return None;
         }
-        committed |= be32(&frame[4..]) != 0;
+        if be32(&frame[4..]) != 0 {
+            return Some(WalHeader { page_size, salts });
+        }
     }
-    committed.then_some(WalHeader { page_size, salts })
 }
 
 /// Whether some other process has the database open (holds SQLite's dead-man-switch lock on
@@ -189,13 +191,16 @@ pub(super) fn set_aside_stray_wal(db: &Path, header: Option<&DbHeader>) -> Resul
         return Ok(None);
     };
     let wal_path = companion(db, "-wal");
-    let Ok(wal) = std::fs::read(&wal_path) else {
-        return Ok(None);
-    };
-    if open_here(db) || open_elsewhere(db) {
+    if std::fs::metadata(&wal_path).map_or(true, |m| m.len() == 0)
+        || open_here(db)
+        || open_elsewhere(db)
+    {
         return Ok(None);
     }
-    let Some(found) = replayable(&wal) else {
+    let Ok(wal) = std::fs::File::open(&wal_path) else {
+        return Ok(None);
+    };
+    let Some(found) = replayable(std::io::BufReader::new(wal)) else {
         return Ok(None);
     };
     if found.page_size == header.page_size && read_sidecar(db) == Some(found.salts) {
@@ -355,28 +360,28 @@ mod tests {
         let salts = [1, 2, 3, 4, 5, 6, 7, 8];
         let good = wal(512, salts, &[(1, 0), (2, 2)]);
         assert_eq!(
-            replayable(&good),
+            replayable(&good[..]),
             Some(WalHeader {
                 page_size: 512,
                 salts
             })
         );
         assert_eq!(
-            replayable(&wal(512, salts, &[(1, 0), (2, 0)])),
+            replayable(&wal(512, salts, &[(1, 0), (2, 0)])[..]),
             None,
             "no commit"
         );
         assert_eq!(replayable(&good[..WAL_HEADER]), None, "header only");
         let mut bad_header = good.clone();
         bad_header[27] ^= 1;
-        assert_eq!(replayable(&bad_header), None, "header checksum");
+        assert_eq!(replayable(&bad_header[..]), None, "header checksum");
         let mut bad_frame = good.clone();
         bad_frame[WAL_HEADER + FRAME_HEADER + 10] ^= 1;
-        assert_eq!(replayable(&bad_frame), None, "first frame's checksum");
+        assert_eq!(replayable(&bad_frame[..]), None, "first frame's checksum");
         let mut other_salts = good.clone();
         other_salts[WAL_HEADER + 8] ^= 1;
         assert_eq!(
-            replayable(&other_salts),
+            replayable(&other_salts[..]),
             None,
             "frame of an older generation"
         );
