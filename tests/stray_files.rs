@@ -67,6 +67,24 @@ fn session_list_keeps_the_wal(ws: &Workspace) {
     );
 }
 
+/// The `-wal` of another council database in the workspace (`other.db`: the demo session,
+/// every product scored), copied while that database is open so it is full of frames.
+fn wal_of_another_database(ws: &Workspace) -> Vec<u8> {
+    let other = ws.path("other.db");
+    let demo = repo_path("sessions/demo.toml");
+    let other_arg = other.to_str().unwrap();
+    ws.run_ok(&["--db", other_arg, "session", "new", demo.to_str().unwrap()]);
+    let holder = Connection::open(&other).unwrap();
+    holder
+        .query_row("SELECT COUNT(*) FROM sessions", [], |r| r.get::<_, i64>(0))
+        .unwrap();
+    ws.run_ok(&["--db", other_arg, "dev", "open-all"]);
+    fill(ws, &other, "2");
+    let wal = std::fs::read(with_suffix(&other, "-wal")).unwrap();
+    assert!(wal.len() > 100_000, "the other WAL holds many frames");
+    wal
+}
+
 /// The scenario: another council database's `-wal` (a live one, full of committed
 /// frames) is copied beside ours; a read-only command must leave our file as it was.
 #[test]
@@ -78,21 +96,7 @@ fn another_databases_wal_beside_ours_is_set_aside_unread() {
     let list_before = ws.run_ok(&["session", "list"]);
     let choices_before = ws.run_ok(&["results", "--json"]);
 
-    // The other database: the demo session, every product scored, kept open by this test so
-    // its WAL is not checkpointed away.
-    let other = ws.path("other.db");
-    let demo = repo_path("sessions/demo.toml");
-    let other_arg = other.to_str().unwrap();
-    ws.run_ok(&["--db", other_arg, "session", "new", demo.to_str().unwrap()]);
-    let holder = Connection::open(&other).unwrap();
-    holder
-        .query_row("SELECT COUNT(*) FROM sessions", [], |r| r.get::<_, i64>(0))
-        .unwrap();
-    ws.run_ok(&["--db", other_arg, "dev", "open-all"]);
-    fill(&ws, &other, "2");
-    let stray = std::fs::read(with_suffix(&other, "-wal")).unwrap();
-    assert!(stray.len() > 100_000, "the other WAL holds many frames");
-    drop(holder);
+    let stray = wal_of_another_database(&ws);
 
     let wal = with_suffix(&ws.db(), "-wal");
     std::fs::write(&wal, &stray).unwrap();
@@ -120,6 +124,34 @@ fn another_databases_wal_beside_ours_is_set_aside_unread() {
         )
     );
     assert_eq!(std::fs::read(&aside).unwrap(), stray, "kept byte for byte");
+}
+
+/// A `-wal` left without its database is not ours to replay, nor SQLite's to delete when a
+/// new database is created there: it is set aside too.
+#[test]
+fn a_wal_without_its_database_is_kept_aside_when_one_is_created() {
+    let ws = Workspace::new();
+    let stray = wal_of_another_database(&ws);
+    std::fs::write(with_suffix(&ws.db(), "-wal"), &stray).unwrap();
+    let out = ws
+        .council()
+        .args(["session", "new", small_session().to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert!(
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .contains("did not belong to this database")
+    );
+    let aside: Vec<String> = files_in(ws.dir.path())
+        .into_iter()
+        .filter(|n| n.starts_with("council.db-wal.stray-"))
+        .collect();
+    assert_eq!(aside.len(), 1);
+    assert_eq!(std::fs::read(ws.path(&aside[0])).unwrap(), stray);
+    let list = ws.run_ok(&["session", "list"]);
+    assert_eq!(list.lines().count(), 1, "only the new session: {list}");
 }
 
 /// A council writer killed with SIGKILL leaves its WAL; the next command replays it, so every

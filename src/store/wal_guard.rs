@@ -185,11 +185,12 @@ fn sidecar_text(salts: &[u8; 8]) -> String {
 
 /// Applies the rule above before SQLite opens `db`; returns where a stray WAL was moved.
 pub(super) fn set_aside_stray_wal(db: &Path, header: Option<&DbHeader>) -> Result<Option<PathBuf>> {
-    // An empty database's WAL is deleted by SQLite unread; a database from before this check
-    // has no sidecar to compare with.
-    let Some(header) = header.filter(|h| h.application_id == APPLICATION_ID) else {
+    // A database from before this check has no sidecar to compare with. An empty one (not
+    // yet initialised: council writes the first header before the first WAL) has no WAL of
+    // its own; SQLite would delete one unread, so it is set aside like any other.
+    if header.is_some_and(|h| h.application_id != APPLICATION_ID) {
         return Ok(None);
-    };
+    }
     let wal_path = companion(db, "-wal");
     if std::fs::metadata(&wal_path).map_or(true, |m| m.len() == 0)
         || open_here(db)
@@ -203,7 +204,9 @@ pub(super) fn set_aside_stray_wal(db: &Path, header: Option<&DbHeader>) -> Resul
     let Some(found) = replayable(std::io::BufReader::new(wal)) else {
         return Ok(None);
     };
-    if found.page_size == header.page_size && read_sidecar(db) == Some(found.salts) {
+    if header.is_some_and(|h| h.page_size == found.page_size)
+        && read_sidecar(db) == Some(found.salts)
+    {
         return Ok(None);
     }
     let stamp = jiff::Timestamp::now().strftime("%Y%m%dT%H%M%S");
