@@ -63,10 +63,39 @@ impl Global {
         Catalog::load(&dirs).wrap_err("reading rubric folders")
     }
 
+    /// The existing database (every command that only reads or changes one).
     pub fn open_store(&self) -> Result<Store> {
-        Ok(Store::open(&self.db_path())?)
+        Ok(warn_about_stray_wal(Store::open(&self.db_path())?))
+    }
+
+    /// The database, created if missing: only commands that create one (`session new`, the
+    /// workbench's first run, `dev generate`). Of the folders, only the default data folder
+    /// is ever created (owner-only); a missing folder in a given path is refused.
+    pub fn create_store(&self) -> Result<Store> {
+        let path = self.db_path();
+        if let Some(folder) = paths::platform_db()
+            .filter(|default| *default == path)
+            .and_then(|default| default.parent().map(Path::to_path_buf))
+        {
+            crate::files::private_dir_all(&folder)
+                .wrap_err_with(|| format!("cannot create {}", folder.display()))?;
+        }
+        Ok(warn_about_stray_wal(Store::open_or_create(&path)?))
     }
 }
+
+fn warn_about_stray_wal(store: Store) -> Store {
+    if let Some(aside) = store.stray_wal_set_aside() {
+        eprintln!(
+            "warning: the -wal file beside {} did not belong to this database (another database's or program's); it was moved to {} unread, and the database was not changed by it",
+            store.path().display(),
+            aside.display()
+        );
+    }
+    store
+}
+
+impl Global {}
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
@@ -268,7 +297,10 @@ fn workbench_lang(g: &Global) -> Result<crate::i18n::Lang> {
 fn open_workbench(g: &Global, file: Option<&Path>, session: Option<&str>) -> Result<()> {
     let lang = workbench_lang(g)?;
     let keymap = crate::tui::Keymap::load(&paths::config_dir())?;
-    let mut store = g.open_store()?;
+    let mut store = match session {
+        Some(_) => g.open_store()?,
+        None => g.create_store()?,
+    };
     let id = match (file, session) {
         (Some(file), _) => {
             let text = std::fs::read_to_string(file)
@@ -344,11 +376,11 @@ fn rubric(g: &Global, cmd: RubricCmd) -> Result<()> {
             for (_, r) in catalog.rubrics() {
                 println!(
                     "{:<16} {:>8} {:>6}  {:<40} {}",
-                    r.id,
+                    report::printable(&r.id),
                     r.criteria_count(),
                     r.max_points,
-                    r.name,
-                    r.group
+                    report::printable(&r.name),
+                    report::printable(&r.group)
                 );
             }
             for f in catalog.files.iter().filter(|f| f.loaded.is_err()) {
@@ -386,12 +418,12 @@ pub fn load_session_text(g: &Global, store: &mut Store, name: &str, text: &str) 
 fn session_new(g: &Global, file: &Path) -> Result<i64> {
     let text = std::fs::read_to_string(file)
         .wrap_err_with(|| format!("cannot read {}", file.display()))?;
-    let mut store = g.open_store()?;
+    let mut store = g.create_store()?;
     let id = load_session_text(g, &mut store, &file.display().to_string(), &text)?;
     let data = store.load_session(id)?;
     println!(
         "loaded session {} ({} members, {} products) into {}",
-        data.info.code,
+        report::printable(&data.info.code),
         data.members.len(),
         data.products.len(),
         store.path().display()
@@ -404,9 +436,9 @@ fn session_list(g: &Global) -> Result<()> {
     for s in store.sessions()? {
         println!(
             "{:<28} {}  {}{}",
-            s.code,
-            s.date,
-            s.title,
+            report::printable(&s.code),
+            report::printable(&s.date),
+            report::printable(&s.title),
             if s.finalised { "  [final]" } else { "" }
         );
     }
@@ -482,7 +514,11 @@ fn sheets_import(g: &Global, file: &Path, session: Option<&str>) -> Result<()> {
     let report = store.import_choices(&data, &label, &bytes, &rows)?;
     println!(
         "imported {} rows ({} changed) into {} sheets of session {}; {} sheets complete and submitted",
-        report.rows, report.changed, report.sheets, data.info.code, report.submitted
+        report.rows,
+        report.changed,
+        report.sheets,
+        report::printable(&data.info.code),
+        report.submitted
     );
     Ok(())
 }
@@ -514,6 +550,14 @@ fn audit(g: &Global, cmd: AuditCmd) -> Result<()> {
     let store = g.open_store()?;
     match cmd {
         AuditCmd::Verify => {
+            let damage = store.integrity_problems(10)?;
+            if !damage.is_empty() {
+                bail!(
+                    "{}: the file is damaged: SQLite's integrity check fails:\n  {}\nrestore a backup with `council restore FILE`",
+                    store.path().display(),
+                    damage.join("\n  ")
+                );
+            }
             let report = store.audit_verify()?;
             if let Some(seq) = report.first_broken {
                 bail!(
@@ -525,7 +569,11 @@ fn audit(g: &Global, cmd: AuditCmd) -> Result<()> {
                 bail!(
                     "the database was changed outside council; {} difference(s) from the audit log:\n  {}",
                     problems.len(),
-                    problems.join("\n  ")
+                    problems
+                        .iter()
+                        .map(|p| report::printable(p))
+                        .collect::<Vec<_>>()
+                        .join("\n  ")
                 );
             }
             println!(
@@ -553,12 +601,12 @@ fn audit(g: &Global, cmd: AuditCmd) -> Result<()> {
                 println!(
                     "{:>6}  {}  {:<12} {:<18} {:<40} {} → {}",
                     e.seq,
-                    e.at,
-                    e.actor,
-                    e.action,
-                    e.target,
-                    e.old.as_deref().unwrap_or("∅"),
-                    e.new.as_deref().unwrap_or("∅")
+                    report::printable(&e.at),
+                    report::printable(&e.actor),
+                    report::printable(&e.action),
+                    report::printable(&e.target),
+                    report::printable(e.old.as_deref().unwrap_or("∅")),
+                    report::printable(e.new.as_deref().unwrap_or("∅"))
                 );
             }
             Ok(())
@@ -601,7 +649,7 @@ fn session_finalise(g: &Global, chair: &str, session: Option<&str>) -> Result<()
     let digest = store.finalise(&data, chair)?;
     println!(
         "session {} is final; results hash (SHA-256): {digest}",
-        data.info.code
+        report::printable(&data.info.code)
     );
     Ok(())
 }
@@ -612,7 +660,7 @@ fn session_reopen(g: &Global, reason: &str, session: Option<&str>) -> Result<()>
     store.reopen_session(&data, reason)?;
     println!(
         "session {} is open again; the reason is logged",
-        data.info.code
+        report::printable(&data.info.code)
     );
     Ok(())
 }
@@ -620,8 +668,13 @@ fn session_reopen(g: &Global, reason: &str, session: Option<&str>) -> Result<()>
 fn restore(g: &Global, file: &Path) -> Result<()> {
     let db = g.db_path();
     let report = Store::restore(&db, file)?;
-    if let Some(previous) = &report.previous {
-        println!("the database as it was is saved in {}", previous.display());
+    match &report.previous {
+        Some(previous) if report.previous_damaged => println!(
+            "the damaged database was moved aside as it was, not copied, to {} (with its -wal and -shm files, if any)",
+            previous.display()
+        ),
+        Some(previous) => println!("the database as it was is saved in {}", previous.display()),
+        None => {}
     }
     println!(
         "restored {} from {} ({} sessions, audit chain of {} rows intact)",

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 mod refusal;
 pub use refusal::{
-    Done, FileProblem, done, file_error, refusal, role_en, role_vi, status_en, status_vi,
+    DatabaseProblem, Done, done, file_error, refusal, role_en, role_vi, status_en, status_vi,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod devtools;
 pub mod diag;
 pub mod export;
+pub mod files;
 pub mod generate;
 pub mod i18n;
 pub mod meeting;

@@ -10,14 +10,17 @@ fn project() -> Option<ProjectDirs> {
     ProjectDirs::from("vn", "ocop", "council")
 }
 
-/// `COUNCIL_DB`, else `<data dir>/council.db`.
+/// `COUNCIL_DB`, else [`platform_db`], else `council.db` here.
 pub fn default_db() -> PathBuf {
     if let Some(p) = std::env::var_os("COUNCIL_DB") {
         return PathBuf::from(p);
     }
-    project()
-        .map(|p| p.data_dir().join("council.db"))
-        .unwrap_or_else(|| PathBuf::from("council.db"))
+    platform_db().unwrap_or_else(|| PathBuf::from("council.db"))
+}
+
+/// `<the user's data dir>/council.db`: the one database whose folder council may create.
+pub fn platform_db() -> Option<PathBuf> {
+    project().map(|p| p.data_dir().join("council.db"))
 }
 
 /// `COUNCIL_CONFIG_DIR`, else the platform config folder.

@@ -1,5 +1,6 @@
 //! Plain-text and JSON renderings of rubrics and results for the command line.
 
+use std::borrow::Cow;
 use std::fmt::Write;
 
 use serde::Serialize;
@@ -8,6 +9,29 @@ use crate::i18n::{Lang, Strings};
 use crate::rubric::Rubric;
 use crate::scoring::{MinimumRule, ProductResult};
 use crate::store::{ProductRow, ProductStatus, SessionData, SessionSummary};
+
+/// `text` made safe to print on a terminal: control characters (escape sequences, carriage
+/// returns, line breaks, bells) and bidirectional overrides appear as visible `\u{1b}`-style
+/// escapes, so a stored name can neither drive the terminal nor fake a line of output.
+/// Every CLI printer passes stored text through this one function.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            let _ = write!(out, "{}", c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
 
 /// "★★★☆☆" for 3 of 5.
 pub fn star_glyphs(stars: u8, top: u8) -> String {
@@ -87,23 +111,33 @@ pub fn results_text(
     let t = lang.strings();
     let mut out = String::new();
     let info = &data.info;
-    let _ = writeln!(out, "{} — {}", info.council, info.title);
-    let _ = writeln!(out, "{} · {}\n", info.date, info.venue);
+    let _ = writeln!(
+        out,
+        "{} — {}",
+        printable(&info.council),
+        printable(&info.title)
+    );
+    let _ = writeln!(
+        out,
+        "{} · {}\n",
+        printable(&info.date),
+        printable(&info.venue)
+    );
     for (p, r) in results {
         let top = p.rubric.top_stars();
         let _ = writeln!(
             out,
             "{}  {} — {} [{}] ({}, {} {})",
-            p.code,
-            p.name,
-            p.producer,
-            p.rubric_id,
+            printable(&p.code),
+            printable(&p.name),
+            printable(&p.producer),
+            printable(&p.rubric_id),
             status_word(t, p.status),
             t.round,
             p.round
         );
         if let Some(reason) = &r.knocked_out {
-            let _ = writeln!(out, "  {}: {reason}", t.knocked_out);
+            let _ = writeln!(out, "  {}: {}", t.knocked_out, printable(reason));
         }
         if r.counted == 0 {
             let _ = writeln!(out, "  {}\n", t.no_sheets);

@@ -373,3 +373,49 @@ fn the_minutes_print_the_final_hash_and_every_reopening() {
     assert!(minutes.contains(hash), "final hash missing:\n{minutes}");
     assert!(minutes.contains(reason), "reopening missing:\n{minutes}");
 }
+
+/// A flipped byte inside a page (here an index page, which the chain and the cross-check
+/// never read) is invisible to the audit log, so `audit verify` runs SQLite's integrity check
+/// first and names it.
+#[test]
+fn a_flipped_byte_in_a_page_fails_audit_verify_naming_the_integrity_check() {
+    let ws = scored_session();
+    let (page_size, root): (i64, i64) = {
+        let conn = raw(&ws);
+        (
+            conn.query_row("PRAGMA page_size", [], |r| r.get(0))
+                .unwrap(),
+            conn.query_row(
+                "SELECT rootpage FROM sqlite_schema WHERE name = 'audit_by_target'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap(),
+        )
+    };
+    let mut bytes = std::fs::read(ws.db()).unwrap();
+    let at = (root * page_size - 3) as usize;
+    bytes[at] ^= 0x20;
+    std::fs::write(ws.db(), bytes).unwrap();
+
+    // What `audit verify` checked until now still passes…
+    let store = Store::open(&ws.db()).unwrap();
+    assert_eq!(store.audit_verify().unwrap().first_broken, None);
+    assert!(store.audit_cross_check().unwrap().is_empty());
+    assert_ne!(store.integrity_check().unwrap(), "ok");
+    drop(store);
+    // …but the file is damaged, and now it says so.
+    let err = fails(&ws, &["audit", "verify"]);
+    assert!(
+        err.starts_with(&format!(
+            "error: {}: the file is damaged: SQLite's integrity check fails:\n  ",
+            ws.db().display()
+        )),
+        "{err}"
+    );
+    assert!(err.contains("audit_by_target"), "{err}");
+    assert!(
+        err.ends_with("restore a backup with `council restore FILE`\n"),
+        "{err}"
+    );
+}

@@ -279,13 +279,34 @@ fn restore_refuses_anything_but_a_sound_council_database() {
     assert_eq!(count(&newer, "PRAGMA user_version"), 99);
 }
 
+/// Restoring onto a new machine creates the database, but only in a folder that exists.
 #[test]
 fn restoring_into_a_missing_database_creates_it() {
     let ws = Workspace::new();
     ws.open_small_session();
     let backup = ws.path("copy.db");
     ws.run_ok(&["backup", backup.to_str().unwrap()]);
-    let fresh = ws.path("elsewhere/new.db");
+    let mistyped = ws.path("elsewhere/new.db");
+    let err = fails(
+        &ws,
+        &[
+            "--db",
+            mistyped.to_str().unwrap(),
+            "restore",
+            backup.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(
+        err,
+        format!(
+            "error: {}: cannot create the database: the folder {} does not exist (check the path given with --db or COUNCIL_DB)\n",
+            mistyped.display(),
+            ws.path("elsewhere").display()
+        )
+    );
+    assert!(!ws.path("elsewhere").exists(), "no folder was created");
+    std::fs::create_dir(ws.path("elsewhere")).unwrap();
+    let fresh = mistyped;
     let out = ws
         .council_en()
         .args([
@@ -306,4 +327,125 @@ fn restoring_into_a_missing_database_creates_it() {
     assert_eq!(mode(&fresh), 0o600);
     let store = Store::open(&fresh).unwrap();
     assert_eq!(store.sessions().unwrap().len(), 1);
+}
+
+fn sha(path: &Path) -> String {
+    council::store::sha256_hex(&std::fs::read(path).unwrap())
+}
+
+/// Pages in the middle of the file overwritten, the way a failing disk does.
+fn damage(file: &Path) {
+    let mut bytes = std::fs::read(file).unwrap();
+    for b in bytes.iter_mut().skip(4096).take(8192) {
+        *b = 0xA5;
+    }
+    std::fs::write(file, bytes).unwrap();
+}
+
+/// Every error on a damaged database says to restore a backup; restoring works: the damaged
+/// file is moved aside as it was (never read to be copied) and the backup takes its place.
+#[test]
+fn restore_repairs_a_damaged_database_and_keeps_it_aside() {
+    let ws = Workspace::new();
+    ws.open_small_session();
+    ws.run_ok(&["dev", "fill", "--product", "LD-2026-01", "--member", "1"]);
+    let backup = ws.path("good.db");
+    ws.run_ok(&["backup", backup.to_str().unwrap()]);
+    damage(&ws.db());
+    let damaged = sha(&ws.db());
+    let err = fails(&ws, &["audit", "verify"]);
+    assert!(err.contains("damaged"), "{err}");
+
+    let out = ws.run_ok(&["restore", backup.to_str().unwrap()]);
+    let aside: Vec<String> = files_named(&ws, "council.damaged-")
+        .into_iter()
+        .filter(|n| n.ends_with(".bak"))
+        .collect();
+    assert_eq!(aside.len(), 1, "{aside:?}");
+    let aside = ws.path(&aside[0]);
+    let rows = count(&backup, "SELECT COUNT(*) FROM audit");
+    assert_eq!(
+        out,
+        format!(
+            "the damaged database was moved aside as it was, not copied, to {} (with its -wal and -shm files, if any)\nrestored {} from {} (1 sessions, audit chain of {rows} rows intact)\n",
+            aside.display(),
+            ws.db().display(),
+            backup.display()
+        )
+    );
+    assert_eq!(
+        sha(&aside),
+        damaged,
+        "the damaged file is kept byte for byte"
+    );
+    assert_eq!(mode(&ws.db()), 0o600);
+    assert!(
+        ws.run_ok(&["audit", "verify"])
+            .starts_with("audit chain intact")
+    );
+    assert_eq!(count(&ws.db(), "SELECT COUNT(*) FROM audit"), rows);
+}
+
+/// A damaged database that another process still has open is not moved from under it.
+#[test]
+fn a_damaged_database_in_use_is_not_moved() {
+    let ws = Workspace::new();
+    ws.open_small_session();
+    let backup = ws.path("good.db");
+    ws.run_ok(&["backup", backup.to_str().unwrap()]);
+    damage(&ws.db());
+    let damaged = sha(&ws.db());
+    let holder = Connection::open(ws.db()).unwrap();
+    let _: i64 = holder
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    let err = fails(&ws, &["restore", backup.to_str().unwrap()]);
+    assert_eq!(
+        err,
+        format!(
+            "error: {}: the database is damaged and another program has it open; close council everywhere, then restore again. Nothing was changed.\n",
+            ws.db().display()
+        )
+    );
+    drop(holder);
+    assert!(files_named(&ws, "council.damaged-").is_empty());
+    assert_eq!(sha(&ws.db()), damaged);
+}
+
+/// A backup whose chain is intact but whose choices were edited behind council's back is
+/// refused: the same cross-check as `audit verify`.
+#[test]
+fn restore_refuses_a_backup_whose_choices_disagree_with_its_log() {
+    let ws = Workspace::new();
+    ws.open_small_session();
+    ws.run_ok(&["dev", "fill", "--product", "LD-2026-01", "--member", "1"]);
+    let rows = count(&ws.db(), "SELECT COUNT(*) FROM audit");
+    let forged = ws.path("forged.db");
+    ws.run_ok(&["backup", forged.to_str().unwrap()]);
+    let option: i64 = count(
+        &forged,
+        "SELECT option FROM choices WHERE criterion = '1.1'
+         AND member_id = (SELECT id FROM members WHERE seat = 1)
+         AND product_id = (SELECT id FROM products WHERE code = 'LD-2026-01')",
+    );
+    let changed = if option == 1 { 2 } else { 1 };
+    Connection::open(&forged)
+        .unwrap()
+        .execute(
+            "UPDATE choices SET option = ?1 WHERE criterion = '1.1'
+             AND member_id = (SELECT id FROM members WHERE seat = 1)
+             AND product_id = (SELECT id FROM products WHERE code = 'LD-2026-01')",
+            [changed],
+        )
+        .unwrap();
+    let err = fails(&ws, &["restore", forged.to_str().unwrap()]);
+    assert!(
+        err.starts_with(&format!(
+            "error: {}: its choices disagree with its own audit log (1 difference(s); first: LD-2026-01 round 1 seat 1 criterion 1.1: the database holds option {changed}, but the audit log (row ",
+            forged.display()
+        )),
+        "{err}"
+    );
+    assert!(files_named(&ws, "before-restore").is_empty());
+    assert_eq!(count(&ws.db(), "SELECT COUNT(*) FROM audit"), rows);
 }

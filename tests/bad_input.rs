@@ -158,7 +158,9 @@ fn a_database_in_a_read_only_folder_cannot_be_created() {
     std::fs::create_dir(&dir).unwrap();
     set_mode(&dir, 0o500);
     let db = dir.join("council.db");
-    let Some(out) = unprivileged(&ws, &["--db", db.to_str().unwrap(), "session", "list"]) else {
+    let session = repo_path("tests/fixtures/sessions/valid/small.toml");
+    let new = ["--db", db.to_str().unwrap(), "session", "new"];
+    let Some(out) = unprivileged(&ws, &[&new[..], &[session.to_str().unwrap()]].concat()) else {
         eprintln!("skipped: cannot drop root's permission override (no setpriv)");
         return;
     };
@@ -569,5 +571,39 @@ fn wrong_types_anywhere_are_positioned_errors() {
         let err = fails(&ws, &["session", "check", file.to_str().unwrap()]);
         assert!(err.starts_with(&format!("{}:", file.display())), "{err}");
         assert!(err.contains(expected), "{to}: {err}");
+    }
+}
+
+/// Text that reached the database with escape sequences or line breaks in it (a title, a
+/// product name) is printed escaped by every CLI printer: it can neither drive the terminal
+/// nor fake a line of output.
+#[test]
+fn control_characters_in_stored_text_are_printed_escaped() {
+    let ws = Workspace::new();
+    ws.open_small_session();
+    let conn = Connection::open(ws.db()).unwrap();
+    conn.execute(
+        "UPDATE sessions SET title = 'Phiên họp\u{1b}[2J\u{1b}]0;pwned\u{7}\nFAKE LINE'",
+        [],
+    )
+    .unwrap();
+    conn.execute(
+        "UPDATE products SET name = 'Mứt\rdâu\u{202e}' WHERE code = 'LD-2026-01'",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let list = ws.run_ok(&["session", "list"]);
+    assert!(
+        list.contains(r"Phiên họp\u{1b}[2J\u{1b}]0;pwned\u{7}\u{a}FAKE LINE"),
+        "{list}"
+    );
+    assert_eq!(list.lines().count(), 1, "{list}");
+    let results = ws.run_ok(&["results"]);
+    assert!(results.contains(r"Phiên họp\u{1b}[2J"), "{results}");
+    assert!(results.contains(r"Mứt\u{d}dâu\u{202e}"), "{results}");
+    for out in [&list, &results] {
+        assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{out:?}");
+        assert!(!out.contains("\nFAKE LINE"));
     }
 }

@@ -71,7 +71,9 @@ fn a_members_reads_hold_only_their_own_choices_of_an_open_product() {
 #[test]
 fn the_database_file_is_created_owner_only() {
     let ws = Workspace::new();
-    ws.run_ok(&["session", "list"]);
+    // `session new` creates the database (read-only commands refuse a missing one).
+    let session = common::repo_path("tests/fixtures/sessions/valid/small.toml");
+    ws.run_ok(&["session", "new", session.to_str().unwrap()]);
     let mode = std::fs::metadata(ws.db()).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
 }

@@ -48,7 +48,7 @@ impl Ws {
 }
 
 fn demo_db(ws: &Ws) {
-    let mut store = Store::open(&ws.db()).unwrap();
+    let mut store = Store::open_or_create(&ws.db()).unwrap();
     demo_meeting(&mut store);
 }
 

@@ -27,7 +27,7 @@ struct Demo {
 
 fn demo() -> Demo {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("council.db")).unwrap();
+    let mut store = Store::open_or_create(&dir.path().join("council.db")).unwrap();
     let data = demo_meeting(&mut store);
     Demo { dir, store, data }
 }
@@ -420,7 +420,7 @@ fn json_holds_everything_with_the_screen_means() {
 #[test]
 fn a_finalised_session_is_no_draft_and_prints_its_final_hash() {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("council.db")).unwrap();
+    let mut store = Store::open_or_create(&dir.path().join("council.db")).unwrap();
     let data = small_final(&mut store);
     let hash = data.info.final_hash.clone().expect("final hash");
     let out = dir.path().join("out");
@@ -474,7 +474,7 @@ fn english_minutes_use_english_words_and_dates() {
 #[test]
 fn a_reopened_session_is_a_draft_again_and_the_minutes_say_why() {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("council.db")).unwrap();
+    let mut store = Store::open_or_create(&dir.path().join("council.db")).unwrap();
     let data = small_final(&mut store);
     let reason = "Bổ sung hồ sơ của chủ thể theo yêu cầu của Hội đồng";
     store.reopen_session(&data, reason).unwrap();

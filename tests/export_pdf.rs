@@ -79,7 +79,7 @@ fn minutes_render_to_pdf_with_diacritics_intact() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("council.db")).unwrap();
+    let mut store = Store::open_or_create(&dir.path().join("council.db")).unwrap();
     let data = demo_meeting(&mut store);
     let out = dir.path().join("out");
     export_session(

@@ -23,7 +23,7 @@ fn global(db: &Path) -> Global {
 /// A database in `dir` holding the demo session (optionally with a changed policy line).
 fn demo_db(dir: &Path, edit: Option<(&str, &str)>) -> (std::path::PathBuf, i64) {
     let db = dir.join("council.db");
-    let mut store = Store::open(&db).unwrap();
+    let mut store = Store::open_or_create(&db).unwrap();
     let text = match edit {
         Some((from, to)) => DEMO_SESSION.replace(from, to),
         None => DEMO_SESSION.to_string(),

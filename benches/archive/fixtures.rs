@@ -89,7 +89,7 @@ fn cached(dir: &Path, catalog: &Catalog, spec: &ArchiveSpec) -> PathBuf {
     );
     let started = Instant::now();
     {
-        let mut store = Store::open(&partial).expect("open the new archive");
+        let mut store = Store::open_or_create(&partial).expect("open the new archive");
         generate_archive(&mut store, catalog, spec, &mut |done, total| {
             if done.is_multiple_of(5) || done == total {
                 eprintln!(

@@ -87,7 +87,7 @@ fn generate(g: &Global, args: &GenerateArgs) -> Result<()> {
         seed: args.seed,
     };
     let catalog = crate::rubric::Catalog::shipped();
-    let mut store = g.open_store()?;
+    let mut store = g.create_store()?;
     let report =
         crate::generate::generate_archive(&mut store, &catalog, &spec, &mut |done, total| {
             eprintln!("[{done}/{total}] sessions generated");

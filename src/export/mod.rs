@@ -82,9 +82,9 @@ pub struct Progress {
     pub file: Option<PathBuf>,
 }
 
-/// Writes the chosen formats of one session into `out_dir` (created if needed) and returns the
-/// files written. Each file is written to a temporary name and renamed, so an interrupted
-/// export never leaves a half-written file under the final name.
+/// Writes the chosen formats of one session into `out_dir` (created owner-only if needed) and
+/// returns the files written. Each file is created owner-only under a temporary name and
+/// renamed, so an interrupted export never leaves a half-written file under the final name.
 pub fn export_session(
     store: &Store,
     data: &SessionData,
@@ -100,7 +100,7 @@ pub fn export_session(
         .filter(|f| seen.insert(*f))
         .collect();
     let minutes = build_minutes(store, data, lang)?;
-    std::fs::create_dir_all(out_dir)
+    crate::files::private_dir_all(out_dir)
         .wrap_err_with(|| format!("cannot create {}", out_dir.display()))?;
     let code = &data.info.code;
     let total: usize = formats.iter().map(|f| f.file_names(code).len()).sum();
@@ -141,16 +141,6 @@ fn render(format: Format, name: &str, m: &Minutes) -> Result<Vec<u8>> {
 }
 
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = path.with_file_name(format!("{name}.partial"));
-    let mut file =
-        std::fs::File::create(&tmp).wrap_err_with(|| format!("cannot write {}", tmp.display()))?;
-    file.write_all(bytes)
-        .and_then(|()| file.sync_all())
-        .wrap_err_with(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).wrap_err_with(|| format!("cannot write {}", path.display()))?;
-    Ok(())
+    crate::files::write_private_atomic(path, |file| file.write_all(bytes))
+        .wrap_err_with(|| format!("cannot write {}", path.display()))
 }

@@ -290,7 +290,7 @@ fn rows_text(file: &str, rows: &[Refusal], lang: Lang) -> String {
 
 /// A problem with the database file itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FileProblem {
+pub enum DatabaseProblem {
     Locked,
     ReadOnly,
     DiskFull,
@@ -299,8 +299,8 @@ pub enum FileProblem {
     CannotOpen,
 }
 
-pub fn file_error(lang: Lang, problem: FileProblem, path: &str) -> String {
-    use FileProblem as F;
+pub fn file_error(lang: Lang, problem: DatabaseProblem, path: &str) -> String {
+    use DatabaseProblem as F;
     match (lang, problem) {
         (Lang::Vi, F::Locked) => format!(
             "{path}: cơ sở dữ liệu đang bị chương trình khác khóa; hãy đóng chương trình đó (hoặc chờ) rồi thử lại. Không có gì bị thay đổi."

@@ -12,6 +12,7 @@ mod member_view;
 mod minutes;
 mod restore;
 mod sheets;
+mod wal_guard;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -88,6 +89,8 @@ pub enum StoreError {
     Rule(Refusal),
     #[error("{0}")]
     Refused(String),
+    #[error(transparent)]
+    File(#[from] FileProblem),
     #[error("not found: {0}")]
     NotFound(String),
     #[error("database error: {0}")]
@@ -96,6 +99,61 @@ pub enum StoreError {
     Migration(#[from] rusqlite_migration::Error),
     #[error("{0}")]
     Io(#[from] std::io::Error),
+}
+
+/// Problems with the database file itself, found before SQLite is let near it.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum FileProblem {
+    #[error(
+        "{0}: no database here; create one with `council session new FILE` (or check the path given with --db or COUNCIL_DB)"
+    )]
+    Missing(String),
+    #[error(
+        "{path}: cannot create the database: the folder {folder} does not exist (check the path given with --db or COUNCIL_DB)"
+    )]
+    FolderMissing { path: String, folder: String },
+    #[error(
+        "{0}: is a folder, not a database file; give the path of a file (for example {0}/council.db)"
+    )]
+    IsAFolder(String),
+    #[error(
+        "{0}: an SQLite file, but not a council database (it holds another program's tables); nothing was changed"
+    )]
+    Foreign(String),
+    #[error(
+        "{0}: an SQLite file of another program (its application id is {1:#010x}, not council's); nothing was changed"
+    )]
+    ForeignApplication(String, u32),
+    #[error("{0} already exists; choose a new file name")]
+    AlreadyExists(String),
+    #[error("{0}: no such file; nothing was changed")]
+    NoSuchFile(String),
+    #[error("{0}: the file is empty, not a council database; nothing was changed")]
+    EmptyFile(String),
+    #[error(
+        "{path}: an SQLite file, but not a council database (it has no \"{table}\" table); nothing was changed"
+    )]
+    NoCouncilTable { path: String, table: &'static str },
+    #[error("{0}: the file is damaged (SQLite's integrity check fails); nothing was changed")]
+    FailsIntegrityCheck(String),
+    #[error(
+        "{path}: its audit chain is broken at row {seq} (the file was changed outside council); nothing was changed"
+    )]
+    BrokenChain { path: String, seq: i64 },
+    #[error(
+        "{path}: its choices disagree with its own audit log ({count} difference(s); first: {first}); the file was changed outside council, nothing was changed"
+    )]
+    DisagreesWithLog {
+        path: String,
+        count: usize,
+        first: String,
+    },
+    #[error("{0} is the database itself; nothing was changed")]
+    IsTheDatabase(String),
+    #[error(
+        "{0}: the database is damaged and another program has it open; close council everywhere, then restore again. Nothing was changed."
+    )]
+    DamagedInUse(String),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -119,7 +177,7 @@ impl StoreError {
     /// The message in the user's language: rules' refusals are fully worded in both; the
     /// file-level errors name the file in the words of [`crate::i18n::file_error`].
     pub fn text(&self, lang: crate::i18n::Lang) -> String {
-        use crate::i18n::{FileProblem as F, file_error};
+        use crate::i18n::{DatabaseProblem as F, file_error};
         match self {
             Self::Rule(r) => crate::i18n::refusal(lang, r),
             Self::Locked(p) => file_error(lang, F::Locked, p),
@@ -181,6 +239,9 @@ pub struct Store {
     rubrics: RefCell<HashMap<String, Arc<Rubric>>>,
     /// The name of the person at this terminal, for the audit log and blind re-entry.
     operator: Option<String>,
+    /// The WAL hook's state; declared after `conn` so it is dropped after the connection.
+    wal_watch: Option<Box<wal_guard::WalWatch>>,
+    stray_wal: Option<PathBuf>,
 }
 
 fn now() -> String {
@@ -210,28 +271,162 @@ fn classify_store(e: StoreError, name: &str) -> StoreError {
     }
 }
 
-impl Store {
-    /// Opens (creating if needed) the database at `path`: WAL, foreign keys, busy timeout,
-    /// migrations. Refuses files that are not SQLite or come from a newer council.
-    pub fn open(path: &Path) -> Result<Self> {
-        let name = path.display().to_string();
-        let existed = path.exists();
-        if existed {
-            check_header(path)?;
-        } else if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|_| StoreError::CannotOpen(name.clone()))?;
+/// `PRAGMA application_id` of every council database ("OCOP" in ASCII): another program's
+/// SQLite file is recognised from its header, before anything is written to it.
+pub const APPLICATION_ID: u32 = 0x4F43_4F50;
+
+/// Tables every council database has, whatever its schema version.
+const COUNCIL_TABLES: [&str; 4] = ["sessions", "members", "products", "audit"];
+
+/// What the first 100 bytes of a database file say, read without SQLite.
+struct DbHeader {
+    page_size: u32,
+    application_id: u32,
+}
+
+/// The header of the SQLite file at `path`; None for an empty file (a database not yet
+/// initialised). Anything else that is not an SQLite header is refused.
+fn read_header(path: &Path) -> Result<Option<DbHeader>> {
+    use std::io::Read;
+    let mut bytes = Vec::with_capacity(100);
+    std::fs::File::open(path)?
+        .take(100)
+        .read_to_end(&mut bytes)?;
+    if bytes.is_empty() {
+        return Ok(None);
+    }
+    let not_sqlite = || StoreError::NotADatabase(path.display().to_string());
+    if bytes.len() < 100 || &bytes[..16] != SQLITE_HEADER {
+        return Err(not_sqlite());
+    }
+    let page_size = match u16::from_be_bytes([bytes[16], bytes[17]]) {
+        1 => 65536,
+        n => u32::from(n),
+    };
+    if page_size < 512 || !page_size.is_power_of_two() {
+        return Err(not_sqlite());
+    }
+    let application_id = u32::from_be_bytes([bytes[68], bytes[69], bytes[70], bytes[71]]);
+    Ok(Some(DbHeader {
+        page_size,
+        application_id,
+    }))
+}
+
+/// The first of council's tables missing from the database, if any.
+fn missing_council_table(conn: &Connection) -> rusqlite::Result<Option<&'static str>> {
+    for table in COUNCIL_TABLES {
+        let found: i64 = conn.query_row(
+            "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name = ?1",
+            [table],
+            |r| r.get(0),
+        )?;
+        if found == 0 {
+            return Ok(Some(table));
         }
+    }
+    Ok(None)
+}
+
+/// Refuses an SQLite file without council's application id unless it is blank or has
+/// council's tables (a database of a council version from before the id), looking read-only.
+fn refuse_foreign(path: &Path) -> Result<()> {
+    let name = path.display().to_string();
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| classify(e, &name))?;
+    conn.busy_timeout(busy_timeout())?;
+    let check = || -> rusqlite::Result<bool> {
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let tables: i64 = conn.query_row("SELECT COUNT(*) FROM sqlite_schema", [], |r| r.get(0))?;
+        Ok((version == 0 && tables == 0) || missing_council_table(&conn)?.is_none())
+    };
+    match check() {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(FileProblem::Foreign(name).into()),
+        Err(e) => Err(classify(e, &name)),
+    }
+}
+
+/// Creates the empty, owner-only file a new database starts as; its folder must exist.
+fn create_empty(path: &Path) -> Result<()> {
+    let name = path.display().to_string();
+    let folder = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if !folder.is_dir() {
+        return Err(FileProblem::FolderMissing {
+            path: name,
+            folder: folder.display().to_string(),
+        }
+        .into());
+    }
+    match crate::files::create_private(path) {
+        // Another process creating it at the same moment is as good.
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(_) => Err(StoreError::CannotOpen(name)),
+    }
+}
+
+impl Store {
+    /// Opens the existing database at `path`: WAL, foreign keys, busy timeout, migrations.
+    /// A missing file is refused (only commands that create a database call
+    /// [`Store::open_or_create`]), and so are files that are not SQLite, SQLite files of
+    /// another program and databases of a newer council, before anything is written to them.
+    pub fn open(path: &Path) -> Result<Self> {
+        Self::open_file(path, false)
+    }
+
+    /// [`Store::open`], creating the database (owner-only) if the file does not exist. Its
+    /// folder must exist: a mistyped path is refused, never created.
+    pub fn open_or_create(path: &Path) -> Result<Self> {
+        Self::open_file(path, true)
+    }
+
+    fn open_file(path: &Path, may_create: bool) -> Result<Self> {
+        let name = path.display().to_string();
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => return Err(FileProblem::IsAFolder(name).into()),
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && may_create => {
+                create_empty(path)?;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(FileProblem::Missing(name).into());
+            }
+            Err(_) => return Err(StoreError::CannotOpen(name)),
+        }
+        let header = read_header(path).map_err(|e| match e {
+            StoreError::Io(_) => StoreError::CannotOpen(name.clone()),
+            e => e,
+        })?;
+        if let Some(h) = &header
+            && h.application_id != 0
+            && h.application_id != APPLICATION_ID
+        {
+            return Err(FileProblem::ForeignApplication(name, h.application_id).into());
+        }
+        // Before any SQLite connection: the first one would replay the WAL.
+        let stray_wal = wal_guard::set_aside_stray_wal(path, header.as_ref())?;
+        if header.as_ref().is_some_and(|h| h.application_id == 0) {
+            refuse_foreign(path)?;
+        }
+        // No CREATE flag: the file exists (made above, owner-only, when it may be created).
         let conn = Connection::open_with_flags(
             path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE
-                | OpenFlags::SQLITE_OPEN_CREATE
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| classify(e, &name))?;
-        if !existed {
-            restrict_permissions(path)?;
-        }
-        Self::prepare(conn, path.to_path_buf()).map_err(|e| classify_store(e, &name))
+        let watch = wal_guard::watch(&conn, path);
+        let mut store =
+            Self::prepare(conn, path.to_path_buf()).map_err(|e| classify_store(e, &name))?;
+        store.wal_watch = Some(watch);
+        store.stray_wal = stray_wal;
+        Ok(store)
     }
 
     /// A private in-memory database (tests and benchmarks).
@@ -242,23 +437,21 @@ impl Store {
     fn prepare(mut conn: Connection, path: PathBuf) -> Result<Self> {
         conn.busy_timeout(busy_timeout())?;
         let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        if found == 0 {
-            // Schema 0 with tables: some other program's SQLite file, never ours to migrate.
-            let tables: i64 =
-                conn.query_row("SELECT COUNT(*) FROM sqlite_schema", [], |r| r.get(0))?;
-            if tables > 0 {
-                return refused(format!(
-                    "{}: an SQLite file, but not a council database (it holds another program's tables); nothing was changed",
-                    path.display()
-                ));
-            }
-        }
         if found > SCHEMA_VERSION {
             return Err(StoreError::NewerDatabase {
                 path: path.display().to_string(),
                 found,
                 known: SCHEMA_VERSION,
             });
+        }
+        let application_id: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+        if application_id == 0 {
+            // Set before the switch to WAL, so a new database carries it in its file from
+            // the start. A read-only old database stays readable without it.
+            match conn.pragma_update(None, "application_id", APPLICATION_ID as i32) {
+                Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ReadOnly) => {}
+                other => other?,
+            }
         }
         conn.pragma_update(None, "journal_mode", "WAL")?;
         // FULL: a commit is on disk before the screen says "saved", even on power loss.
@@ -275,7 +468,15 @@ impl Store {
             path,
             rubrics: RefCell::default(),
             operator: None,
+            wal_watch: None,
+            stray_wal: None,
         })
+    }
+
+    /// Where a `-wal` file that did not belong to this database was moved when it was
+    /// opened (see `wal_guard`), for the caller to tell the user.
+    pub fn stray_wal_set_aside(&self) -> Option<&Path> {
+        self.stray_wal.as_deref()
     }
 
     pub fn path(&self) -> &Path {
@@ -331,38 +532,50 @@ impl Store {
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
     }
 
-    /// A consistent online copy of the whole database (`VACUUM INTO`).
-    pub fn backup_to(&self, target: &Path) -> Result<()> {
-        if target.exists() {
-            return refused(format!(
-                "{} already exists; choose a new file name",
-                target.display()
-            ));
-        }
-        self.conn
-            .execute("VACUUM INTO ?1", [target.to_string_lossy().as_ref()])
-            .map_err(|e| classify(e, &target.display().to_string()))?;
-        restrict_permissions(target)?;
-        Ok(())
+    /// What `PRAGMA integrity_check` finds wrong with the file's pages (at most `limit`
+    /// lines); empty when it is sound.
+    pub fn integrity_problems(&self, limit: u32) -> Result<Vec<String>> {
+        let name = self.path.display().to_string();
+        let mut stmt = self
+            .conn
+            .prepare(&format!("PRAGMA integrity_check({limit})"))
+            .map_err(|e| classify(e, &name))?;
+        let lines = stmt
+            .query_map([], |r| r.get::<_, String>(0))
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(|e| classify(e, &name))?;
+        Ok(lines.into_iter().filter(|l| l != "ok").collect())
     }
+
+    /// A consistent online copy of the whole database (`VACUUM INTO`); never replaces a file.
+    pub fn backup_to(&self, target: &Path) -> Result<()> {
+        vacuum_into(&self.conn, target)
+    }
+}
+
+/// `VACUUM INTO` a new owner-only file at `target`: SQLite writes into an empty temporary file
+/// created 0600 beside it (VACUUM INTO accepts an existing empty file), which takes the
+/// target's name only when complete, and only if the name is still free. A killed backup
+/// leaves at most a `.partial` file, never a file under the chosen name.
+fn vacuum_into(conn: &Connection, target: &Path) -> Result<()> {
+    let name = target.display().to_string();
+    if target.exists() {
+        return Err(FileProblem::AlreadyExists(name).into());
+    }
+    let temp = crate::files::PrivateTemp::beside(target).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => StoreError::CannotOpen(name.clone()),
+        _ => StoreError::Io(e),
+    })?;
+    conn.execute("VACUUM INTO ?1", [temp.path().to_string_lossy().as_ref()])
+        .map_err(|e| classify(e, &name))?;
+    temp.publish_new().map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => FileProblem::AlreadyExists(name).into(),
+        _ => StoreError::Io(e),
+    })
 }
 
 /// SQLite files start with this header; anything else is refused before SQLite touches it.
 const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
-
-fn check_header(path: &Path) -> Result<()> {
-    use std::io::Read;
-    let mut header = [0u8; 16];
-    let mut file = std::fs::File::open(path)?;
-    let read = file.read(&mut header)?;
-    if read == 0 {
-        return Ok(()); // an empty file is a new database
-    }
-    if read < 16 || &header != SQLITE_HEADER {
-        return Err(StoreError::NotADatabase(path.display().to_string()));
-    }
-    Ok(())
-}
 
 /// A free name beside the database for an automatic backup: `council.LABEL-TIME[-N].bak`.
 fn backup_path(path: &Path, label: &str) -> PathBuf {
@@ -377,21 +590,7 @@ fn backup_path(path: &Path, label: &str) -> PathBuf {
 }
 
 fn backup_before_migration(conn: &Connection, path: &Path, version: i64) -> Result<()> {
-    let target = backup_path(path, &format!("schema{version}"));
-    conn.execute("VACUUM INTO ?1", [target.to_string_lossy().as_ref()])?;
-    restrict_permissions(&target)
-}
-
-#[cfg(unix)]
-fn restrict_permissions(path: &Path) -> Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
-    Ok(())
-}
-
-#[cfg(not(unix))]
-fn restrict_permissions(_path: &Path) -> Result<()> {
-    Ok(())
+    vacuum_into(conn, &backup_path(path, &format!("schema{version}")))
 }
 
 #[cfg(test)]
@@ -411,7 +610,7 @@ mod tests {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("council.db");
-        let store = Store::open(&path).unwrap();
+        let store = Store::open_or_create(&path).unwrap();
         backup_before_migration(&store.conn, &path, 1).unwrap();
         backup_before_migration(&store.conn, &path, 1).unwrap();
         let mut backups: Vec<PathBuf> = std::fs::read_dir(dir.path())
