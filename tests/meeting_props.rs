@@ -176,7 +176,7 @@ impl Meeting {
         let db = dir.path().join("council.db");
         let rubric = std::fs::read_to_string(repo_path("tests/fixtures/worked/mini.toml")).unwrap();
         let session = parse_session("props.toml", SESSION, &|id| id == "mini-10").unwrap();
-        let mut secretary = Store::open(&db).unwrap();
+        let mut secretary = Store::open_or_create(&db).unwrap();
         let session_id = secretary
             .create_session(&session, SESSION, &|_| Some(rubric.clone()))
             .unwrap();

@@ -595,3 +595,30 @@ fn the_command_line_answers_in_vietnamese_by_default_and_english_on_request() {
         "Có mặt 8/8 thành viên chấm điểm (cần 6) — đủ điều kiện"
     );
 }
+
+/// Issue 11, observation 5: an import never overwrites (or submits) a sheet the member started
+/// on their own seat.
+#[test]
+fn an_import_never_overwrites_a_members_own_draft() {
+    let ws = demo();
+    ws.run_ok(&["attend", "--all"]);
+    ws.run_ok(&["product", "open", "LD-2026-01"]);
+    let (mut seat, data) = open(&ws);
+    let p = data.product("LD-2026-01").unwrap().clone();
+    for id in ["1.1", "1.2", "1.3", "1.4", "1.5"] {
+        seat.set_choice(&data, &p, 4, id, 1, 1, &Actor::Member(4))
+            .unwrap();
+    }
+    seat.release_holds(&Actor::Member(4)).unwrap();
+    let csv = ws.write("s.csv", &sheet_csv(&data, "LD-2026-01", &[4], |_, _| 3));
+    let vi = refused(&ws, &["sheets", "import", csv.to_str().unwrap()]);
+    assert!(vi.contains("Ghế 4 đã tự chấm sản phẩm LD-2026-01 trên máy của mình; tệp nhập không được ghi đè phiếu đó"), "{vi}");
+    let sheet = seat.member_sheet(&data, &p, 4).unwrap().unwrap();
+    assert!(!sheet.submitted);
+    assert_eq!(sheet.entered_by, "member");
+    assert_eq!(
+        sheet.choices.get("1.1"),
+        Some(&1),
+        "the member's draft stands"
+    );
+}

@@ -51,7 +51,15 @@ fn every_file_council_creates_is_owner_only_even_with_an_open_umask() {
     with_open_umask(&ws, &["dev", "open-all"]);
     with_open_umask(
         &ws,
-        &["dev", "fill", "--product", "LD-2026-01", "--member", "1"],
+        &[
+            "dev",
+            "fill",
+            "--product",
+            "LD-2026-01",
+            "--member",
+            "1",
+            "--submit",
+        ],
     );
     let backup = ws.path("copy.db");
     with_open_umask(&ws, &["backup", backup.to_str().unwrap()]);
