@@ -71,7 +71,7 @@ fn session_list_keeps_the_wal(ws: &Workspace) {
 /// every product scored), copied while that database is open so it is full of frames.
 fn wal_of_another_database(ws: &Workspace) -> Vec<u8> {
     let other = ws.path("other.db");
-    let demo = repo_path("sessions/demo.toml");
+    let demo = ws.write("demo-bulk.toml", &common::demo_for_bulk_scoring());
     let other_arg = other.to_str().unwrap();
     ws.run_ok(&["--db", other_arg, "session", "new", demo.to_str().unwrap()]);
     let holder = Connection::open(&other).unwrap();
