@@ -3,7 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
+mod file_problem;
 mod refusal;
+pub use file_problem::{FileProblem, file_problem};
 pub use refusal::{
     DatabaseProblem, Done, done, file_error, refusal, role_en, role_vi, status_en, status_vi,
 };

@@ -20,7 +20,7 @@ fn sha(path: &Path) -> String {
 }
 
 fn fails(ws: &Workspace, args: &[&str]) -> String {
-    let out = ws.council().args(args).output().unwrap();
+    let out = ws.council_en().args(args).output().unwrap();
     assert_eq!(out.status.code(), Some(1), "council {args:?} should fail");
     String::from_utf8(out.stderr).unwrap()
 }

@@ -101,60 +101,7 @@ pub enum StoreError {
     Io(#[from] std::io::Error),
 }
 
-/// Problems with the database file itself, found before SQLite is let near it.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
-pub enum FileProblem {
-    #[error(
-        "{0}: no database here; create one with `council session new FILE` (or check the path given with --db or COUNCIL_DB)"
-    )]
-    Missing(String),
-    #[error(
-        "{path}: cannot create the database: the folder {folder} does not exist (check the path given with --db or COUNCIL_DB)"
-    )]
-    FolderMissing { path: String, folder: String },
-    #[error(
-        "{0}: is a folder, not a database file; give the path of a file (for example {0}/council.db)"
-    )]
-    IsAFolder(String),
-    #[error(
-        "{0}: an SQLite file, but not a council database (it holds another program's tables); nothing was changed"
-    )]
-    Foreign(String),
-    #[error(
-        "{0}: an SQLite file of another program (its application id is {1:#010x}, not council's); nothing was changed"
-    )]
-    ForeignApplication(String, u32),
-    #[error("{0} already exists; choose a new file name")]
-    AlreadyExists(String),
-    #[error("{0}: no such file; nothing was changed")]
-    NoSuchFile(String),
-    #[error("{0}: the file is empty, not a council database; nothing was changed")]
-    EmptyFile(String),
-    #[error(
-        "{path}: an SQLite file, but not a council database (it has no \"{table}\" table); nothing was changed"
-    )]
-    NoCouncilTable { path: String, table: &'static str },
-    #[error("{0}: the file is damaged (SQLite's integrity check fails); nothing was changed")]
-    FailsIntegrityCheck(String),
-    #[error(
-        "{path}: its audit chain is broken at row {seq} (the file was changed outside council); nothing was changed"
-    )]
-    BrokenChain { path: String, seq: i64 },
-    #[error(
-        "{path}: its choices disagree with its own audit log ({count} difference(s); first: {first}); the file was changed outside council, nothing was changed"
-    )]
-    DisagreesWithLog {
-        path: String,
-        count: usize,
-        first: String,
-    },
-    #[error("{0} is the database itself; nothing was changed")]
-    IsTheDatabase(String),
-    #[error(
-        "{0}: the database is damaged and another program has it open; close council everywhere, then restore again. Nothing was changed."
-    )]
-    DamagedInUse(String),
-}
+pub use crate::i18n::FileProblem;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
@@ -186,6 +133,7 @@ impl StoreError {
             Self::Damaged(p) => file_error(lang, F::Damaged, p),
             Self::NotADatabase(p) => file_error(lang, F::NotADatabase, p),
             Self::CannotOpen(p) => file_error(lang, F::CannotOpen, p),
+            Self::File(problem) => crate::i18n::file_problem(lang, problem),
             other => other.to_string(),
         }
     }
