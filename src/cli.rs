@@ -220,7 +220,12 @@ pub struct ResultsArgs {
 #[derive(Subcommand, Debug)]
 pub enum AuditCmd {
     /// Check the hash chain; report the first broken row
-    Verify,
+    Verify {
+        /// A chain head printed on a signed copy (the minutes' footer, at least 12 hex
+        /// characters): the database must still hold that exact row
+        #[arg(long, value_name = "HASH")]
+        expect: Option<String>,
+    },
     /// The history of a session, a product, a member or a criterion
     Show {
         #[arg(long)]
@@ -549,7 +554,7 @@ fn results(g: &Global, args: &ResultsArgs) -> Result<()> {
 fn audit(g: &Global, cmd: AuditCmd) -> Result<()> {
     let store = g.open_store()?;
     match cmd {
-        AuditCmd::Verify => {
+        AuditCmd::Verify { expect } => {
             let damage = store.integrity_problems(10)?;
             if !damage.is_empty() {
                 bail!(
@@ -564,7 +569,18 @@ fn audit(g: &Global, cmd: AuditCmd) -> Result<()> {
                     "audit chain broken at row {seq}: the log was changed outside council from that row on"
                 );
             }
-            let problems = store.audit_cross_check()?;
+            if let Some(expected) = &expect {
+                match store.audit_row_with_hash(expected)? {
+                    Some(seq) => println!(
+                        "the signed copy's chain head {expected} is row {seq} of this database's log"
+                    ),
+                    None => bail!(
+                        "the chain head {expected} of the signed copy is not in this database's log: the log was rewritten after that copy was printed"
+                    ),
+                }
+            }
+            let mut problems = store.audit_cross_check()?;
+            problems.extend(store.audit_state_check()?);
             if !problems.is_empty() {
                 bail!(
                     "the database was changed outside council; {} difference(s) from the audit log:\n  {}",
@@ -577,7 +593,7 @@ fn audit(g: &Global, cmd: AuditCmd) -> Result<()> {
                 );
             }
             println!(
-                "audit chain intact: {} rows verified; every choice and final result matches the log",
+                "audit chain intact: {} rows verified; every choice, attendance, status, recusal, sheet, the session file and the criteria sets match the log",
                 report.rows
             );
             Ok(())

@@ -419,3 +419,126 @@ fn a_flipped_byte_in_a_page_fails_audit_verify_naming_the_integrity_check() {
         "{err}"
     );
 }
+
+/// Issue 11, observation 7: each edit behind the tool's back, in its own copy of a finalised
+/// session, is named by `audit verify`; a full re-forgery of the log is caught by the chain
+/// head printed on the signed copy (`audit verify --expect`).
+#[test]
+fn every_edit_behind_the_tools_back_is_named() {
+    let ws = scored_session();
+    ws.run_ok(&[
+        "dev",
+        "fill",
+        "--product",
+        "LD-2026-01",
+        "--member",
+        "2",
+        "--submit",
+    ]);
+    ws.run_ok(&["recuse", "LD-2026-02", "3", "--reason", "Người nhà chủ thể"]);
+    ws.run_ok(&["dev", "close-all", "--override", "thử nghiệm"]);
+    ws.run_ok(&["session", "finalise", "--chair", CHAIR]);
+    ws.run_ok(&["audit", "verify"]);
+    let head: String = raw(&ws)
+        .query_row(
+            "SELECT hash FROM audit ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let signed = &head[..16];
+    ws.run_ok(&["audit", "verify", "--expect", signed]);
+
+    let edits: &[(&str, &str, &str)] = &[
+        (
+            "deleting the last audit row",
+            "DELETE FROM audit WHERE seq = (SELECT MAX(seq) FROM audit)",
+            "not as the log's last finalisation",
+        ),
+        (
+            "renaming a member",
+            "UPDATE members SET name = 'Người Khác' WHERE seat = 2",
+            "seat 2: the member in the database (Người Khác",
+        ),
+        (
+            "changing attendance",
+            "UPDATE members SET present = 0 WHERE seat = 2",
+            "seat 2: attendance is absent in the database, present in the log",
+        ),
+        (
+            "a closed product set back to scoring",
+            "UPDATE products SET status = 'scoring' WHERE code = 'LD-2026-01'",
+            "product LD-2026-01: the database says scoring round 1",
+        ),
+        (
+            "editing the stored rubric text",
+            "UPDATE rubrics SET source = replace(source, 'min_points = 90', 'min_points = 95')",
+            "its stored text is not the one logged",
+        ),
+        (
+            "changing the policy",
+            "UPDATE sessions SET policy = replace(policy, 'majority', 'mean')",
+            "the policy in the database",
+        ),
+        (
+            "inserting a recusal",
+            "INSERT INTO recusals (product_id, member_id, reason) SELECT p.id, m.id, 'x' FROM products p, members m WHERE p.code = 'LD-2026-01' AND m.seat = 1",
+            "LD-2026-01 seat 1: a recusal the log does not record",
+        ),
+        (
+            "knocking out through the status column",
+            "UPDATE products SET status = 'knocked_out' WHERE code = 'LD-2026-01'",
+            "product LD-2026-01: the database says knocked_out",
+        ),
+        (
+            "reopening a sheet behind the log",
+            "UPDATE sheets SET status = 'draft' WHERE member_id = (SELECT id FROM members WHERE seat = 1)",
+            "seat 1: the sheet is draft in the database",
+        ),
+    ];
+    for (name, sql, expected) in edits {
+        let copy = Workspace::new();
+        std::fs::copy(ws.db(), copy.db()).unwrap();
+        raw(&copy).execute_batch(sql).unwrap();
+        let err = fails(&copy, &["audit", "verify"]);
+        assert!(err.contains(expected), "{name}: audit verify said\n{err}");
+    }
+
+    // A choice changed and its log row forged with the whole chain recomputed: the chain
+    // verifies, but the signed copy's head is gone (and the final hash no longer matches).
+    let copy = Workspace::new();
+    std::fs::copy(ws.db(), copy.db()).unwrap();
+    let conn = raw(&copy);
+    let target = "LD-2026-01 round 1 seat 1 criterion 1.1";
+    let seq: i64 = conn
+        .query_row(
+            "SELECT MAX(seq) FROM audit WHERE target = ?1",
+            [target],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let option: String = conn
+        .query_row("SELECT new FROM audit WHERE seq = ?1", [seq], |r| r.get(0))
+        .unwrap();
+    let forged = if option == "1" { "2" } else { "1" };
+    conn.execute(
+        "UPDATE audit SET new = ?2 WHERE seq = ?1",
+        rusqlite::params![seq, forged],
+    )
+    .unwrap();
+    conn.execute(
+        "UPDATE choices SET option = ?1 WHERE criterion = '1.1' AND member_id = (SELECT id FROM members WHERE seat = 1)
+         AND product_id = (SELECT id FROM products WHERE code = 'LD-2026-01')",
+        [forged],
+    )
+    .unwrap();
+    rehash_chain(&conn, seq);
+    drop(conn);
+    let err = fails(&copy, &["audit", "verify", "--expect", signed]);
+    assert!(
+        err.contains(&format!(
+            "the chain head {signed} of the signed copy is not in this database's log"
+        )),
+        "{err}"
+    );
+}

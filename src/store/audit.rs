@@ -144,6 +144,35 @@ impl Store {
         })
     }
 
+    /// The log's head: its last row and that row's hash (printed on signed copies, so a
+    /// database whose log was rewritten afterwards can be told from the one that was signed).
+    pub fn audit_head(&self) -> Result<Option<(i64, String)>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
+    /// The row whose hash starts with `prefix` (at least 12 hex characters), if the log has it.
+    pub fn audit_row_with_hash(&self, prefix: &str) -> Result<Option<i64>> {
+        let prefix = prefix.trim().to_ascii_lowercase();
+        if prefix.len() < 12 || !prefix.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Ok(None);
+        }
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT seq FROM audit WHERE substr(hash, 1, ?2) = ?1",
+                rusqlite::params![prefix, prefix.len() as i64],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
     /// The audit history of a session, oldest first.
     pub fn audit_history(&self, session_id: i64) -> Result<Vec<AuditEntry>> {
         let mut stmt = self.conn.prepare(&format!(

@@ -410,6 +410,16 @@ fn insert_products(
                      ON CONFLICT (sha256) DO NOTHING",
                     params![parsed.id, parsed.name, sha, source],
                 )?;
+                // The exact text a session scores with, in the hash chain.
+                append(
+                    tx,
+                    Some(session_id),
+                    &Actor::Cli,
+                    "rubric.load",
+                    &parsed.id,
+                    None,
+                    Some(&sha),
+                )?;
                 let row: i64 =
                     tx.query_row("SELECT id FROM rubrics WHERE sha256 = ?1", [&sha], |r| {
                         r.get(0)

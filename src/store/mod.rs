@@ -10,6 +10,7 @@ mod lifecycle;
 mod load;
 mod member_view;
 mod minutes;
+mod replay;
 mod restore;
 mod sheets;
 mod wal_guard;
