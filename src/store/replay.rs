@@ -53,8 +53,8 @@ impl Store {
         )?;
         let last_final = log
             .iter()
-            .filter(|e| e.action == "session.finalise" || e.action == "session.reopen")
-            .last();
+            .rev()
+            .find(|e| e.action == "session.finalise" || e.action == "session.reopen");
         let logged_final = last_final
             .filter(|e| e.action == "session.finalise")
             .and_then(|e| e.new.as_deref())
