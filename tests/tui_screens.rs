@@ -6,7 +6,8 @@ use std::path::Path;
 use council::cli::{DEMO_SESSION, Global, load_session_text};
 use council::i18n::Lang;
 use council::store::{ProductStatus, Store};
-use council::tui::app::{Notice, Screen};
+use council::tui::app::Notice;
+use council::tui::screen::ScreenKind as Screen;
 use council::tui::{Action, App, Keymap, Role, view};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
@@ -33,7 +34,10 @@ fn demo_db(dir: &Path, edit: Option<(&str, &str)>) -> (std::path::PathBuf, i64) 
 }
 
 fn open(db: &Path, id: i64, role: Role, lang: Lang) -> App {
-    App::new(Store::open(db).unwrap(), id, role, lang, Keymap::defaults()).unwrap()
+    let mut app = App::new(Store::open(db).unwrap(), id, role, lang, Keymap::defaults()).unwrap();
+    // Writes finish well within this on a busy machine; a test never sees "waiting".
+    app.set_write_patience(std::time::Duration::from_secs(30));
+    app
 }
 
 /// Presses keys: plain characters, or names in angle brackets (<tab>, <enter>, <esc>, <up>,
@@ -405,7 +409,7 @@ fn a_half_done_sheet_is_a_draft_that_resumes_where_it_stopped() {
     drop(app);
     let mut app = open(&db, id, Role::Secretary, Lang::En);
     keys(&mut app, "<tab><home><enter>");
-    let view = app.sheet.as_ref().unwrap();
+    let view = app.sheet().unwrap();
     assert_eq!(view.cursor, 7, "resumes at the first unanswered criterion");
     assert_eq!(view.choices().len(), 7);
     assert!(text(&app, 80, 24).contains("7/32 criteria"));
@@ -430,8 +434,8 @@ fn submit_shows_product_member_and_unanswered_criteria() {
     );
     // Confirming goes to the first unanswered criterion; nothing is submitted.
     keys(&mut app, "y");
-    assert_eq!(app.sheet.as_ref().unwrap().cursor, 2);
-    assert!(!app.sheet.as_ref().unwrap().submitted());
+    assert_eq!(app.sheet().unwrap().cursor, 2);
+    assert!(!app.sheet().unwrap().submitted());
     // An option the criterion does not have is refused with the count.
     keys(&mut app, "9");
     assert_eq!(
@@ -452,7 +456,7 @@ fn blind_reentry_hides_the_first_entry_and_resolves_mismatches() {
     let mut app = open(&db, id, Role::Secretary, Lang::En);
     attendance(&mut app, &[]);
     keys(&mut app, "<home>o<tab><home><enter>");
-    let count = app.sheet_criteria().len();
+    let count = app.sheet().unwrap().criteria(&app).len();
     keys(&mut app, &"1".repeat(count));
     assert!(text(&app, 80, 24).contains("First entry done?"));
     keys(&mut app, "y");
@@ -516,7 +520,7 @@ fn a_member_sees_only_their_own_sheet() {
     keys(&mut member, "<enter>");
     assert_eq!(member.screen(), Screen::Sheet);
     keys(&mut member, "32");
-    let sheet = member.sheet.as_ref().unwrap();
+    let sheet = member.sheet().unwrap();
     assert_eq!(sheet.seat, 4);
     assert_eq!(sheet.stored.as_ref().unwrap().entered_by, "member");
     assert!(member.progress.values().flatten().all(|p| p.seat == 4));
@@ -582,12 +586,11 @@ fn help_is_generated_from_the_keymap_with_user_overrides() {
 fn every_action_has_words_in_both_languages() {
     let all = toml::from_str::<toml::Table>(council::tui::keymap::DEFAULT_KEYS).unwrap();
     for lang in [Lang::Vi, Lang::En] {
-        let t = lang.strings().tui;
         for section in all.values() {
             for action in section.as_table().unwrap().values() {
                 let action: Action = action.clone().try_into().unwrap();
                 assert_ne!(
-                    t.action_label(action),
+                    council::tui::labels::action_label(lang, action),
                     "?",
                     "{action:?} has no words in {lang:?}"
                 );
@@ -633,7 +636,7 @@ fn every_screen_draws_at_any_size_without_panicking() {
 
 #[test]
 fn export_runs_in_the_background_with_progress() {
-    use council::tui::app::Overlay;
+    use council::tui::overlay::Overlay;
     let dir = tempfile::tempdir().unwrap();
     let mut app = meeting(dir.path(), Lang::En);
     keys(&mut app, "E");
@@ -705,11 +708,11 @@ fn picking_the_last_criterion_with_gaps_goes_back_to_the_first_gap() {
     let mut app = open(&db, id, Role::Secretary, Lang::En);
     attendance(&mut app, &[]);
     keys(&mut app, "<home>o<tab><home><enter>111");
-    assert_eq!(app.sheet.as_ref().unwrap().cursor, 3);
+    assert_eq!(app.sheet().unwrap().cursor, 3);
     app.update(Action::End);
     keys(&mut app, "1");
     assert_eq!(
-        app.sheet.as_ref().unwrap().cursor,
+        app.sheet().unwrap().cursor,
         3,
         "back to the first unanswered"
     );

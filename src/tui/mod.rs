@@ -1,15 +1,27 @@
 //! The live-session workbench: a full-screen, keyboard-driven interface for the secretary
 //! (`council`, `council open FILE`) and for members (`council score --member SEAT`).
 //!
-//! Keys become [`Action`]s in [`keymap`]; [`App::update`] is the only mutator (the loop's
-//! periodic refresh and background reports reach it as actions too); [`view`] draws from `&App`. The loop below polls `PRAGMA data_version` so other processes' commits show up
-//! within half a second without a keypress.
+//! A key press becomes an [`Action`] in one place, [`keymap`] (per screen section, user
+//! overrides on top); [`App::update`] is the one entry for actions: it handles what every
+//! screen shares (quit, help, the loop's refresh and background reports), gives the action
+//! to the open overlay (`overlay`: help, a question, a text field) or else to the screen on
+//! top (`screen/`, one module per screen owning its state, its keys and its drawing), which
+//! answers with where to go next (`screen::Nav`); store writes go through `App::write`
+//! (`writer`, on their own connection) and their outcome comes back to the screen that asked;
+//! then [`view::draw`] draws the frame from `&App`, the screen on top drawing its body. The
+//! loop below polls `PRAGMA data_version` so other processes' commits show up within half a
+//! second without a keypress.
 
 pub mod action;
 pub mod app;
 pub mod editor;
 pub mod keymap;
+pub mod labels;
+pub mod overlay;
+pub mod screen;
 pub mod view;
+pub mod widgets;
+mod writer;
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -21,8 +33,9 @@ use ratatui::backend::Backend;
 use serde::Deserialize;
 
 pub use action::Action;
-pub use app::{App, Role, Screen};
+pub use app::{App, Role};
 pub use keymap::Keymap;
+pub use screen::ScreenKind;
 
 use crate::i18n::Lang;
 use crate::store::Store;

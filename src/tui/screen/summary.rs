@@ -5,10 +5,20 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::widgets::{Cell, Row, Table, TableState};
 
-use super::block;
+use super::Nav;
 use super::result::{rank_words, stars_text};
 use crate::store::ProductStatus;
+use crate::tui::action::Action;
 use crate::tui::app::{App, status_word};
+use crate::tui::widgets::block;
+
+pub struct Summary;
+
+impl Summary {
+    pub fn update(&mut self, app: &mut App, action: Action) -> Nav {
+        super::list_update(app, action)
+    }
+}
 
 pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let t = app.t();

@@ -7,11 +7,87 @@ use ratatui::style::{Color, Style, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::{block, fit, truncate};
+use super::{Nav, Screen};
 use crate::i18n::fill;
 use crate::scoring::ProductResult;
-use crate::store::ProductRow;
-use crate::tui::app::App;
+use crate::store::{ProductRow, ProductStatus};
+use crate::tui::action::Action;
+use crate::tui::app::{App, Notice, Role};
+use crate::tui::overlay::{Answer, InputKind, Overlay};
+use crate::tui::widgets::{block, fit, truncate};
+
+pub struct ResultScreen {
+    pub product_id: i64,
+    pub scroll: u16,
+}
+
+/// Opens the selected product's result, or says it comes after the close.
+pub fn open_selected(app: &mut App) -> Nav {
+    let Some(p) = app.selected_product() else {
+        return Nav::Stay;
+    };
+    if p.status.is_settled() {
+        Nav::Push(Screen::Result(ResultScreen::new(p.id)))
+    } else {
+        app.notice = Some(Notice::Info(app.t().result_after_close.to_string()));
+        Nav::Stay
+    }
+}
+
+impl ResultScreen {
+    pub fn new(product_id: i64) -> Self {
+        Self {
+            product_id,
+            scroll: 0,
+        }
+    }
+
+    /// A new round can be opened from here: by the secretary, on a closed product.
+    fn may_open_new_round(&self, app: &App) -> bool {
+        app.role == Role::Secretary
+            && app
+                .product(self.product_id)
+                .is_some_and(|p| p.status == ProductStatus::Closed)
+    }
+
+    pub fn update(&mut self, app: &mut App, action: Action) -> Nav {
+        match action {
+            Action::Up => self.scroll = self.scroll.saturating_sub(1),
+            Action::Down => self.scroll = self.scroll.saturating_add(1),
+            Action::PageUp => self.scroll = self.scroll.saturating_sub(10),
+            Action::PageDown => self.scroll = self.scroll.saturating_add(10),
+            Action::Home => self.scroll = 0,
+            Action::End => self.scroll = u16::MAX / 2,
+            Action::NewRound if self.may_open_new_round(app) => {
+                app.overlay = Some(Overlay::input(InputKind::NewRound(self.product_id), ""));
+            }
+            Action::Back => return Nav::Pop,
+            _ => {}
+        }
+        Nav::Stay
+    }
+
+    pub fn answer(&mut self, app: &mut App, answer: Answer) -> Nav {
+        if let Answer::Text(InputKind::NewRound(id), reason) = answer {
+            super::dashboard::new_round(app, id, reason);
+        }
+        Nav::Stay
+    }
+
+    pub fn footer_keys(&self, _app: &App) -> Vec<Action> {
+        vec![
+            Action::Down,
+            Action::PageDown,
+            Action::NewRound,
+            Action::Back,
+            Action::Help,
+        ]
+    }
+
+    pub fn draw(&self, app: &App, frame: &mut Frame, area: Rect) {
+        draw(app, frame, area, self.product_id, self.scroll);
+    }
+}
 
 /// "★★★★☆" for 4 of 5.
 pub fn stars_text(stars: u8, top: u8) -> String {
@@ -32,7 +108,7 @@ pub fn rank_words(app: &App, result: &ProductResult) -> String {
     }
 }
 
-pub fn draw(app: &App, frame: &mut Frame, area: Rect, product_id: i64) {
+fn draw(app: &App, frame: &mut Frame, area: Rect, product_id: i64, scroll: u16) {
     let (Some(product), Some(result)) = (app.product(product_id), app.results.get(&product_id))
     else {
         return;
@@ -62,14 +138,14 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, product_id: i64) {
         frame.render_widget(
             Paragraph::new(main)
                 .wrap(Wrap { trim: false })
-                .scroll((app.scroll, 0))
+                .scroll((scroll, 0))
                 .block(block(&title, true)),
             left,
         );
         frame.render_widget(
             Paragraph::new(detail)
                 .wrap(Wrap { trim: false })
-                .scroll((app.scroll, 0))
+                .scroll((scroll, 0))
                 .block(block(app.t().detail_title, false)),
             right,
         );
@@ -79,7 +155,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, product_id: i64) {
         frame.render_widget(
             Paragraph::new(main)
                 .wrap(Wrap { trim: false })
-                .scroll((app.scroll, 0))
+                .scroll((scroll, 0))
                 .block(block(&title, true)),
             left,
         );
@@ -216,7 +292,7 @@ fn member_lines(
                     .fg(Color::Red)
                     .bold(),
             );
-            if app.role == crate::tui::app::Role::Secretary {
+            if app.role == Role::Secretary {
                 let key = app.keymap.key_for(
                     crate::tui::keymap::Context::Result,
                     crate::tui::action::Action::NewRound,

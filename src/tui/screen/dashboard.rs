@@ -1,0 +1,721 @@
+//! The secretary's dashboard: the product queue and the attendance, with every action that
+//! runs the session (attendance, open, close, knock out, recuse, new round, export).
+
+use std::path::PathBuf;
+use std::sync::mpsc;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::Line;
+use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
+
+use super::result::{ResultScreen, stars_text};
+use super::sheet::SheetScreen;
+use super::{AfterWrite, Nav, Screen, move_cursor};
+use crate::i18n::fill;
+use crate::session::Role as SeatRole;
+use crate::store::{ProductRow, ProductStatus, Store};
+use crate::tui::action::Action;
+use crate::tui::app::{App, ExportJob, ExportMessage, Notice, Role, seats_text, status_word};
+use crate::tui::overlay::{Answer, Confirm, InputKind, Overlay, default_export_folder};
+use crate::tui::widgets::block;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Products,
+    Members,
+}
+
+pub struct Dashboard {
+    pub focus: Focus,
+    pub member_cursor: usize,
+}
+
+impl Dashboard {
+    pub fn new(_app: &App) -> Self {
+        Self {
+            focus: Focus::Products,
+            member_cursor: 0,
+        }
+    }
+
+    fn selected_seat(&self, app: &App) -> Option<u32> {
+        app.data.members.get(self.member_cursor).map(|m| m.seat)
+    }
+
+    pub fn update(&mut self, app: &mut App, action: Action) -> Nav {
+        match action {
+            a if a.is_cursor_move() => match self.focus {
+                Focus::Products => {
+                    let len = app.visible_products().len();
+                    move_cursor(&mut app.product_cursor, len, action);
+                }
+                Focus::Members => {
+                    let len = app.data.members.len();
+                    move_cursor(&mut self.member_cursor, len, action);
+                }
+            },
+            Action::SwitchFocus => {
+                self.focus = match self.focus {
+                    Focus::Products => Focus::Members,
+                    Focus::Members => Focus::Products,
+                }
+            }
+            Action::Select => match self.focus {
+                Focus::Members => return self.enter_selected_sheet(app, 1),
+                Focus::Products => {
+                    let Some(p) = app.selected_product() else {
+                        return Nav::Stay;
+                    };
+                    match p.status {
+                        s if s.is_settled() => {
+                            return Nav::Push(Screen::Result(ResultScreen::new(p.id)));
+                        }
+                        ProductStatus::Scoring => {
+                            self.focus = Focus::Members;
+                            app.notice = Some(Notice::Info(app.t().pick_member_hint.to_string()));
+                        }
+                        _ => {
+                            let key = app.key_label(Action::OpenProduct);
+                            app.notice =
+                                Some(Notice::Info(fill(app.t().open_hint, &[("key", &key)])));
+                        }
+                    }
+                }
+            },
+            Action::ToggleAttendance => self.toggle_attendance(app),
+            Action::OpenProduct => open_product(app),
+            Action::CloseProduct => ask_close(app),
+            Action::CloseOverride => ask_reason(app, InputKind::CloseOverride, |p| {
+                p.status == ProductStatus::Scoring
+            }),
+            Action::NewRound => ask_reason(app, InputKind::NewRound, |p| {
+                p.status == ProductStatus::Closed
+            }),
+            Action::KnockOut => ask_reason(app, InputKind::KnockOut, |p| {
+                p.status != ProductStatus::KnockedOut
+            }),
+            Action::Recuse => {
+                let (Some(p), Some(seat)) = (app.selected_product(), self.selected_seat(app))
+                else {
+                    return Nav::Stay;
+                };
+                app.overlay = Some(Overlay::input(InputKind::Recuse(p.id, seat), ""));
+            }
+            Action::EnterSheet => return self.enter_selected_sheet(app, 1),
+            Action::BlindReentry => return self.enter_selected_sheet(app, 2),
+            Action::ShowResult => return super::result::open_selected(app),
+            Action::ShowBoard => return Nav::Push(Screen::Board(super::board::Board)),
+            Action::ShowSummary => return Nav::Push(Screen::Summary(super::summary::Summary)),
+            Action::Export => ask_export_folder(app),
+            Action::Back => return Nav::Pop,
+            _ => {}
+        }
+        Nav::Stay
+    }
+
+    fn enter_selected_sheet(&mut self, app: &mut App, entry: u8) -> Nav {
+        let (Some(p), Some(seat)) = (app.selected_product(), self.selected_seat(app)) else {
+            return Nav::Stay;
+        };
+        let id = p.id;
+        SheetScreen::open(app, id, seat, entry)
+    }
+
+    pub fn answer(&mut self, app: &mut App, answer: Answer) -> Nav {
+        let Answer::Text(kind, text) = answer else {
+            if let Answer::Yes(Confirm::Close(id)) = answer {
+                close(app, id, None);
+            }
+            return Nav::Stay;
+        };
+        let t = app.t();
+        let code = |id: i64| app.product(id).map(|p| p.code.clone()).unwrap_or_default();
+        match kind {
+            InputKind::KnockOut(id) => {
+                let saved = fill(t.saved_knocked_out, &[("code", &code(id))]);
+                app.write(
+                    saved,
+                    AfterWrite::Nothing,
+                    true,
+                    Box::new(move |store, data| store.knock_out(data, product(data, id), &text)),
+                );
+            }
+            InputKind::NewRound(id) => new_round(app, id, text),
+            InputKind::CloseOverride(id) => close(app, id, Some(text)),
+            InputKind::Recuse(id, seat) => {
+                let saved = fill(
+                    t.saved_recused,
+                    &[("seat", &seat.to_string()), ("code", &code(id))],
+                );
+                app.write(
+                    saved,
+                    AfterWrite::Nothing,
+                    true,
+                    Box::new(move |store, data| store.recuse(data, product(data, id), seat, &text)),
+                );
+            }
+            InputKind::ExportFolder => start_export(app, PathBuf::from(text)),
+            InputKind::Comment | InputKind::FindProduct => {}
+        }
+        Nav::Stay
+    }
+
+    pub fn after_write(&mut self, _app: &mut App, then: AfterWrite, ok: bool) -> Nav {
+        match then {
+            AfterWrite::Closed(id) if ok => {
+                Nav::PushKeepNotice(Screen::Result(ResultScreen::new(id)))
+            }
+            _ => Nav::Stay,
+        }
+    }
+
+    pub fn after_reload(&mut self, app: &mut App) -> Nav {
+        self.member_cursor = self
+            .member_cursor
+            .min(app.data.members.len().saturating_sub(1));
+        Nav::Stay
+    }
+
+    fn toggle_attendance(&mut self, app: &mut App) {
+        let Some(m) = app.data.members.get(self.member_cursor) else {
+            return;
+        };
+        let present = m.present != Some(true);
+        let seat = m.seat;
+        let t = app.t();
+        let word = if present { t.present } else { t.absent };
+        let saved = fill(
+            t.saved_attendance,
+            &[("seat", &seat.to_string()), ("state", word)],
+        );
+        app.write(
+            saved,
+            AfterWrite::Nothing,
+            true,
+            Box::new(move |store, data| store.set_attendance(data, seat, present)),
+        );
+    }
+
+    pub fn footer_keys(&self, _app: &App) -> Vec<Action> {
+        vec![
+            Action::Select,
+            Action::ToggleAttendance,
+            Action::OpenProduct,
+            Action::EnterSheet,
+            Action::CloseProduct,
+            Action::ShowBoard,
+            Action::ShowSummary,
+            Action::Help,
+            Action::Quit,
+        ]
+    }
+
+    pub fn draw(&self, app: &App, frame: &mut Frame, area: Rect) {
+        let [products, members] = {
+            // Both lists get room; the products take what the members do not need.
+            let products = app.visible_products().len() as u16 + 3;
+            let members = app.data.members.len() as u16 + 3;
+            let half = area.height / 2;
+            let top = if products + members <= area.height {
+                products
+            } else {
+                products.min(area.height.saturating_sub(members).max(half))
+            };
+            Layout::vertical([Constraint::Length(top), Constraint::Min(5)]).areas(area)
+        };
+        draw_products(app, frame, products, self.focus == Focus::Products);
+        draw_members(
+            app,
+            frame,
+            members,
+            self.focus == Focus::Members,
+            self.member_cursor,
+        );
+    }
+}
+
+/// The product a write is about, in the session the write was given.
+pub fn product(data: &crate::store::SessionData, id: i64) -> &ProductRow {
+    data.products.iter().find(|p| p.id == id).expect("listed")
+}
+
+fn open_product(app: &mut App) {
+    let Some(p) = app.selected_product() else {
+        return;
+    };
+    let (id, code) = (p.id, p.code.clone());
+    let status = p.status;
+    let t = app.t();
+    if status != ProductStatus::Waiting {
+        app.notice = Some(Notice::Error(fill(
+            t.cannot_open,
+            &[("code", &code), ("status", status_word(app.lang, status))],
+        )));
+        return;
+    }
+    let q = app.data.quorum();
+    if !q.reached {
+        let chair = if app.data.info.policy.chair_required && !q.chair_present {
+            t.chair_missing
+        } else {
+            ""
+        };
+        app.notice = Some(Notice::Error(fill(
+            t.quorum_not_reached,
+            &[
+                ("present", &q.present.to_string()),
+                ("total", &q.total.to_string()),
+                ("needed", &q.needed.to_string()),
+                ("chair", chair),
+            ],
+        )));
+        return;
+    }
+    let saved = fill(t.saved_opened, &[("code", &code)]);
+    app.write(
+        saved,
+        AfterWrite::Opened,
+        true,
+        Box::new(move |store, data| store.open_product(data, product(data, id))),
+    );
+}
+
+fn ask_close(app: &mut App) {
+    let Some(p) = app.selected_product() else {
+        return;
+    };
+    let t = app.t();
+    if p.status != ProductStatus::Scoring {
+        app.notice = Some(Notice::Error(fill(
+            t.cannot_close,
+            &[
+                ("code", &p.code),
+                ("status", status_word(app.lang, p.status)),
+            ],
+        )));
+        return;
+    }
+    let waiting = app.waiting_seats(p);
+    if waiting.is_empty() {
+        app.overlay = Some(Overlay::Confirm(Confirm::Close(p.id)));
+    } else {
+        let key = app.key_label(Action::CloseOverride);
+        app.notice = Some(Notice::Error(fill(
+            t.not_all_submitted,
+            &[
+                ("code", &p.code),
+                ("seats", &seats_text(&waiting)),
+                ("key", &key),
+            ],
+        )));
+    }
+}
+
+fn ask_reason(
+    app: &mut App,
+    kind: impl Fn(i64) -> InputKind,
+    allowed: impl Fn(&ProductRow) -> bool,
+) {
+    let Some(p) = app.selected_product() else {
+        return;
+    };
+    if allowed(p) {
+        app.overlay = Some(Overlay::input(kind(p.id), ""));
+    } else {
+        let t = app.t();
+        app.notice = Some(Notice::Error(fill(
+            t.not_now,
+            &[
+                ("code", &p.code),
+                ("status", status_word(app.lang, p.status)),
+            ],
+        )));
+    }
+}
+
+/// The close question: the product again.
+pub fn close_summary(app: &App, id: i64) -> (String, Vec<Line<'static>>) {
+    let t = app.t();
+    let name = app
+        .product(id)
+        .map_or(String::new(), |p| format!("{} · {}", p.code, p.name));
+    (
+        t.close_title.to_string(),
+        vec![
+            Line::from(name),
+            Line::from(""),
+            Line::from(t.close_question),
+        ],
+    )
+}
+
+fn close(app: &mut App, id: i64, reason: Option<String>) {
+    let Some(p) = app.product(id) else { return };
+    let saved = fill(app.t().saved_closed, &[("code", &p.code)]);
+    app.write(
+        saved,
+        AfterWrite::Closed(id),
+        true,
+        Box::new(move |store, data| {
+            store.close_product(data, product(data, id), reason.as_deref())
+        }),
+    );
+}
+
+/// Reopens a closed product as a new round (from the dashboard or its result).
+pub fn new_round(app: &mut App, id: i64, reason: String) {
+    let code = app.product(id).map(|p| p.code.clone()).unwrap_or_default();
+    let saved = fill(app.t().saved_new_round, &[("code", &code)]);
+    app.write(
+        saved,
+        AfterWrite::NewRound,
+        true,
+        Box::new(move |store, data| {
+            store
+                .new_round(data, product(data, id), &reason)
+                .map(|_| ())
+        }),
+    );
+}
+
+fn ask_export_folder(app: &mut App) {
+    if app.export.is_some() {
+        app.notice = Some(Notice::Info(app.t().export_running.to_string()));
+        return;
+    }
+    let folder = default_export_folder(app);
+    app.overlay = Some(Overlay::input(
+        InputKind::ExportFolder,
+        &folder.display().to_string(),
+    ));
+}
+
+/// Starts the export of every format on its own connection, so the screen stays live.
+fn start_export(app: &mut App, folder: PathBuf) {
+    let (sender, receiver) = mpsc::channel();
+    let db = app.store.path().to_path_buf();
+    let session_id = app.data.info.id;
+    let lang = app.lang;
+    let out = folder.clone();
+    std::thread::spawn(move || {
+        let run = || -> color_eyre::Result<Vec<PathBuf>> {
+            let store = Store::open(&db)?;
+            let data = store.load_session(session_id)?;
+            let progress = sender.clone();
+            crate::export::export_session(
+                &store,
+                &data,
+                &crate::export::Format::ALL,
+                &out,
+                lang,
+                &mut |p| {
+                    let _ = progress.send(ExportMessage::Progress(p));
+                },
+            )
+        };
+        let _ = sender.send(ExportMessage::Done(run().map_err(|e| format!("{e:#}"))));
+    });
+    app.export = Some(ExportJob { folder, receiver });
+    app.notice = Some(Notice::Info(app.t().export_started.to_string()));
+}
+
+/// Takes in what the export thread reported (`Action::Tick`).
+pub fn take_export_reports(app: &mut App) {
+    let Some(job) = &app.export else {
+        return;
+    };
+    let t = app.t();
+    let mut finished = false;
+    while let Ok(message) = job.receiver.try_recv() {
+        match message {
+            ExportMessage::Progress(p) => {
+                let width = 20;
+                let filled = (p.done * width).checked_div(p.total).unwrap_or(width);
+                let file = p
+                    .file
+                    .as_ref()
+                    .and_then(|f| f.file_name())
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                app.notice = Some(Notice::Info(fill(
+                    t.export_progress,
+                    &[
+                        (
+                            "bar",
+                            &format!("{}{}", "█".repeat(filled), "░".repeat(width - filled)),
+                        ),
+                        ("done", &p.done.to_string()),
+                        ("total", &p.total.to_string()),
+                        ("file", &file),
+                    ],
+                )));
+            }
+            ExportMessage::Done(Ok(files)) => {
+                app.notice = Some(Notice::Saved(fill(
+                    t.export_done,
+                    &[
+                        ("count", &files.len().to_string()),
+                        ("folder", &job.folder.display().to_string()),
+                    ],
+                )));
+                finished = true;
+            }
+            ExportMessage::Done(Err(e)) => {
+                app.notice = Some(Notice::Error(fill(t.export_failed, &[("error", &e)])));
+                finished = true;
+            }
+        }
+    }
+    if finished {
+        app.export = None;
+    }
+}
+
+fn status_style(status: ProductStatus) -> Style {
+    match status {
+        ProductStatus::Waiting => Style::new().fg(Color::Gray),
+        ProductStatus::Scoring => Style::new().fg(Color::Yellow),
+        ProductStatus::Closed => Style::new().fg(Color::Green),
+        ProductStatus::KnockedOut => Style::new().fg(Color::Red),
+    }
+}
+
+/// "5/7 ✓": submitted sheets of the present, non-recused members.
+fn submitted_count(app: &App, p: &ProductRow) -> String {
+    let expected: Vec<u32> = app
+        .data
+        .members
+        .iter()
+        .filter(|m| m.present == Some(true) && !app.is_recused(p.id, m.seat))
+        .map(|m| m.seat)
+        .collect();
+    let done = expected
+        .iter()
+        .filter(|s| app.progress_of(p.id, **s).is_some_and(|g| g.submitted))
+        .count();
+    format!("{done}/{}", expected.len())
+}
+
+pub fn draw_products(app: &App, frame: &mut Frame, area: Rect, focused: bool) {
+    let t = app.t();
+    let products = app.visible_products();
+    let wide = area.width >= 100;
+    let member = match app.role {
+        Role::Member(seat) => Some(seat),
+        Role::Secretary | Role::Display => None,
+    };
+    let mut header = vec![t.col_code, t.col_name];
+    if wide {
+        header.push(t.col_producer);
+    }
+    header.extend([
+        t.col_set,
+        t.col_status,
+        if member.is_some() {
+            t.col_my_sheet
+        } else {
+            t.col_sheets
+        },
+        t.col_mean,
+        t.col_stars,
+    ]);
+    let rows = products.iter().map(|p| {
+        let result = app.results.get(&p.id);
+        let mean = result.map_or(String::new(), |r| {
+            if p.status == ProductStatus::KnockedOut {
+                "—".into()
+            } else {
+                r.mean_display()
+            }
+        });
+        let stars = result.map_or(String::new(), |r| match (p.status, r.stars) {
+            (ProductStatus::KnockedOut, _) => "✖".into(),
+            (_, Some(n)) => stars_text(n, 5),
+            _ => String::new(),
+        });
+        let status = if p.round > 1 {
+            format!(
+                "{} ({}{})",
+                status_word(app.lang, p.status),
+                t.round_short,
+                p.round
+            )
+        } else {
+            status_word(app.lang, p.status).to_string()
+        };
+        let sheets = match member {
+            Some(seat) => own_sheet_text(app, p, seat),
+            None if p.status == ProductStatus::Waiting => String::new(),
+            None => submitted_count(app, p),
+        };
+        let mut cells = vec![Cell::from(p.code.clone()), Cell::from(p.name.clone())];
+        if wide {
+            cells.push(Cell::from(p.producer.clone()));
+        }
+        cells.extend([
+            Cell::from(
+                p.rubric
+                    .set_number
+                    .map_or_else(|| p.rubric_id.clone(), |n| format!("{n:02}")),
+            ),
+            Cell::from(status).style(status_style(p.status)),
+            Cell::from(sheets),
+            Cell::from(mean),
+            Cell::from(stars).style(Style::new().fg(Color::Yellow)),
+        ]);
+        Row::new(cells)
+    });
+    let mut widths = vec![Constraint::Length(11), Constraint::Fill(2)];
+    if wide {
+        widths.push(Constraint::Fill(1));
+    }
+    widths.extend([
+        Constraint::Length(3),
+        Constraint::Length(14),
+        Constraint::Length(5),
+        Constraint::Length(6),
+        Constraint::Length(5),
+    ]);
+    let title = match member {
+        Some(_) => t.my_products_title.to_string(),
+        None => fill(t.products_title, &[("count", &products.len().to_string())]),
+    };
+    let table = Table::new(rows, widths)
+        .header(Row::new(header).style(Style::new().add_modifier(Modifier::BOLD)))
+        .block(block(&title, focused))
+        .row_highlight_style(if focused {
+            Style::new().add_modifier(Modifier::REVERSED)
+        } else {
+            Style::new().add_modifier(Modifier::BOLD)
+        })
+        .column_spacing(1);
+    if products.is_empty() {
+        frame.render_widget(
+            Paragraph::new(t.no_products_open).block(block(&title, focused)),
+            area,
+        );
+        return;
+    }
+    let mut state = TableState::default().with_selected(Some(app.product_cursor));
+    frame.render_stateful_widget(table, area, &mut state);
+}
+
+/// A member's own sheet of a product: "—", "12/36", "✓", "miễn".
+fn own_sheet_text(app: &App, p: &ProductRow, seat: u32) -> String {
+    let t = app.t();
+    if app.is_recused(p.id, seat) {
+        return t.recused_short.into();
+    }
+    match app.progress_of(p.id, seat) {
+        Some(g) if g.submitted => "✓".into(),
+        Some(g) => format!("{}/{}", g.answered, p.rubric.criteria_count()),
+        None => "·".into(),
+    }
+}
+
+fn role_word(app: &App, role: SeatRole) -> &'static str {
+    let t = app.t();
+    match role {
+        SeatRole::Chair => t.role_chair,
+        SeatRole::ViceChair => t.role_vice_chair,
+        SeatRole::Member => t.role_member,
+        SeatRole::Secretary => t.role_secretary,
+    }
+}
+
+fn draw_members(app: &App, frame: &mut Frame, area: Rect, focused: bool, cursor: usize) {
+    let t = app.t();
+    let q = app.data.quorum();
+    let policy = &app.data.info.policy;
+    let quorum = fill(
+        t.quorum_line,
+        &[
+            ("present", &q.present.to_string()),
+            ("total", &q.total.to_string()),
+            ("needed", &q.needed.to_string()),
+            ("rule", &policy.quorum.to_string()),
+            (
+                "chair",
+                if policy.chair_required {
+                    t.with_chair
+                } else {
+                    ""
+                },
+            ),
+            ("mark", if q.reached { "✓" } else { "✖" }),
+        ],
+    );
+    let product = app.selected_product();
+    let sheet_header = product.map_or(String::new(), |p| p.code.clone());
+    let wide = area.width >= 100;
+    let rows = app.data.members.iter().map(|m| {
+        let (mark, style) = match m.present {
+            Some(true) => (t.present, Style::new().fg(Color::Green)),
+            Some(false) => (t.absent, Style::new().fg(Color::Red)),
+            None => (t.unmarked, Style::new().fg(Color::DarkGray)),
+        };
+        let sheet = product.map_or(String::new(), |p| sheet_cell(app, p, m.seat, m.present));
+        let mut cells = vec![
+            Cell::from(m.seat.to_string()),
+            Cell::from(mark).style(style),
+            Cell::from(m.name.clone()),
+        ];
+        if wide {
+            cells.push(Cell::from(m.organisation.clone()));
+        }
+        cells.extend([Cell::from(role_word(app, m.role)), Cell::from(sheet)]);
+        Row::new(cells)
+    });
+    let mut widths = vec![
+        Constraint::Length(2),
+        Constraint::Length(7),
+        Constraint::Fill(1),
+    ];
+    let mut header = vec![t.col_seat, t.col_attendance, t.col_person];
+    if wide {
+        widths.push(Constraint::Fill(1));
+        header.push(t.col_organisation);
+    }
+    widths.extend([Constraint::Length(10), Constraint::Length(13)]);
+    header.extend([t.col_role, sheet_header.as_str()]);
+    let table = Table::new(rows, widths)
+        .header(Row::new(header).style(Style::new().add_modifier(Modifier::BOLD)))
+        .block(block(&quorum, focused).title_style(if q.reached {
+            Style::new().fg(Color::Green)
+        } else {
+            Style::new().fg(Color::Red)
+        }))
+        .row_highlight_style(if focused {
+            Style::new().add_modifier(Modifier::REVERSED)
+        } else {
+            Style::new()
+        })
+        .column_spacing(1);
+    let mut state = TableState::default().with_selected(Some(cursor));
+    frame.render_stateful_widget(table, area, &mut state);
+}
+
+/// One member's sheet of the selected product, as the dashboard shows it (never the choices).
+fn sheet_cell(app: &App, p: &ProductRow, seat: u32, present: Option<bool>) -> String {
+    let t = app.t();
+    if app.is_recused(p.id, seat) {
+        return t.recused_short.into();
+    }
+    if p.status == ProductStatus::Waiting {
+        return String::new();
+    }
+    let total = p.rubric.criteria_count();
+    let blind = app.data.info.policy.blind_reentry;
+    match app.progress_of(p.id, seat) {
+        Some(g) if g.submitted && g.entered_by != "member" => format!("✓ {}", t.paper_short),
+        Some(g) if g.submitted => "✓".into(),
+        Some(g) if blind && g.entered_by != "member" && g.answered as usize == total => {
+            format!("{} {}/{total}", t.reentry_short, g.reentered)
+        }
+        Some(g) => format!("{}/{total}", g.answered),
+        None if present == Some(true) => "·".into(),
+        None => String::new(),
+    }
+}

@@ -1,0 +1,912 @@
+//! The scoring sheet (one member, one product, entry 1 or the blind re-entry), its submit
+//! summary, and the side-by-side resolution of a blind re-entry that does not match.
+
+use std::collections::BTreeMap;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style, Stylize};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Row, Table, TableState, Wrap};
+
+use super::dashboard::product;
+use super::{AfterWrite, Nav, Screen, move_cursor};
+use crate::i18n::fill;
+use crate::rubric::Criterion;
+use crate::store::{ProductRow, ProductStatus, StoredSheet};
+use crate::tui::action::Action;
+use crate::tui::app::{App, Notice, Role, entry_choices, status_word};
+use crate::tui::overlay::{Answer, Confirm, InputKind, Overlay};
+use crate::tui::widgets::{block, fit, truncate, wrap_words};
+
+/// The sheet being filled in: one member, one product, entry 1 (the sheet) or 2 (blind re-entry).
+#[derive(Debug, Clone)]
+pub struct SheetView {
+    pub product_id: i64,
+    pub seat: u32,
+    pub entry: u8,
+    /// Entered by the secretary on the member's behalf.
+    pub proxy: bool,
+    /// Index of the current criterion in sheet order.
+    pub cursor: usize,
+    /// As stored: this member's sheet only.
+    pub stored: Option<StoredSheet>,
+}
+
+impl SheetView {
+    /// The choices of the entry being made.
+    pub fn choices(&self) -> BTreeMap<String, u32> {
+        entry_choices(self.stored.as_ref(), self.entry)
+    }
+
+    pub fn submitted(&self) -> bool {
+        self.stored.as_ref().is_some_and(|s| s.submitted)
+    }
+
+    /// The criteria of the sheet's product, in sheet order.
+    pub fn criteria<'a>(&self, app: &'a App) -> Vec<&'a Criterion> {
+        app.product(self.product_id)
+            .map(|p| p.rubric.criteria().map(|(_, c)| c).collect())
+            .unwrap_or_default()
+    }
+
+    /// Criteria where the sheet and its blind re-entry differ.
+    pub fn mismatches<'a>(&self, app: &'a App) -> Vec<&'a Criterion> {
+        let Some(stored) = self.stored.as_ref() else {
+            return Vec::new();
+        };
+        self.criteria(app)
+            .into_iter()
+            .filter(|c| stored.choices.get(&c.id) != stored.reentry.get(&c.id))
+            .collect()
+    }
+
+    /// Reads this member's sheet again (after a write, or another process's commit).
+    fn reload(&mut self, app: &mut App) -> crate::store::Result<()> {
+        let Some(p) = app.product(self.product_id) else {
+            return Ok(());
+        };
+        self.stored = app.store.member_sheet(&app.data, p, self.seat)?;
+        if let Some(s) = &self.stored {
+            app.note_sheet(self.product_id, s);
+        }
+        Ok(())
+    }
+
+    /// A sheet whose product stopped being scored (closed, knocked out, reopened as a new
+    /// round elsewhere) cannot take more choices: go back and say why.
+    fn leave_if_closed(&mut self, app: &mut App) -> Nav {
+        if let Err(e) = self.reload(app) {
+            app.notice = Some(Notice::Error(e.to_string()));
+        }
+        let Some(p) = app.product(self.product_id) else {
+            return Nav::Root;
+        };
+        if p.status == ProductStatus::Scoring {
+            return Nav::Stay;
+        }
+        let message = fill(
+            app.t().not_open_for_scoring,
+            &[
+                ("code", &p.code),
+                ("status", status_word(app.lang, p.status)),
+            ],
+        );
+        app.notice = Some(Notice::Info(message));
+        Nav::Root
+    }
+}
+
+pub struct SheetScreen {
+    pub view: SheetView,
+}
+
+impl SheetScreen {
+    /// Opens a sheet, refusing (with the reason) what the store would refuse anyway.
+    pub fn open(app: &mut App, product_id: i64, seat: u32, entry: u8) -> Nav {
+        let t = app.t();
+        let (Some(p), Some(m)) = (app.product(product_id), app.member(seat)) else {
+            return Nav::Stay;
+        };
+        let error = if p.status != ProductStatus::Scoring {
+            Some(fill(
+                t.not_open_for_scoring,
+                &[
+                    ("code", &p.code),
+                    ("status", status_word(app.lang, p.status)),
+                ],
+            ))
+        } else if app.is_recused(p.id, seat) {
+            Some(fill(
+                t.member_recused,
+                &[("seat", &seat.to_string()), ("code", &p.code)],
+            ))
+        } else if m.present != Some(true) {
+            Some(fill(t.member_not_present, &[("seat", &seat.to_string())]))
+        } else {
+            None
+        };
+        if let Some(e) = error {
+            app.notice = Some(Notice::Error(e));
+            return Nav::Stay;
+        }
+        let stored = match app.store.member_sheet(&app.data, p, seat) {
+            Ok(s) => s,
+            Err(e) => {
+                app.notice = Some(Notice::Error(e.to_string()));
+                return Nav::Stay;
+            }
+        };
+        let proxy = app.role == Role::Secretary;
+        if entry == 2 {
+            let total = p.rubric.criteria_count();
+            let problem = if !app.data.info.policy.blind_reentry {
+                Some(t.blind_off)
+            } else {
+                match &stored {
+                    Some(s) if s.submitted => Some(t.blind_already_submitted),
+                    Some(s) if !s.is_proxy() => Some(t.blind_member_sheet),
+                    Some(s) if s.choices.len() == total => None,
+                    _ => Some(t.blind_first_incomplete),
+                }
+            };
+            if let Some(problem) = problem {
+                app.notice = Some(Notice::Error(problem.to_string()));
+                return Nav::Stay;
+            }
+        }
+        let mut view = SheetView {
+            product_id,
+            seat,
+            entry,
+            proxy,
+            cursor: 0,
+            stored,
+        };
+        let choices = view.choices();
+        view.cursor = p
+            .rubric
+            .criteria()
+            .position(|(_, c)| !choices.contains_key(&c.id))
+            .unwrap_or(0);
+        Nav::Push(Screen::Sheet(SheetScreen { view }))
+    }
+
+    pub fn update(&mut self, app: &mut App, action: Action) -> Nav {
+        let view = &mut self.view;
+        let count = view.criteria(app).len();
+        if let Some(option) = action.pick() {
+            self.pick(app, option);
+            return Nav::Stay;
+        }
+        match action {
+            a if a.is_cursor_move() => move_cursor(&mut view.cursor, count, action),
+            Action::NextUnanswered => {
+                let choices = view.choices();
+                let criteria = view.criteria(app);
+                let start = view.cursor;
+                let next = (1..=criteria.len())
+                    .map(|i| (start + i) % criteria.len())
+                    .find(|&i| !choices.contains_key(&criteria[i].id));
+                match next {
+                    Some(i) => view.cursor = i,
+                    None => app.notice = Some(Notice::Info(app.t().all_answered.to_string())),
+                }
+            }
+            Action::Comment => {
+                if view.entry == 2 || view.submitted() {
+                    return Nav::Stay;
+                }
+                let current = view.stored.as_ref().map_or("", |s| s.comment.as_str());
+                app.overlay = Some(Overlay::input(InputKind::Comment, current));
+            }
+            Action::Submit => {
+                if view.submitted() {
+                    app.notice = Some(Notice::Info(app.t().already_submitted.to_string()));
+                } else {
+                    app.overlay = Some(Overlay::Confirm(Confirm::Submit));
+                }
+            }
+            Action::Back => {
+                if !view.submitted() {
+                    app.notice = Some(Notice::Info(app.t().draft_kept.to_string()));
+                }
+                return Nav::Pop;
+            }
+            _ => {}
+        }
+        Nav::Stay
+    }
+
+    fn pick(&mut self, app: &mut App, option: u32) {
+        let view = &self.view;
+        let t = app.t();
+        if view.submitted() && view.entry == 1 {
+            app.notice = Some(Notice::Error(t.already_submitted.to_string()));
+            return;
+        }
+        let criteria = view.criteria(app);
+        let Some(criterion) = criteria.get(view.cursor) else {
+            return;
+        };
+        let Some(choice) = criterion.option_at(option as usize) else {
+            app.notice = Some(Notice::Error(fill(
+                t.no_such_option,
+                &[
+                    ("option", &option.to_string()),
+                    ("count", &criterion.options.len().to_string()),
+                ],
+            )));
+            return;
+        };
+        let (id, seat, entry) = (view.product_id, view.seat, view.entry);
+        let criterion_id = criterion.id.clone();
+        let saved = fill(
+            t.saved_choice,
+            &[
+                ("criterion", &criterion_id),
+                ("option", &option.to_string()),
+                ("points", &choice.points.to_string()),
+            ],
+        );
+        let actor = app.actor();
+        let then = AfterWrite::Picked {
+            criterion: criterion_id.clone(),
+        };
+        app.write(
+            saved,
+            then,
+            false,
+            Box::new(move |store, data| {
+                store
+                    .set_choice(
+                        data,
+                        product(data, id),
+                        seat,
+                        &criterion_id,
+                        option,
+                        entry,
+                        &actor,
+                    )
+                    .map(|_| ())
+            }),
+        );
+    }
+
+    pub fn after_write(&mut self, app: &mut App, then: AfterWrite, ok: bool) -> Nav {
+        match then {
+            AfterWrite::Picked { criterion } => {
+                let count = self.view.criteria(app).len();
+                let was_complete = self.view.choices().len() == count;
+                if let Err(e) = self.view.reload(app) {
+                    app.notice = Some(Notice::Error(e.to_string()));
+                    return Nav::Stay;
+                }
+                if !ok {
+                    return self.view.leave_if_closed(app);
+                }
+                self.advance_after(app, &criterion, was_complete);
+                Nav::Stay
+            }
+            AfterWrite::Submitted if ok => Nav::Root,
+            AfterWrite::Commented => {
+                let _ = self.view.reload(app);
+                Nav::Stay
+            }
+            _ => Nav::Stay,
+        }
+    }
+
+    /// After a choice for `criterion` was saved: the next criterion, the first gap when the
+    /// end was reached with gaps left, the submit question when the sheet just became complete.
+    fn advance_after(&mut self, app: &mut App, criterion: &str, was_complete: bool) {
+        let view = &mut self.view;
+        let criteria = view.criteria(app);
+        let count = criteria.len();
+        let Some(at) = criteria.iter().position(|c| c.id == criterion) else {
+            return;
+        };
+        let choices = view.choices();
+        let was_last = at + 1 >= count;
+        if choices.len() == count {
+            view.cursor = if was_last { at } else { at + 1 };
+            if !was_complete {
+                app.overlay = Some(Overlay::Confirm(Confirm::Submit));
+            }
+        } else if was_last {
+            // The end of the sheet with gaps left: go to the first of them.
+            view.cursor = criteria
+                .iter()
+                .position(|c| !choices.contains_key(&c.id))
+                .unwrap_or(at);
+        } else {
+            view.cursor = at + 1;
+        }
+    }
+
+    pub fn answer(&mut self, app: &mut App, answer: Answer) -> Nav {
+        match answer {
+            Answer::Yes(Confirm::Submit) => self.submit(app),
+            Answer::Text(InputKind::Comment, text) => {
+                let view = &self.view;
+                let (id, seat) = (view.product_id, view.seat);
+                let actor = app.actor();
+                let saved = app.t().saved_comment.to_string();
+                app.write(
+                    saved,
+                    AfterWrite::Commented,
+                    false,
+                    Box::new(move |store, data| {
+                        store.set_comment(data, product(data, id), seat, &text, &actor)
+                    }),
+                );
+                Nav::Stay
+            }
+            _ => Nav::Stay,
+        }
+    }
+
+    /// The confirmed submit of the open sheet (or of its blind re-entry).
+    fn submit(&mut self, app: &mut App) -> Nav {
+        let t = app.t();
+        let view = &mut self.view;
+        let criteria = view.criteria(app);
+        let choices = view.choices();
+        if let Some(first) = criteria.iter().position(|c| !choices.contains_key(&c.id)) {
+            // The dialog listed what is missing; confirming goes there.
+            view.cursor = first;
+            return Nav::Stay;
+        }
+        let blind = app.data.info.policy.blind_reentry && view.proxy;
+        if view.entry == 1 && blind {
+            app.notice = Some(Notice::Saved(t.first_entry_done.to_string()));
+            return Nav::Root;
+        }
+        if view.entry == 2 && !view.stored.as_ref().is_some_and(|s| s.verified) {
+            app.notice = Some(Notice::Error(fill(
+                t.reentry_mismatch,
+                &[("count", &view.mismatches(app).len().to_string())],
+            )));
+            return Nav::Replace(Screen::Resolve(ResolveScreen {
+                view: view.clone(),
+                cursor: 0,
+            }));
+        }
+        submit_sheet(app, view);
+        Nav::Stay
+    }
+
+    pub fn after_reload(&mut self, app: &mut App) -> Nav {
+        self.view.leave_if_closed(app)
+    }
+
+    pub fn footer_keys(&self) -> Vec<Action> {
+        vec![
+            Action::Pick1,
+            Action::Up,
+            Action::Down,
+            Action::Submit,
+            Action::Comment,
+            Action::NextUnanswered,
+            Action::Back,
+            Action::Help,
+        ]
+    }
+
+    pub fn draw(&self, app: &App, frame: &mut Frame, area: Rect) {
+        draw(app, frame, area, &self.view);
+    }
+}
+
+/// Submits a sheet whose entries are complete (and, for a blind re-entry, match).
+fn submit_sheet(app: &mut App, view: &SheetView) {
+    let t = app.t();
+    let (product_id, seat) = (view.product_id, view.seat);
+    let code = app
+        .product(product_id)
+        .map(|p| p.code.clone())
+        .unwrap_or_default();
+    let template = if view.entry == 2 {
+        t.saved_verified
+    } else {
+        t.saved_submitted
+    };
+    let saved = fill(template, &[("code", &code), ("seat", &seat.to_string())]);
+    let actor = app.actor();
+    app.write(
+        saved,
+        AfterWrite::Submitted,
+        true,
+        Box::new(move |store, data| {
+            store.submit_sheet(data, product(data, product_id), seat, &actor)
+        }),
+    );
+}
+
+/// Mismatches between a paper sheet and its blind re-entry, side by side.
+pub struct ResolveScreen {
+    pub view: SheetView,
+    pub cursor: usize,
+}
+
+impl ResolveScreen {
+    pub fn update(&mut self, app: &mut App, action: Action) -> Nav {
+        let count = self.view.mismatches(app).len();
+        match action {
+            Action::Up | Action::Down => move_cursor(&mut self.cursor, count, action),
+            Action::TakeFirst | Action::TakeSecond => {
+                self.resolve(app, action == Action::TakeFirst)
+            }
+            Action::Back => return Nav::Pop,
+            _ => {}
+        }
+        Nav::Stay
+    }
+
+    /// Settles one mismatch by writing the chosen value into both entries (entry 2 last, so
+    /// the store re-checks the match).
+    fn resolve(&mut self, app: &mut App, take_first: bool) {
+        let mismatches = self.view.mismatches(app);
+        let Some(c) = mismatches.get(self.cursor) else {
+            return;
+        };
+        let Some(stored) = &self.view.stored else {
+            return;
+        };
+        let value = if take_first {
+            stored.choices.get(&c.id)
+        } else {
+            stored.reentry.get(&c.id)
+        };
+        let Some(&value) = value else {
+            app.notice = Some(Notice::Error(app.t().resolve_missing.to_string()));
+            return;
+        };
+        let criterion = c.id.clone();
+        let actor = app.actor();
+        let saved = fill(
+            app.t().saved_choice_plain,
+            &[("criterion", &criterion), ("option", &value.to_string())],
+        );
+        let (id, seat) = (self.view.product_id, self.view.seat);
+        app.write(
+            saved,
+            AfterWrite::Resolved,
+            false,
+            Box::new(move |store, data| {
+                let p = product(data, id);
+                store.set_choice(data, p, seat, &criterion, value, 1, &actor)?;
+                store.set_choice(data, p, seat, &criterion, value, 2, &actor)?;
+                Ok(())
+            }),
+        );
+    }
+
+    pub fn after_write(&mut self, app: &mut App, then: AfterWrite, ok: bool) -> Nav {
+        match then {
+            AfterWrite::Resolved => {
+                if let Err(e) = self.view.reload(app) {
+                    app.notice = Some(Notice::Error(e.to_string()));
+                    return Nav::Stay;
+                }
+                let left = self.view.mismatches(app).len();
+                self.cursor = self.cursor.min(left.saturating_sub(1));
+                if ok && left == 0 && self.view.stored.as_ref().is_some_and(|s| s.verified) {
+                    submit_sheet(app, &self.view);
+                }
+                Nav::Stay
+            }
+            AfterWrite::Submitted if ok => Nav::Root,
+            _ => Nav::Stay,
+        }
+    }
+
+    pub fn after_reload(&mut self, app: &mut App) -> Nav {
+        self.view.leave_if_closed(app)
+    }
+
+    pub fn draw(&self, app: &App, frame: &mut Frame, area: Rect) {
+        draw_resolve(app, frame, area, &self.view, self.cursor);
+    }
+}
+
+pub fn resolve_footer_keys() -> Vec<Action> {
+    vec![
+        Action::TakeFirst,
+        Action::TakeSecond,
+        Action::Up,
+        Action::Down,
+        Action::Back,
+    ]
+}
+
+fn markers(stars: Option<u8>) -> String {
+    stars.map_or(String::new(), |n| "*".repeat(n as usize))
+}
+
+fn points_of(criterion: &Criterion, choices: &BTreeMap<String, u32>) -> Option<u32> {
+    choices
+        .get(&criterion.id)
+        .and_then(|&o| criterion.option_at(o as usize))
+        .map(|o| o.points)
+}
+
+/// Who fills the sheet in, and which entry: one line under the product.
+fn whose_line(app: &App, view: &SheetView) -> String {
+    let t = app.t();
+    let s = app.lang.strings();
+    let name = app.data.member(view.seat).map_or("", |m| m.name.as_str());
+    let mut line = format!("{} {} · {name}", s.seat, view.seat);
+    if view.proxy {
+        line.push_str(&format!(" · {}", t.entered_for_member));
+    }
+    if view.entry == 2 {
+        line.push_str(&format!(" · {}", t.blind_entry_label));
+    }
+    if view.submitted() {
+        line.push_str(&format!(" · {}", t.submitted_label));
+    }
+    line
+}
+
+fn product_line(p: &ProductRow, round_word: &str) -> String {
+    let set = p
+        .rubric
+        .set_number
+        .map_or_else(|| p.rubric_id.clone(), |n| format!("{n:02}"));
+    let round = if p.round > 1 {
+        format!(" · {round_word} {}", p.round)
+    } else {
+        String::new()
+    };
+    format!(
+        "{} · {} · {} · {set} {}{round}",
+        p.code, p.name, p.producer, p.rubric.name
+    )
+}
+
+fn draw(app: &App, frame: &mut Frame, area: Rect, view: &SheetView) {
+    let Some(product) = app.product(view.product_id) else {
+        return;
+    };
+    let t = app.t();
+    let choices = view.choices();
+    let criteria = view.criteria(app);
+    let total: u32 = criteria.iter().filter_map(|c| points_of(c, &choices)).sum();
+    let [head, body] = Layout::vertical([Constraint::Length(2), Constraint::Min(3)]).areas(area);
+    let progress = fill(
+        t.sheet_progress,
+        &[
+            ("done", &choices.len().to_string()),
+            ("count", &criteria.len().to_string()),
+            ("total", &total.to_string()),
+            ("max", &product.rubric.max_points.to_string()),
+        ],
+    );
+    let width = head.width as usize;
+    let first = truncate(&product_line(product, app.lang.strings().round), width);
+    let whose = whose_line(app, view);
+    let room = width.saturating_sub(progress.chars().count() + 1);
+    frame.render_widget(
+        Paragraph::new(vec![
+            Line::from(first).bold(),
+            Line::from(vec![
+                Span::styled(
+                    fit(&whose, room),
+                    Style::new().fg(if view.proxy {
+                        Color::Magenta
+                    } else {
+                        Color::Cyan
+                    }),
+                ),
+                Span::raw(" "),
+                Span::styled(progress, Style::new().bold()),
+            ]),
+        ]),
+        head,
+    );
+    let list_width = if body.width >= 120 {
+        body.width * 2 / 5
+    } else {
+        (body.width / 2).max(30).min(body.width)
+    };
+    let [list, detail] =
+        Layout::horizontal([Constraint::Length(list_width), Constraint::Min(10)]).areas(body);
+    draw_criteria(app, frame, list, product, &choices, view.cursor);
+    draw_detail(app, frame, detail, &choices, view);
+}
+
+/// The criteria grouped by part and section, with running subtotals.
+fn draw_criteria(
+    app: &App,
+    frame: &mut Frame,
+    area: Rect,
+    product: &ProductRow,
+    choices: &BTreeMap<String, u32>,
+    cursor: usize,
+) {
+    let t = app.t();
+    let mut rows = Vec::new();
+    let mut selected = 0;
+    let mut index = 0;
+    let inner = area.width.saturating_sub(2) as usize;
+    for part in &product.rubric.parts {
+        let part_points: u32 = part
+            .sections
+            .iter()
+            .flat_map(|s| &s.criteria)
+            .filter_map(|c| points_of(c, choices))
+            .sum();
+        rows.push(
+            Row::new(vec![
+                format!("{} {}", part.id, part.title),
+                format!("{part_points}/{}", part.max_points),
+            ])
+            .style(Style::new().fg(Color::Cyan).bold()),
+        );
+        for section in &part.sections {
+            let section_points: u32 = section
+                .criteria
+                .iter()
+                .filter_map(|c| points_of(c, choices))
+                .sum();
+            rows.push(
+                Row::new(vec![
+                    format!(" {} {}", section.id, section.title),
+                    format!("{section_points}/{}", section.max_points),
+                ])
+                .style(Style::new().bold()),
+            );
+            for c in &section.criteria {
+                let (mark, points) = match (choices.get(&c.id), points_of(c, choices)) {
+                    (Some(o), Some(p)) => (format!("[{o}]"), format!("{p}/{}", c.max_points)),
+                    _ => ("[ ]".to_string(), format!("·/{}", c.max_points)),
+                };
+                if index == cursor {
+                    selected = rows.len();
+                }
+                let style = if choices.contains_key(&c.id) {
+                    Style::new()
+                } else {
+                    Style::new().fg(Color::Yellow)
+                };
+                rows.push(
+                    Row::new(vec![format!("  {mark} {} {}", c.id, c.title), points]).style(style),
+                );
+                index += 1;
+            }
+        }
+    }
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(inner.saturating_sub(7) as u16),
+            Constraint::Length(6),
+        ],
+    )
+    .block(block(t.criteria_title, false))
+    .row_highlight_style(Style::new().add_modifier(Modifier::REVERSED))
+    .column_spacing(1);
+    let mut state = TableState::default().with_selected(Some(selected));
+    frame.render_stateful_widget(table, area, &mut state);
+}
+
+fn draw_detail(
+    app: &App,
+    frame: &mut Frame,
+    area: Rect,
+    choices: &BTreeMap<String, u32>,
+    view: &SheetView,
+) {
+    let t = app.t();
+    let criteria = view.criteria(app);
+    let Some(c) = criteria.get(view.cursor) else {
+        return;
+    };
+    let mut lines = vec![
+        Line::from(format!("{} {}", c.id, c.title)).bold(),
+        Line::from(fill(
+            t.max_points,
+            &[
+                ("max", &c.max_points.to_string()),
+                ("n", &(view.cursor + 1).to_string()),
+                ("count", &criteria.len().to_string()),
+            ],
+        ))
+        .dim(),
+    ];
+    if let Some(d) = &c.description {
+        lines.push(Line::from(d.clone()).italic());
+    }
+    if let Some(cond) = &c.condition {
+        lines.push(Line::from(cond.clone()).italic());
+    }
+    lines.push(Line::from(""));
+    let chosen = choices.get(&c.id).copied();
+    // Options wrap under their text, not under their number, so each stands apart.
+    let text_width = (area.width as usize).saturating_sub(2 + 4).max(10);
+    for (i, o) in c.options.iter().enumerate() {
+        let n = i as u32 + 1;
+        let picked = chosen == Some(n);
+        let style = if picked {
+            Style::new().fg(Color::Black).bg(Color::Green)
+        } else {
+            Style::new()
+        };
+        let points = fill(t.points_short, &[("points", &o.points.to_string())]);
+        let stars = markers(o.min_stars);
+        let tail = if stars.is_empty() {
+            points.clone()
+        } else {
+            format!("{points} {stars}")
+        };
+        let rows = wrap_words(&format!("{} {tail}", o.text), text_width);
+        let count = rows.len();
+        for (j, row) in rows.into_iter().enumerate() {
+            let lead = if j == 0 {
+                format!("{} {n} ", if picked { "●" } else { " " })
+            } else {
+                "    ".to_string()
+            };
+            let mut spans = vec![Span::styled(lead, style.bold())];
+            match row.strip_suffix(tail.as_str()).filter(|_| j + 1 == count) {
+                // The last row ends with the points and the star marker, highlighted.
+                Some(body) => {
+                    spans.push(Span::styled(body.to_string(), style));
+                    spans.push(Span::styled(points.clone(), style.bold()));
+                    if !stars.is_empty() {
+                        spans.push(Span::styled(
+                            format!(" {stars}"),
+                            Style::new().fg(Color::Yellow).bold(),
+                        ));
+                    }
+                }
+                None => spans.push(Span::styled(row, style)),
+            }
+            lines.push(Line::from(spans));
+        }
+    }
+    if let Some(k) = &c.knockout {
+        lines.push(Line::from(""));
+        lines.push(Line::from(format!("⚠ {k}")).fg(Color::Red));
+    }
+    for note in c.notes.iter().filter(|n| {
+        Some(*n) != c.knockout.as_ref() && !n.contains(c.knockout.as_deref().unwrap_or("\u{0}"))
+    }) {
+        lines.push(Line::from(note.clone()).dim());
+    }
+    if view.entry == 1 {
+        let comment = view.stored.as_ref().map_or("", |s| s.comment.as_str());
+        lines.push(Line::from(""));
+        lines.push(Line::from(vec![
+            Span::raw(format!("{}: ", t.comment_label)).bold(),
+            Span::raw(comment.to_string()),
+        ]));
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block(t.options_title, true)),
+        area,
+    );
+}
+
+/// The submit dialog: product and member again, total, anything unanswered.
+pub fn submit_summary(app: &App, view: &SheetView) -> (String, Vec<Line<'static>>) {
+    let t = app.t();
+    let Some(product) = app.product(view.product_id) else {
+        return (String::new(), vec![]);
+    };
+    let choices = view.choices();
+    let criteria = view.criteria(app);
+    let total: u32 = criteria.iter().filter_map(|c| points_of(c, &choices)).sum();
+    let missing: Vec<String> = criteria
+        .iter()
+        .filter(|c| !choices.contains_key(&c.id))
+        .map(|c| c.id.clone())
+        .collect();
+    let mut lines = vec![
+        Line::from(format!("{} · {}", product.code, product.name)).bold(),
+        Line::from(whose_line(app, view)).bold(),
+        Line::from(""),
+        Line::from(fill(
+            t.submit_total,
+            &[
+                ("total", &total.to_string()),
+                ("max", &product.rubric.max_points.to_string()),
+            ],
+        )),
+    ];
+    if missing.is_empty() {
+        let blind = app.data.info.policy.blind_reentry && view.proxy;
+        let question = match (view.entry, blind) {
+            (2, _) => t.submit_question_reentry,
+            (_, true) => t.submit_question_first_entry,
+            _ => t.submit_question,
+        };
+        lines.push(Line::from(question));
+        (
+            (if view.entry == 2 {
+                t.finish_reentry_title
+            } else {
+                t.submit_title
+            })
+            .to_string(),
+            lines,
+        )
+    } else {
+        lines.push(
+            Line::from(fill(
+                t.unanswered,
+                &[
+                    ("count", &missing.len().to_string()),
+                    ("list", &truncate(&missing.join(", "), 120)),
+                ],
+            ))
+            .fg(Color::Red),
+        );
+        lines.push(Line::from(t.go_to_unanswered));
+        (t.submit_title.to_string(), lines)
+    }
+}
+
+/// Mismatches between a paper sheet and its blind re-entry, side by side.
+fn draw_resolve(app: &App, frame: &mut Frame, area: Rect, view: &SheetView, cursor: usize) {
+    let t = app.t();
+    let Some(product) = app.product(view.product_id) else {
+        return;
+    };
+    let Some(stored) = &view.stored else { return };
+    let [head, body] = Layout::vertical([Constraint::Length(3), Constraint::Min(3)]).areas(area);
+    frame.render_widget(
+        Paragraph::new(vec![
+            Line::from(truncate(
+                &product_line(product, app.lang.strings().round),
+                head.width as usize,
+            ))
+            .bold(),
+            Line::from(whose_line(app, view)),
+            Line::from(t.resolve_help).fg(Color::Yellow),
+        ]),
+        head,
+    );
+    let option_text = |c: &Criterion, o: Option<&u32>| match o
+        .and_then(|&o| c.option_at(o as usize).map(|x| (o, x)))
+    {
+        Some((n, x)) => format!(
+            "{n} · {} ({})",
+            x.text,
+            fill(t.points_short, &[("points", &x.points.to_string())])
+        ),
+        None => "—".to_string(),
+    };
+    let mismatches = view.mismatches(app);
+    let rows = mismatches.iter().map(|c| {
+        Row::new(vec![
+            format!("{} {}", c.id, c.title),
+            option_text(c, stored.choices.get(&c.id)),
+            option_text(c, stored.reentry.get(&c.id)),
+        ])
+        .height(2)
+    });
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Percentage(30),
+            Constraint::Percentage(35),
+            Constraint::Percentage(35),
+        ],
+    )
+    .header(Row::new(vec![t.col_criterion, t.first_entry_col, t.second_entry_col]).bold())
+    .block(block(
+        &fill(
+            t.mismatch_title,
+            &[("count", &mismatches.len().to_string())],
+        ),
+        true,
+    ))
+    .row_highlight_style(Style::new().add_modifier(Modifier::REVERSED))
+    .column_spacing(1);
+    let mut state = TableState::default().with_selected(Some(cursor));
+    frame.render_stateful_widget(table, body, &mut state);
+}
