@@ -300,6 +300,7 @@ pub struct TuiStrings {
     pub distribution_screen_title: &'static str,
     pub distribution_legend: &'static str,
     pub not_a_terminal: &'static str,
+    pub database_locked: &'static str,
 }
 
 pub static TUI_VI: TuiStrings = TuiStrings {
@@ -458,6 +459,7 @@ pub static TUI_VI: TuiStrings = TuiStrings {
     projector_result: "KẾT QUẢ",
     distribution_screen_title: "{code} · phân bố lựa chọn, tiêu chí bất đồng nhất trước",
     distribution_legend: "Mỗi ô: số thành viên chọn mức đó. Chênh: mức cao nhất − thấp nhất được chọn.",
+    database_locked: "cơ sở dữ liệu đang bị chương trình khác khóa; chưa lưu gì, chọn lại khi hết khóa",
     not_a_terminal: "council cần một cửa sổ dòng lệnh (terminal) cho cả bàn phím và màn hình; {which} không phải terminal. Chạy trực tiếp trong terminal, hoặc dùng các lệnh như `council results`.",
 };
 
@@ -617,5 +619,6 @@ pub static TUI_EN: TuiStrings = TuiStrings {
     projector_result: "RESULT",
     distribution_screen_title: "{code} · choices per criterion, most disputed first",
     distribution_legend: "Each cell: how many members chose that option. Range: highest minus lowest option chosen.",
+    database_locked: "the database is locked by another program; nothing was saved, pick again once it is free",
     not_a_terminal: "council needs a terminal for both keyboard and screen; {which} is not a terminal. Run it directly in a terminal, or use commands such as `council results`.",
 };

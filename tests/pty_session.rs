@@ -170,7 +170,7 @@ fn enter_sheet(tui: &mut Tui, seat: u32) {
     tui.send(HOME);
     tui.send(&"j".repeat(seat as usize - 1));
     tui.send(ENTER);
-    tui.wait_for(&[&format!("ghế {seat} · "), "/32 tiêu chí"]);
+    tui.wait_for(&[&format!("GHẾ {seat} · "), "/32 tiêu chí"]);
     tui.send(&sheet_keys(seat));
     tui.wait_for(&["Nộp phiếu này?"]);
     tui.send("y");
@@ -243,7 +243,7 @@ fn a_killed_process_loses_no_saved_choice() {
     tui.send(TAB);
     tui.send(HOME);
     tui.send(ENTER);
-    tui.wait_for(&["ghế 1 · ", "0/32 tiêu chí"]);
+    tui.wait_for(&["GHẾ 1 · ", "0/32 tiêu chí"]);
     let keys = sheet_keys(1);
     tui.send(&keys[..10]);
     // The tenth choice is on screen as saved, and then the process dies without warning.

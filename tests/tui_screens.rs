@@ -427,7 +427,7 @@ fn submit_shows_product_member_and_unanswered_criteria() {
         screen.contains("LD-2026-01 · Mứt dâu tây Đà Lạt"),
         "{screen}"
     );
-    assert!(screen.contains("seat 3 · Lê Minh Đức"), "{screen}");
+    assert!(screen.contains("SEAT 3 · Lê Minh Đức"), "{screen}");
     assert!(
         screen.contains("30 criteria not answered: 1.3, 1.4"),
         "{screen}"

@@ -65,6 +65,8 @@ pub struct App {
     pub quit: bool,
     /// An export running in the background, reporting its progress.
     pub export: Option<ExportJob>,
+    /// Comments that were being typed when their product closed, by (product, seat).
+    pub comment_drafts: HashMap<(i64, u32), String>,
     /// Writes run on their own connection so a locked database never freezes the screen.
     writer: Writer,
     /// Writes finished during this update, for the screen that asked for them.
@@ -125,6 +127,7 @@ impl App {
             recusals: HashMap::new(),
             quit: false,
             export: None,
+            comment_drafts: HashMap::new(),
             writer,
             finished: Vec::new(),
             reloaded: false,
@@ -415,7 +418,13 @@ impl App {
     fn settle(&mut self) {
         for _ in 0..8 {
             if let Some((then, ok)) = (!self.finished.is_empty()).then(|| self.finished.remove(0)) {
-                self.with_top(|screen, app| screen.after_write(app, then, ok));
+                // A screen that closes because of its write (a submitted sheet) hands the
+                // outcome on to the screen it returns to (the dashboard moves to the next seat).
+                let depth = self.screens.len();
+                self.with_top(|screen, app| screen.after_write(app, then.clone(), ok));
+                if self.screens.len() < depth {
+                    self.with_top(|screen, app| screen.after_write(app, then, ok));
+                }
             } else if self.reloaded {
                 self.reloaded = false;
                 self.with_top(|screen, app| screen.after_reload(app));
@@ -495,7 +504,7 @@ impl App {
         let ok = outcome.is_ok();
         match outcome {
             Ok(()) => self.notice = Some(Notice::Saved(pending.saved)),
-            Err(e) => self.notice = Some(Notice::Error(e.to_string())),
+            Err(e) => self.notice = Some(Notice::Error(self.error_text(&e))),
         }
         if pending.reload || !ok {
             if let Err(e) = self.reload() {
@@ -505,6 +514,15 @@ impl App {
             self.version = self.store.data_version().unwrap_or(self.version);
         }
         self.finished.push((pending.then, ok));
+    }
+
+    /// A store error as the screen says it: a lock in the screen's language (the store's own
+    /// message is for the command line), anything else as the store put it.
+    pub fn error_text(&self, e: &crate::store::StoreError) -> String {
+        match e {
+            crate::store::StoreError::Locked(_) => self.t().database_locked.to_string(),
+            other => other.to_string(),
+        }
     }
 
     /// Takes in what background work reported (`Action::Tick`).

@@ -119,3 +119,43 @@ fn en(action: Action) -> &'static str {
         Action::Insert(_) | Action::Refresh | Action::Tick => "",
     }
 }
+/// The footer's shorter words for an action (the help screen has the full ones).
+pub fn footer_label(lang: Lang, action: Action) -> &'static str {
+    let short = match (lang, action) {
+        (Lang::Vi, a) if a.pick().is_some() => "chọn mức",
+        (Lang::En, a) if a.pick().is_some() => "pick",
+        (Lang::Vi, Action::Quit) => "thoát",
+        (Lang::Vi, Action::MarkAllPresent) => "có mặt hết",
+        (Lang::Vi, Action::FindProduct) => "tìm",
+        (Lang::Vi, Action::ShowProjector) => "chiếu",
+        (Lang::Vi, Action::ShowDistribution) => "phân bố",
+        (Lang::Vi, Action::NextUnanswered) => "chưa chấm",
+        (Lang::Vi, Action::SwitchFocus) => "đổi khung",
+        (Lang::Vi, Action::Down) => "cuộn",
+        (Lang::Vi, Action::PageDown) => "trang sau",
+        (Lang::Vi, Action::NewRound) => "vòng mới",
+        (Lang::Vi, Action::TakeFirst) => "lấy lần 1",
+        (Lang::Vi, Action::TakeSecond) => "lấy lần 2",
+        (Lang::Vi, Action::Confirm) => "đồng ý",
+        (Lang::Vi, Action::Cancel) => "không",
+        (Lang::En, Action::Quit) => "quit",
+        (Lang::En, Action::MarkAllPresent) => "all present",
+        (Lang::En, Action::FindProduct) => "find",
+        (Lang::En, Action::ShowProjector) => "projector",
+        (Lang::En, Action::ShowDistribution) => "choices",
+        (Lang::En, Action::NextUnanswered) => "unanswered",
+        (Lang::En, Action::SwitchFocus) => "switch panel",
+        (Lang::En, Action::Down) => "scroll",
+        (Lang::En, Action::PageDown) => "next page",
+        (Lang::En, Action::OpenProduct) => "open",
+        (Lang::En, Action::TakeFirst) => "keep 1",
+        (Lang::En, Action::TakeSecond) => "keep 2",
+        (Lang::En, Action::Cancel) => "no",
+        _ => "",
+    };
+    if short.is_empty() {
+        action_label(lang, action)
+    } else {
+        short
+    }
+}

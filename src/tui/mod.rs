@@ -69,15 +69,38 @@ struct TerminalGuard;
 
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
+        let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableBracketedPaste);
         ratatui::restore();
     }
 }
 
+/// The workbench needs a terminal on both sides: with stdout redirected nobody sees the
+/// screen, with stdin redirected nobody types the keys, and either way keys would be
+/// recorded blind.
+pub fn check_terminal(lang: Lang) -> Result<()> {
+    use std::io::IsTerminal;
+    let which = if !std::io::stdin().is_terminal() {
+        "stdin"
+    } else if !std::io::stdout().is_terminal() {
+        "stdout"
+    } else {
+        return Ok(());
+    };
+    Err(eyre!(crate::i18n::fill(
+        lang.strings().tui.not_a_terminal,
+        &[("which", which)]
+    )))
+}
+
 /// Runs the workbench on the real terminal until the user quits.
 pub fn run(store: Store, session_id: i64, role: Role, lang: Lang, keymap: Keymap) -> Result<()> {
+    check_terminal(lang)?;
     let mut app = App::new(store, session_id, role, lang, keymap)?;
     let mut terminal = ratatui::try_init().wrap_err("cannot start the full-screen interface")?;
     let _guard = TerminalGuard;
+    // Pasted text arrives as one event for the text field, never as keys.
+    crossterm::execute!(std::io::stdout(), crossterm::event::EnableBracketedPaste)
+        .wrap_err("cannot enable bracketed paste")?;
     run_loop(&mut terminal, &mut app, |timeout| {
         if event::poll(timeout)? {
             Ok(Some(event::read()?))

@@ -10,7 +10,7 @@ use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 use super::app::{App, Notice, Role};
-use super::labels::action_label;
+use super::labels::footer_label;
 use super::widgets::truncate;
 use crate::i18n::fill;
 
@@ -71,35 +71,51 @@ fn draw_notice(app: &App, frame: &mut Frame, area: Rect) {
     );
 }
 
-/// The main keys of the current screen, from the keymap, as many as fit.
+/// The keys of the current screen that work now, from the keymap, as many as fit; the help
+/// key always ends the line, so every other key can be found.
 fn draw_footer(app: &App, frame: &mut Frame, area: Rect) {
+    use super::action::Action;
     let context = app.context();
-    let main = match &app.overlay {
+    let keys = match &app.overlay {
         Some(o) => super::screen::overlay_keys(o),
         None => app.top_screen().footer_keys(app),
     };
-    let mut spans = Vec::new();
-    let mut used = 0;
-    for action in main {
-        let Some(key) = app.keymap.key_for(context, action) else {
-            continue;
-        };
-        let key = if action == super::action::Action::Pick1 {
+    let entry = |action: Action| -> Option<(String, &'static str)> {
+        let key = app.keymap.key_for(context, action)?;
+        let key = if action == Action::Pick1 {
             format!("{key}…9")
         } else {
             key.to_string()
         };
-        let label = action_label(app.lang, action);
-        let width = key.width() + label.width() + 3;
-        if used + width > area.width as usize {
-            break;
+        Some((key, footer_label(app.lang, action)))
+    };
+    let width = |(key, label): &(String, &str)| key.width() + label.width() + 3;
+    let help = match &app.overlay {
+        Some(_) => None,
+        None => entry(Action::Help),
+    };
+    let mut room = (area.width as usize).saturating_sub(help.as_ref().map_or(0, width));
+    let mut shown = Vec::new();
+    for action in keys.into_iter().filter(|a| *a != Action::Help) {
+        let Some(item) = entry(action) else { continue };
+        if width(&item) > room {
+            continue;
         }
-        used += width;
-        spans.push(Span::styled(
-            format!(" {key}"),
-            Style::new().fg(Color::Black).bg(Color::Gray),
-        ));
-        spans.push(Span::raw(format!(" {label} ")));
+        room -= width(&item);
+        shown.push(item);
     }
+    shown.extend(help);
+    let spans: Vec<Span> = shown
+        .into_iter()
+        .flat_map(|(key, label)| {
+            [
+                Span::styled(
+                    format!(" {key}"),
+                    Style::new().fg(Color::Black).bg(Color::Gray),
+                ),
+                Span::raw(format!(" {label} ")),
+            ]
+        })
+        .collect();
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

@@ -2,7 +2,7 @@
 //! word wrapping, a centred box, a titled block that shows focus.
 
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Style};
+use ratatui::style::{Color, Modifier, Style};
 use ratatui::widgets::{Block, Borders};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
@@ -89,15 +89,33 @@ pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
     rows
 }
 
-/// A bordered block with a title; the focused one is highlighted.
+/// A bordered block with a title. The focused one has a bright double border and a "▶"
+/// before its title, so focus never depends on seeing a colour.
 pub fn block(title: &str, focused: bool) -> Block<'static> {
-    let style = if focused {
-        Style::new().fg(Color::Cyan)
+    let (style, border, title) = if focused {
+        (
+            Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
+            ratatui::widgets::BorderType::Double,
+            format!(" ▶ {title} "),
+        )
     } else {
-        Style::new().fg(Color::DarkGray)
+        (
+            Style::new().fg(Color::DarkGray),
+            ratatui::widgets::BorderType::Plain,
+            format!(" {title} "),
+        )
     };
     Block::default()
         .borders(Borders::ALL)
+        .border_type(border)
         .border_style(style)
+        .title(title)
+}
+
+/// A block for screens with one panel: plain border, no focus marker.
+pub fn panel(title: &str) -> Block<'static> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_style(Style::new().fg(Color::Cyan))
         .title(format!(" {title} "))
 }

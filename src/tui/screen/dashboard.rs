@@ -6,9 +6,9 @@ use std::sync::mpsc;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Modifier, Style};
-use ratatui::text::Line;
-use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
+use ratatui::style::{Color, Modifier, Style, Stylize};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, HighlightSpacing, Paragraph, Row, Table, TableState};
 
 use super::result::{ResultScreen, stars_text};
 use super::sheet::SheetScreen;
@@ -19,7 +19,7 @@ use crate::store::{ProductRow, ProductStatus, Store};
 use crate::tui::action::Action;
 use crate::tui::app::{App, ExportJob, ExportMessage, Notice, Role, seats_text, status_word};
 use crate::tui::overlay::{Answer, Confirm, InputKind, Overlay, default_export_folder};
-use crate::tui::widgets::block;
+use crate::tui::widgets::{block, widest};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Focus {
@@ -30,13 +30,34 @@ pub enum Focus {
 pub struct Dashboard {
     pub focus: Focus,
     pub member_cursor: usize,
+    /// The result the product being asked about would close with (for the close question).
+    closing: Option<crate::scoring::ProductResult>,
 }
 
 impl Dashboard {
-    pub fn new(_app: &App) -> Self {
-        Self {
+    pub fn new(app: &App) -> Self {
+        let mut dashboard = Self {
             focus: Focus::Products,
             member_cursor: 0,
+            closing: None,
+        };
+        dashboard.select_first_waiting_seat(app);
+        dashboard
+    }
+
+    /// Puts the member cursor on the selected product's first seat still to submit, so the
+    /// next sheet never goes to the seat left selected for another product.
+    fn select_first_waiting_seat(&mut self, app: &App) {
+        let Some(p) = app.selected_product() else {
+            return;
+        };
+        if p.status != ProductStatus::Scoring {
+            return;
+        }
+        if let Some(&seat) = app.waiting_seats(p).first()
+            && let Some(i) = app.data.members.iter().position(|m| m.seat == seat)
+        {
+            self.member_cursor = i;
         }
     }
 
@@ -50,6 +71,7 @@ impl Dashboard {
                 Focus::Products => {
                     let len = app.visible_products().len();
                     move_cursor(&mut app.product_cursor, len, action);
+                    self.select_first_waiting_seat(app);
                 }
                 Focus::Members => {
                     let len = app.data.members.len();
@@ -85,8 +107,13 @@ impl Dashboard {
                 }
             },
             Action::ToggleAttendance => self.toggle_attendance(app),
+            Action::MarkAllPresent => mark_all_present(app),
+            Action::FindProduct => app.overlay = Some(Overlay::input(InputKind::FindProduct, "")),
+            Action::ShowProjector => {
+                return Nav::Push(Screen::Projector(super::projector::Projector));
+            }
             Action::OpenProduct => open_product(app),
-            Action::CloseProduct => ask_close(app),
+            Action::CloseProduct => self.closing = ask_close(app),
             Action::CloseOverride => ask_reason(app, InputKind::CloseOverride, |p| {
                 p.status == ProductStatus::Scoring
             }),
@@ -157,15 +184,23 @@ impl Dashboard {
                 );
             }
             InputKind::ExportFolder => start_export(app, PathBuf::from(text)),
-            InputKind::Comment | InputKind::FindProduct => {}
+            InputKind::FindProduct => {
+                find_product(app, &text);
+                self.select_first_waiting_seat(app);
+            }
+            InputKind::Comment => {}
         }
         Nav::Stay
     }
 
-    pub fn after_write(&mut self, _app: &mut App, then: AfterWrite, ok: bool) -> Nav {
+    pub fn after_write(&mut self, app: &mut App, then: AfterWrite, ok: bool) -> Nav {
         match then {
             AfterWrite::Closed(id) if ok => {
                 Nav::PushKeepNotice(Screen::Result(ResultScreen::new(id)))
+            }
+            AfterWrite::Opened | AfterWrite::Submitted if ok => {
+                self.select_first_waiting_seat(app);
+                Nav::Stay
             }
             _ => Nav::Stay,
         }
@@ -176,6 +211,10 @@ impl Dashboard {
             .member_cursor
             .min(app.data.members.len().saturating_sub(1));
         Nav::Stay
+    }
+
+    pub fn close_summary(&self, app: &App, id: i64) -> (String, Vec<Line<'static>>) {
+        close_summary(app, id, self.closing.as_ref())
     }
 
     fn toggle_attendance(&mut self, app: &mut App) {
@@ -198,18 +237,44 @@ impl Dashboard {
         );
     }
 
-    pub fn footer_keys(&self, _app: &App) -> Vec<Action> {
-        vec![
-            Action::Select,
-            Action::ToggleAttendance,
-            Action::OpenProduct,
-            Action::EnterSheet,
-            Action::CloseProduct,
+    /// The keys that do something for the selected product and panel, most needed first.
+    pub fn footer_keys(&self, app: &App) -> Vec<Action> {
+        let status = app.selected_product().map(|p| p.status);
+        let mut keys = Vec::new();
+        match self.focus {
+            Focus::Members => {
+                if status == Some(ProductStatus::Scoring) {
+                    keys.push(Action::EnterSheet);
+                }
+                keys.extend([Action::ToggleAttendance, Action::MarkAllPresent]);
+            }
+            Focus::Products => match status {
+                Some(ProductStatus::Waiting) => {
+                    keys.extend([Action::OpenProduct, Action::MarkAllPresent]);
+                }
+                Some(ProductStatus::Scoring) => {
+                    keys.extend([Action::SwitchFocus, Action::CloseProduct]);
+                }
+                Some(ProductStatus::Closed | ProductStatus::KnockedOut) => {
+                    keys.push(Action::ShowResult);
+                }
+                None => {}
+            },
+        }
+        keys.extend([
+            Action::SwitchFocus,
+            Action::FindProduct,
             Action::ShowBoard,
             Action::ShowSummary,
-            Action::Help,
-            Action::Quit,
-        ]
+            Action::ShowProjector,
+        ]);
+        let mut seen = Vec::new();
+        keys.retain(|a| {
+            let new = !seen.contains(a);
+            seen.push(*a);
+            new
+        });
+        keys
     }
 
     pub fn draw(&self, app: &App, frame: &mut Frame, area: Rect) {
@@ -239,6 +304,63 @@ impl Dashboard {
 /// The product a write is about, in the session the write was given.
 pub fn product(data: &crate::store::SessionData, id: i64) -> &ProductRow {
     data.products.iter().find(|p| p.id == id).expect("listed")
+}
+
+/// `A`: every member not yet marked present is marked present, in one step.
+fn mark_all_present(app: &mut App) {
+    // One store call per seat until the store has its own "everyone present".
+    let seats: Vec<u32> = app
+        .data
+        .members
+        .iter()
+        .filter(|m| m.present != Some(true))
+        .map(|m| m.seat)
+        .collect();
+    let saved = fill(
+        app.t().saved_all_present,
+        &[("count", &app.data.members.len().to_string())],
+    );
+    app.write(
+        saved,
+        AfterWrite::Nothing,
+        true,
+        Box::new(move |store, data| {
+            seats
+                .iter()
+                .try_for_each(|&seat| store.set_attendance(data, seat, true))
+        }),
+    );
+}
+
+/// `/`: selects the first product whose code or name contains `text` (case and accents
+/// ignored), searching on from the one selected.
+fn find_product(app: &mut App, text: &str) {
+    let wanted = plain(text);
+    let products = app.visible_products();
+    let count = products.len();
+    let found = (1..=count)
+        .map(|i| (app.product_cursor + i) % count)
+        .find(|&i| {
+            let p = products[i];
+            plain(&p.code).contains(&wanted) || plain(&p.name).contains(&wanted)
+        });
+    match found {
+        Some(i) => {
+            app.product_cursor = i;
+            app.notice = None;
+        }
+        None => app.notice = Some(Notice::Error(fill(app.t().find_none, &[("text", text)]))),
+    }
+}
+
+/// Lower case without Vietnamese accents, so "dau tay" finds "Mứt dâu tây".
+pub fn plain(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    text.nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .map(|c| if c == 'đ' || c == 'Đ' { 'd' } else { c })
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 fn open_product(app: &mut App) {
@@ -282,10 +404,9 @@ fn open_product(app: &mut App) {
     );
 }
 
-fn ask_close(app: &mut App) {
-    let Some(p) = app.selected_product() else {
-        return;
-    };
+/// Asks before closing when every sheet is in; returns the result it would close with.
+fn ask_close(app: &mut App) -> Option<crate::scoring::ProductResult> {
+    let p = app.selected_product()?;
     let t = app.t();
     if p.status != ProductStatus::Scoring {
         app.notice = Some(Notice::Error(fill(
@@ -295,11 +416,13 @@ fn ask_close(app: &mut App) {
                 ("status", status_word(app.lang, p.status)),
             ],
         )));
-        return;
+        return None;
     }
     let waiting = app.waiting_seats(p);
     if waiting.is_empty() {
+        let result = app.store.product_result(&app.data, p);
         app.overlay = Some(Overlay::Confirm(Confirm::Close(p.id)));
+        return result.ok();
     } else {
         let key = app.key_label(Action::CloseOverride);
         app.notice = Some(Notice::Error(fill(
@@ -311,6 +434,7 @@ fn ask_close(app: &mut App) {
             ],
         )));
     }
+    None
 }
 
 fn ask_reason(
@@ -335,20 +459,51 @@ fn ask_reason(
     }
 }
 
-/// The close question: the product again.
-pub fn close_summary(app: &App, id: i64) -> (String, Vec<Line<'static>>) {
+/// The close question: the product, each member's total and the spread verdict; a breach
+/// advises a new round.
+pub fn close_summary(
+    app: &App,
+    id: i64,
+    result: Option<&crate::scoring::ProductResult>,
+) -> (String, Vec<Line<'static>>) {
     let t = app.t();
     let name = app
         .product(id)
         .map_or(String::new(), |p| format!("{} · {}", p.code, p.name));
-    (
-        t.close_title.to_string(),
-        vec![
-            Line::from(name),
-            Line::from(""),
-            Line::from(t.close_question),
-        ],
-    )
+    let mut lines = vec![Line::from(name).bold(), Line::from("")];
+    let mut breach = false;
+    if let Some(r) = result {
+        let totals: Vec<String> = r
+            .members
+            .iter()
+            .map(|m| format!("{} {}: {}", app.lang.strings().seat, m.seat, m.total))
+            .collect();
+        lines.push(Line::from(t.close_totals));
+        lines.push(Line::from(totals.join(" · ")));
+        if let Some((verdict, is_breach)) = super::result::spread_verdict(app, r) {
+            breach = is_breach;
+            let style = if breach {
+                Style::new().fg(Color::Red).add_modifier(Modifier::BOLD)
+            } else {
+                Style::new().fg(Color::Green)
+            };
+            lines.push(Line::styled(verdict, style));
+        }
+        if breach {
+            let key = app
+                .keymap
+                .key_for(crate::tui::keymap::Context::Result, Action::NewRound)
+                .map_or_else(String::new, |k| k.to_string());
+            lines.push(Line::from(fill(t.close_breach_advice, &[("key", &key)])).fg(Color::Red));
+        }
+        lines.push(Line::from(""));
+    }
+    lines.push(Line::from(if breach {
+        t.close_question_breach
+    } else {
+        t.close_question
+    }));
+    (t.close_title.to_string(), lines)
 }
 
 fn close(app: &mut App, id: i64, reason: Option<String>) {
@@ -535,16 +690,16 @@ pub fn draw_products(app: &App, frame: &mut Frame, area: Rect, focused: bool) {
             (_, Some(n)) => stars_text(n, 5),
             _ => String::new(),
         });
-        let status = if p.round > 1 {
-            format!(
-                "{} ({}{})",
-                status_word(app.lang, p.status),
-                t.round_short,
-                p.round
-            )
-        } else {
-            status_word(app.lang, p.status).to_string()
-        };
+        // A spread breach is flagged on the row itself, not only on the result screen.
+        let breach = result.is_some_and(|r| r.spread_breach && p.status == ProductStatus::Closed);
+        let stars = Line::from(vec![
+            Span::styled(stars, Style::new().fg(Color::Yellow)),
+            Span::styled(
+                if breach { " ⚠" } else { "" },
+                Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+            ),
+        ]);
+        let status = status_text(app, p);
         let sheets = match member {
             Some(seat) => own_sheet_text(app, p, seat),
             None if p.status == ProductStatus::Waiting => String::new(),
@@ -563,20 +718,29 @@ pub fn draw_products(app: &App, frame: &mut Frame, area: Rect, focused: bool) {
             Cell::from(status).style(status_style(p.status)),
             Cell::from(sheets),
             Cell::from(mean),
-            Cell::from(stars).style(Style::new().fg(Color::Yellow)),
+            Cell::from(stars),
         ]);
         Row::new(cells)
     });
+    let status_width = widest(
+        products
+            .iter()
+            .map(|p| status_text(app, p))
+            .collect::<Vec<_>>()
+            .iter()
+            .map(String::as_str)
+            .chain([t.col_status]),
+    );
     let mut widths = vec![Constraint::Length(11), Constraint::Fill(2)];
     if wide {
         widths.push(Constraint::Fill(1));
     }
     widths.extend([
         Constraint::Length(3),
-        Constraint::Length(14),
-        Constraint::Length(5),
+        Constraint::Length(status_width),
+        Constraint::Length(widest([t.col_sheets, t.col_my_sheet, "10/10"])),
         Constraint::Length(6),
-        Constraint::Length(5),
+        Constraint::Length(7),
     ]);
     let title = match member {
         Some(_) => t.my_products_title.to_string(),
@@ -585,11 +749,9 @@ pub fn draw_products(app: &App, frame: &mut Frame, area: Rect, focused: bool) {
     let table = Table::new(rows, widths)
         .header(Row::new(header).style(Style::new().add_modifier(Modifier::BOLD)))
         .block(block(&title, focused))
-        .row_highlight_style(if focused {
-            Style::new().add_modifier(Modifier::REVERSED)
-        } else {
-            Style::new().add_modifier(Modifier::BOLD)
-        })
+        .row_highlight_style(selected_style(focused))
+        .highlight_symbol(selected_symbol(focused))
+        .highlight_spacing(HighlightSpacing::Always)
         .column_spacing(1);
     if products.is_empty() {
         frame.render_widget(
@@ -600,6 +762,29 @@ pub fn draw_products(app: &App, frame: &mut Frame, area: Rect, focused: bool) {
     }
     let mut state = TableState::default().with_selected(Some(app.product_cursor));
     frame.render_stateful_widget(table, area, &mut state);
+}
+
+/// "đang chấm (v2)": the status, with the round from the second on.
+fn status_text(app: &App, p: &ProductRow) -> String {
+    let word = status_word(app.lang, p.status);
+    if p.round > 1 {
+        format!("{word} ({}{})", app.t().round_short, p.round)
+    } else {
+        word.to_string()
+    }
+}
+
+/// The selected row: reversed in the panel with focus, only marked in the other one.
+fn selected_style(focused: bool) -> Style {
+    if focused {
+        Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
+    } else {
+        Style::new().add_modifier(Modifier::BOLD)
+    }
+}
+
+fn selected_symbol(focused: bool) -> &'static str {
+    if focused { "▶ " } else { "› " }
 }
 
 /// A member's own sheet of a product: "—", "12/36", "✓", "miễn".
@@ -678,7 +863,14 @@ fn draw_members(app: &App, frame: &mut Frame, area: Rect, focused: bool, cursor:
         widths.push(Constraint::Fill(1));
         header.push(t.col_organisation);
     }
-    widths.extend([Constraint::Length(10), Constraint::Length(13)]);
+    let roles = [
+        SeatRole::Chair,
+        SeatRole::ViceChair,
+        SeatRole::Member,
+        SeatRole::Secretary,
+    ];
+    let role_width = widest(roles.iter().map(|r| role_word(app, *r)).chain([t.col_role]));
+    widths.extend([Constraint::Length(role_width), Constraint::Length(13)]);
     header.extend([t.col_role, sheet_header.as_str()]);
     let table = Table::new(rows, widths)
         .header(Row::new(header).style(Style::new().add_modifier(Modifier::BOLD)))
@@ -687,11 +879,9 @@ fn draw_members(app: &App, frame: &mut Frame, area: Rect, focused: bool, cursor:
         } else {
             Style::new().fg(Color::Red)
         }))
-        .row_highlight_style(if focused {
-            Style::new().add_modifier(Modifier::REVERSED)
-        } else {
-            Style::new()
-        })
+        .row_highlight_style(selected_style(focused))
+        .highlight_symbol(selected_symbol(focused))
+        .highlight_spacing(HighlightSpacing::Always)
         .column_spacing(1);
     let mut state = TableState::default().with_selected(Some(cursor));
     frame.render_stateful_widget(table, area, &mut state);

@@ -4,7 +4,9 @@
 
 pub mod board;
 pub mod dashboard;
+pub mod distribution;
 pub mod member_home;
+pub mod projector;
 pub mod result;
 pub mod sheet;
 pub mod summary;
@@ -28,6 +30,8 @@ pub enum Screen {
     Board(board::Board),
     Result(result::ResultScreen),
     Summary(summary::Summary),
+    Projector(projector::Projector),
+    Distribution(distribution::Distribution),
 }
 
 /// Which screen is on top (for tests and for the keymap).
@@ -40,6 +44,8 @@ pub enum ScreenKind {
     Board,
     Result(i64),
     Summary,
+    Projector,
+    Distribution(i64),
 }
 
 /// Where a screen goes after handling a key.
@@ -69,6 +75,7 @@ pub enum AfterWrite {
     /// A choice was saved for this criterion (by id) of the sheet on screen.
     Picked {
         criterion: String,
+        option: u32,
     },
     /// One mismatch of a blind re-entry was settled.
     Resolved,
@@ -83,7 +90,8 @@ impl Screen {
     pub fn root(app: &App) -> Self {
         match app.role {
             Role::Secretary => Self::Dashboard(dashboard::Dashboard::new(app)),
-            Role::Member(_) | Role::Display => Self::MemberHome(member_home::MemberHome),
+            Role::Member(_) => Self::MemberHome(member_home::MemberHome),
+            Role::Display => Self::Projector(projector::Projector),
         }
     }
 
@@ -96,6 +104,8 @@ impl Screen {
             Self::Board(_) => ScreenKind::Board,
             Self::Result(r) => ScreenKind::Result(r.product_id),
             Self::Summary(_) => ScreenKind::Summary,
+            Self::Projector(_) => ScreenKind::Projector,
+            Self::Distribution(d) => ScreenKind::Distribution(d.product_id),
         }
     }
 
@@ -108,6 +118,8 @@ impl Screen {
             Self::Board(_) => Context::Board,
             Self::Result(_) => Context::Result,
             Self::Summary(_) => Context::Summary,
+            Self::Projector(_) => Context::Projector,
+            Self::Distribution(_) => Context::Distribution,
         }
     }
 
@@ -136,6 +148,8 @@ impl Screen {
             Self::Board(s) => s.update(app, action),
             Self::Result(s) => s.update(app, action),
             Self::Summary(s) => s.update(app, action),
+            Self::Projector(s) => s.update(app, action),
+            Self::Distribution(s) => s.update(app, action),
         }
     }
 
@@ -167,6 +181,7 @@ impl Screen {
             Self::Sheet(s) => s.after_reload(app),
             Self::Resolve(s) => s.after_reload(app),
             Self::Result(s) if !app.results.contains_key(&s.product_id) => Nav::Pop,
+            Self::Distribution(s) if !app.results.contains_key(&s.product_id) => Nav::Pop,
             _ => Nav::Stay,
         }
     }
@@ -180,6 +195,8 @@ impl Screen {
             Self::Board(_) => board::draw(app, frame, area),
             Self::Result(s) => s.draw(app, frame, area),
             Self::Summary(_) => summary::draw(app, frame, area),
+            Self::Projector(_) => projector::draw(app, frame, area),
+            Self::Distribution(s) => s.draw(app, frame, area),
         }
     }
 
@@ -187,7 +204,7 @@ impl Screen {
     pub fn confirm_text(&self, app: &App, confirm: &Confirm) -> (String, Vec<Line<'static>>) {
         match (self, confirm) {
             (Self::Sheet(s), Confirm::Submit) => sheet::submit_summary(app, &s.view),
-            (_, Confirm::Close(id)) => dashboard::close_summary(app, *id),
+            (Self::Dashboard(d), Confirm::Close(id)) => d.close_summary(app, *id),
             _ => (String::new(), Vec::new()),
         }
     }
@@ -201,6 +218,8 @@ impl Screen {
             Self::Resolve(_) => sheet::resolve_footer_keys(),
             Self::Board(_) | Self::Summary(_) => list_footer_keys(),
             Self::Result(s) => s.footer_keys(app),
+            Self::Projector(_) => projector::footer_keys(),
+            Self::Distribution(_) => distribution::footer_keys(),
         }
     }
 }

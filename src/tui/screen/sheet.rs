@@ -99,6 +99,12 @@ impl SheetView {
 
 pub struct SheetScreen {
     pub view: SheetView,
+    /// The choice being saved (criterion id, option), while its write waits.
+    saving: Option<(String, u32)>,
+    /// A choice that could not be saved, shown on its own criterion until picked again.
+    unsaved: Option<(String, u32)>,
+    /// The first option shown when the options do not fit, and the criterion it is for.
+    options_from: (usize, usize),
 }
 
 impl SheetScreen {
@@ -169,17 +175,39 @@ impl SheetScreen {
             .criteria()
             .position(|(_, c)| !choices.contains_key(&c.id))
             .unwrap_or(0);
-        Nav::Push(Screen::Sheet(SheetScreen { view }))
+        Nav::Push(Screen::Sheet(SheetScreen {
+            view,
+            saving: None,
+            unsaved: None,
+            options_from: (0, 0),
+        }))
+    }
+
+    /// The first option shown for the criterion on screen (0 when it changed).
+    fn option_scroll(&self, _app: &App) -> usize {
+        let (cursor, from) = self.options_from;
+        if cursor == self.view.cursor { from } else { 0 }
     }
 
     pub fn update(&mut self, app: &mut App, action: Action) -> Nav {
-        let view = &mut self.view;
-        let count = view.criteria(app).len();
         if let Some(option) = action.pick() {
             self.pick(app, option);
             return Nav::Stay;
         }
+        let options = self
+            .view
+            .criteria(app)
+            .get(self.view.cursor)
+            .map_or(0, |c| c.options.len());
+        let from = self.option_scroll(app);
+        let view = &mut self.view;
+        let count = view.criteria(app).len();
         match action {
+            // PgDn/PgUp scroll the options of a criterion too long for the panel.
+            Action::PageDown => {
+                self.options_from = (view.cursor, (from + 1).min(options.saturating_sub(1)));
+            }
+            Action::PageUp => self.options_from = (view.cursor, from.saturating_sub(1)),
             a if a.is_cursor_move() => move_cursor(&mut view.cursor, count, action),
             Action::NextUnanswered => {
                 let choices = view.choices();
@@ -197,8 +225,10 @@ impl SheetScreen {
                 if view.entry == 2 || view.submitted() {
                     return Nav::Stay;
                 }
-                let current = view.stored.as_ref().map_or("", |s| s.comment.as_str());
-                app.overlay = Some(Overlay::input(InputKind::Comment, current));
+                let stored = view.stored.as_ref().map_or("", |s| s.comment.as_str());
+                let draft = app.comment_drafts.remove(&(view.product_id, view.seat));
+                let current = draft.as_deref().unwrap_or(stored).to_string();
+                app.overlay = Some(Overlay::input(InputKind::Comment, &current));
             }
             Action::Submit => {
                 if view.submitted() {
@@ -252,7 +282,9 @@ impl SheetScreen {
         let actor = app.actor();
         let then = AfterWrite::Picked {
             criterion: criterion_id.clone(),
+            option,
         };
+        self.saving = Some((criterion_id.clone(), option));
         app.write(
             saved,
             then,
@@ -275,7 +307,8 @@ impl SheetScreen {
 
     pub fn after_write(&mut self, app: &mut App, then: AfterWrite, ok: bool) -> Nav {
         match then {
-            AfterWrite::Picked { criterion } => {
+            AfterWrite::Picked { criterion, option } => {
+                self.saving = None;
                 let count = self.view.criteria(app).len();
                 let was_complete = self.view.choices().len() == count;
                 if let Err(e) = self.view.reload(app) {
@@ -283,7 +316,36 @@ impl SheetScreen {
                     return Nav::Stay;
                 }
                 if !ok {
+                    // Shown as not saved on its own criterion; the cursor stays there.
+                    if let Some(at) = self
+                        .view
+                        .criteria(app)
+                        .iter()
+                        .position(|c| c.id == criterion)
+                    {
+                        self.view.cursor = at;
+                    }
+                    let error = match &app.notice {
+                        Some(Notice::Error(e)) => e.clone(),
+                        _ => String::new(),
+                    };
+                    app.notice = Some(Notice::Error(fill(
+                        app.t().choice_not_saved,
+                        &[
+                            ("criterion", &criterion),
+                            ("option", &option.to_string()),
+                            ("error", &error),
+                        ],
+                    )));
+                    self.unsaved = Some((criterion, option));
                     return self.view.leave_if_closed(app);
+                }
+                if self
+                    .unsaved
+                    .as_ref()
+                    .is_some_and(|(id, _)| *id == criterion)
+                {
+                    self.unsaved = None;
                 }
                 self.advance_after(app, &criterion, was_complete);
                 Nav::Stay
@@ -377,24 +439,51 @@ impl SheetScreen {
     }
 
     pub fn after_reload(&mut self, app: &mut App) -> Nav {
-        self.view.leave_if_closed(app)
+        let nav = self.view.leave_if_closed(app);
+        if matches!(nav, Nav::Root) {
+            self.keep_comment_draft(app);
+        }
+        nav
     }
 
+    /// A comment being typed when the sheet closes under it is not lost: it is kept as a
+    /// draft (offered again if the product reopens) and shown in the notice.
+    fn keep_comment_draft(&mut self, app: &mut App) {
+        let Some(Overlay::Input {
+            kind: InputKind::Comment,
+            editor,
+        }) = &app.overlay
+        else {
+            return;
+        };
+        let text = editor.text();
+        app.overlay = None;
+        if text.is_empty() {
+            return;
+        }
+        app.notice = Some(Notice::Info(fill(
+            app.t().comment_kept_draft,
+            &[("text", &text)],
+        )));
+        app.comment_drafts
+            .insert((self.view.product_id, self.view.seat), text);
+    }
+
+    /// A submitted sheet offers only moving and going back; a blind re-entry takes no comment.
     pub fn footer_keys(&self) -> Vec<Action> {
-        vec![
-            Action::Pick1,
-            Action::Up,
-            Action::Down,
-            Action::Submit,
-            Action::Comment,
-            Action::NextUnanswered,
-            Action::Back,
-            Action::Help,
-        ]
+        if self.view.submitted() && self.view.entry == 1 {
+            return vec![Action::Down, Action::Back];
+        }
+        let mut keys = vec![Action::Pick1, Action::Submit];
+        if self.view.entry == 1 {
+            keys.push(Action::Comment);
+        }
+        keys.extend([Action::NextUnanswered, Action::Back]);
+        keys
     }
 
     pub fn draw(&self, app: &App, frame: &mut Frame, area: Rect) {
-        draw(app, frame, area, &self.view);
+        draw(app, frame, area, self);
     }
 }
 
@@ -531,12 +620,15 @@ fn points_of(criterion: &Criterion, choices: &BTreeMap<String, u32>) -> Option<u
         .map(|o| o.points)
 }
 
-/// Who fills the sheet in, and which entry: one line under the product.
+/// Who fills the sheet in, and which entry: the banner under the product, so the seat being
+/// entered is never in doubt.
 fn whose_line(app: &App, view: &SheetView) -> String {
     let t = app.t();
-    let s = app.lang.strings();
-    let name = app.data.member(view.seat).map_or("", |m| m.name.as_str());
-    let mut line = format!("{} {} · {name}", s.seat, view.seat);
+    let name = app.member(view.seat).map_or("", |m| m.name.as_str());
+    let mut line = fill(
+        t.seat_banner,
+        &[("seat", &view.seat.to_string()), ("name", name)],
+    );
     if view.proxy {
         line.push_str(&format!(" · {}", t.entered_for_member));
     }
@@ -565,7 +657,27 @@ fn product_line(p: &ProductRow, round_word: &str) -> String {
     )
 }
 
-fn draw(app: &App, frame: &mut Frame, area: Rect, view: &SheetView) {
+/// "A 20/35 · B 14/25 · C 31/40": the part subtotals, as on the paper sheet.
+fn part_subtotals(product: &ProductRow, choices: &BTreeMap<String, u32>) -> String {
+    product
+        .rubric
+        .parts
+        .iter()
+        .map(|part| {
+            let points: u32 = part
+                .sections
+                .iter()
+                .flat_map(|s| &s.criteria)
+                .filter_map(|c| points_of(c, choices))
+                .sum();
+            format!("{} {points}/{}", part.id, part.max_points)
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+fn draw(app: &App, frame: &mut Frame, area: Rect, screen: &SheetScreen) {
+    let view = &screen.view;
     let Some(product) = app.product(view.product_id) else {
         return;
     };
@@ -586,19 +698,20 @@ fn draw(app: &App, frame: &mut Frame, area: Rect, view: &SheetView) {
     let width = head.width as usize;
     let first = truncate(&product_line(product, app.lang.strings().round), width);
     let whose = whose_line(app, view);
-    let room = width.saturating_sub(progress.chars().count() + 1);
+    let room = width.saturating_sub(unicode_width::UnicodeWidthStr::width(progress.as_str()) + 1);
+    let banner = Style::new()
+        .fg(Color::Black)
+        .bg(if view.proxy {
+            Color::Magenta
+        } else {
+            Color::Cyan
+        })
+        .add_modifier(Modifier::BOLD);
     frame.render_widget(
         Paragraph::new(vec![
             Line::from(first).bold(),
             Line::from(vec![
-                Span::styled(
-                    fit(&whose, room),
-                    Style::new().fg(if view.proxy {
-                        Color::Magenta
-                    } else {
-                        Color::Cyan
-                    }),
-                ),
+                Span::styled(fit(&format!(" {whose}"), room), banner),
                 Span::raw(" "),
                 Span::styled(progress, Style::new().bold()),
             ]),
@@ -612,20 +725,22 @@ fn draw(app: &App, frame: &mut Frame, area: Rect, view: &SheetView) {
     };
     let [list, detail] =
         Layout::horizontal([Constraint::Length(list_width), Constraint::Min(10)]).areas(body);
-    draw_criteria(app, frame, list, product, &choices, view.cursor);
-    draw_detail(app, frame, detail, &choices, view);
+    draw_criteria(app, frame, list, product, &choices, screen);
+    draw_detail(app, frame, detail, &choices, screen);
 }
 
-/// The criteria grouped by part and section, with running subtotals.
+/// The criteria grouped by part and section, with running subtotals; a choice being saved
+/// shows "…", one that could not be saved "✖" on its own criterion.
 fn draw_criteria(
     app: &App,
     frame: &mut Frame,
     area: Rect,
     product: &ProductRow,
     choices: &BTreeMap<String, u32>,
-    cursor: usize,
+    screen: &SheetScreen,
 ) {
     let t = app.t();
+    let cursor = screen.view.cursor;
     let mut rows = Vec::new();
     let mut selected = 0;
     let mut index = 0;
@@ -662,14 +777,22 @@ fn draw_criteria(
                     (Some(o), Some(p)) => (format!("[{o}]"), format!("{p}/{}", c.max_points)),
                     _ => ("[ ]".to_string(), format!("·/{}", c.max_points)),
                 };
-                if index == cursor {
-                    selected = rows.len();
-                }
-                let style = if choices.contains_key(&c.id) {
+                let mut style = if choices.contains_key(&c.id) {
                     Style::new()
                 } else {
                     Style::new().fg(Color::Yellow)
                 };
+                let mark = match (&screen.saving, &screen.unsaved) {
+                    (Some((id, o)), _) if *id == c.id => format!("[…{o}]"),
+                    (_, Some((id, o))) if *id == c.id => {
+                        style = Style::new().fg(Color::Red).add_modifier(Modifier::BOLD);
+                        format!("[✖{o}] {}", t.not_saved_label)
+                    }
+                    _ => mark,
+                };
+                if index == cursor {
+                    selected = rows.len();
+                }
                 rows.push(
                     Row::new(vec![format!("  {mark} {} {}", c.id, c.title), points]).style(style),
                 );
@@ -691,18 +814,84 @@ fn draw_criteria(
     frame.render_stateful_widget(table, area, &mut state);
 }
 
+/// One option as drawn: the number, points and star marker first (always visible), then
+/// its text wrapped under itself.
+fn option_lines(
+    app: &App,
+    c: &Criterion,
+    index: usize,
+    picked: bool,
+    width: usize,
+) -> Vec<Line<'static>> {
+    let t = app.t();
+    let o = &c.options[index];
+    let style = if picked {
+        Style::new().fg(Color::Black).bg(Color::Green)
+    } else {
+        Style::new()
+    };
+    let points = fill(t.points_short, &[("points", &o.points.to_string())]);
+    let stars = markers(o.min_stars);
+    let lead = format!("{} {} ", if picked { "●" } else { " " }, index + 1);
+    let mut head = vec![
+        Span::styled(lead.clone(), style.bold()),
+        Span::styled(points.clone(), style.bold()),
+    ];
+    if !stars.is_empty() {
+        head.push(Span::styled(
+            format!(" {stars}"),
+            Style::new().fg(Color::Yellow).bold(),
+        ));
+    }
+    head.push(Span::styled(" · ", style));
+    let used = lead.chars().count()
+        + points.chars().count()
+        + if stars.is_empty() { 0 } else { stars.len() + 1 }
+        + 3;
+    let indent = lead.chars().count();
+    let first_width = width.saturating_sub(used).max(8);
+    let rest_width = width.saturating_sub(indent).max(8);
+    let mut rows = wrap_words(&o.text, first_width);
+    // Rows after the first use the full width under the text.
+    if rows.len() > 1 {
+        let rest = rows[1..].join(" ");
+        rows.truncate(1);
+        rows.extend(wrap_words(&rest, rest_width));
+    }
+    let mut lines = Vec::new();
+    for (j, row) in rows.into_iter().enumerate() {
+        if j == 0 {
+            let mut spans = head.clone();
+            spans.push(Span::styled(row, style));
+            lines.push(Line::from(spans));
+        } else {
+            lines.push(Line::from(vec![
+                Span::styled(" ".repeat(indent), style),
+                Span::styled(row, style),
+            ]));
+        }
+    }
+    lines
+}
+
+/// The current criterion and its options. When the options do not fit, the panel shows
+/// whole options from `option_scroll` with "▲/▼ còn N mức" (PgUp/PgDn scroll it); the
+/// description and notes come after the options and go first when room is short.
 fn draw_detail(
     app: &App,
     frame: &mut Frame,
     area: Rect,
     choices: &BTreeMap<String, u32>,
-    view: &SheetView,
+    screen: &SheetScreen,
 ) {
     let t = app.t();
+    let view = &screen.view;
     let criteria = view.criteria(app);
     let Some(c) = criteria.get(view.cursor) else {
         return;
     };
+    let width = (area.width as usize).saturating_sub(2).max(10);
+    let height = (area.height as usize).saturating_sub(2);
     let mut lines = vec![
         Line::from(format!("{} {}", c.id, c.title)).bold(),
         Line::from(fill(
@@ -715,56 +904,56 @@ fn draw_detail(
         ))
         .dim(),
     ];
-    if let Some(d) = &c.description {
-        lines.push(Line::from(d.clone()).italic());
-    }
     if let Some(cond) = &c.condition {
         lines.push(Line::from(cond.clone()).italic());
     }
-    lines.push(Line::from(""));
     let chosen = choices.get(&c.id).copied();
-    // Options wrap under their text, not under their number, so each stands apart.
-    let text_width = (area.width as usize).saturating_sub(2 + 4).max(10);
-    for (i, o) in c.options.iter().enumerate() {
-        let n = i as u32 + 1;
-        let picked = chosen == Some(n);
-        let style = if picked {
-            Style::new().fg(Color::Black).bg(Color::Green)
-        } else {
-            Style::new()
-        };
-        let points = fill(t.points_short, &[("points", &o.points.to_string())]);
-        let stars = markers(o.min_stars);
-        let tail = if stars.is_empty() {
-            points.clone()
-        } else {
-            format!("{points} {stars}")
-        };
-        let rows = wrap_words(&format!("{} {tail}", o.text), text_width);
-        let count = rows.len();
-        for (j, row) in rows.into_iter().enumerate() {
-            let lead = if j == 0 {
-                format!("{} {n} ", if picked { "●" } else { " " })
-            } else {
-                "    ".to_string()
-            };
-            let mut spans = vec![Span::styled(lead, style.bold())];
-            match row.strip_suffix(tail.as_str()).filter(|_| j + 1 == count) {
-                // The last row ends with the points and the star marker, highlighted.
-                Some(body) => {
-                    spans.push(Span::styled(body.to_string(), style));
-                    spans.push(Span::styled(points.clone(), style.bold()));
-                    if !stars.is_empty() {
-                        spans.push(Span::styled(
-                            format!(" {stars}"),
-                            Style::new().fg(Color::Yellow).bold(),
-                        ));
-                    }
-                }
-                None => spans.push(Span::styled(row, style)),
-            }
-            lines.push(Line::from(spans));
+    let options: Vec<Vec<Line<'static>>> = (0..c.options.len())
+        .map(|i| option_lines(app, c, i, chosen == Some(i as u32 + 1), width))
+        .collect();
+    let rows_of =
+        |lines: &[Line]| -> usize { lines.iter().map(|l| l.width().div_ceil(width).max(1)).sum() };
+    let head_rows = rows_of(&lines);
+    let all_rows: usize = options.iter().map(Vec::len).sum();
+    let scroll = screen.option_scroll(app);
+    if head_rows + all_rows <= height && scroll == 0 {
+        lines.extend(options.into_iter().flatten());
+    } else {
+        if scroll > 0 {
+            lines.push(
+                Line::from(fill(t.more_above, &[("count", &scroll.to_string())])).fg(Color::Cyan),
+            );
         }
+        // Whole options while they fit, keeping a row for "▼ còn N mức".
+        let mut room = height.saturating_sub(rows_of(&lines) + 1);
+        let mut shown = 0;
+        for option in options.iter().skip(scroll) {
+            if option.len() > room && shown > 0 {
+                break;
+            }
+            room = room.saturating_sub(option.len());
+            lines.extend(option.iter().cloned());
+            shown += 1;
+        }
+        let below = c.options.len() - scroll - shown;
+        if below > 0 {
+            let key = app
+                .keymap
+                .key_for(crate::tui::keymap::Context::Sheet, Action::PageDown)
+                .map_or_else(String::new, |k| format!(" ({k})"));
+            lines.push(
+                Line::from(format!(
+                    "{}{key}",
+                    fill(t.more_below, &[("count", &below.to_string())])
+                ))
+                .fg(Color::Cyan)
+                .bold(),
+            );
+        }
+    }
+    if let Some(d) = &c.description {
+        lines.push(Line::from(""));
+        lines.push(Line::from(d.clone()).italic());
     }
     if let Some(k) = &c.knockout {
         lines.push(Line::from(""));
@@ -791,7 +980,8 @@ fn draw_detail(
     );
 }
 
-/// The submit dialog: product and member again, total, anything unanswered.
+/// The submit dialog: product and member again, the part subtotals and total (to check
+/// against the paper), anything unanswered.
 pub fn submit_summary(app: &App, view: &SheetView) -> (String, Vec<Line<'static>>) {
     let t = app.t();
     let Some(product) = app.product(view.product_id) else {
@@ -809,13 +999,15 @@ pub fn submit_summary(app: &App, view: &SheetView) -> (String, Vec<Line<'static>
         Line::from(format!("{} · {}", product.code, product.name)).bold(),
         Line::from(whose_line(app, view)).bold(),
         Line::from(""),
+        Line::from(part_subtotals(product, &choices)),
         Line::from(fill(
             t.submit_total,
             &[
                 ("total", &total.to_string()),
                 ("max", &product.rubric.max_points.to_string()),
             ],
-        )),
+        ))
+        .bold(),
     ];
     if missing.is_empty() {
         let blind = app.data.info.policy.blind_reentry && view.proxy;
@@ -850,7 +1042,8 @@ pub fn submit_summary(app: &App, view: &SheetView) -> (String, Vec<Line<'static>
     }
 }
 
-/// Mismatches between a paper sheet and its blind re-entry, side by side.
+/// Mismatches between a paper sheet and its blind re-entry, side by side, each option with
+/// its points and its whole text wrapped.
 fn draw_resolve(app: &App, frame: &mut Frame, area: Rect, view: &SheetView, cursor: usize) {
     let t = app.t();
     let Some(product) = app.product(view.product_id) else {
@@ -874,27 +1067,31 @@ fn draw_resolve(app: &App, frame: &mut Frame, area: Rect, view: &SheetView, curs
         .and_then(|&o| c.option_at(o as usize).map(|x| (o, x)))
     {
         Some((n, x)) => format!(
-            "{n} · {} ({})",
-            x.text,
-            fill(t.points_short, &[("points", &x.points.to_string())])
+            "{n} · {} · {}",
+            fill(t.points_short, &[("points", &x.points.to_string())]),
+            x.text
         ),
         None => "—".to_string(),
     };
+    let inner = body.width.saturating_sub(2 + 2) as usize;
+    let criterion_width = (inner * 3 / 10).max(8);
+    let entry_width = ((inner - criterion_width.min(inner)) / 2).max(8);
     let mismatches = view.mismatches(app);
     let rows = mismatches.iter().map(|c| {
-        Row::new(vec![
-            format!("{} {}", c.id, c.title),
-            option_text(c, stored.choices.get(&c.id)),
-            option_text(c, stored.reentry.get(&c.id)),
-        ])
-        .height(2)
+        let cells = [
+            wrap_words(&format!("{} {}", c.id, c.title), criterion_width),
+            wrap_words(&option_text(c, stored.choices.get(&c.id)), entry_width),
+            wrap_words(&option_text(c, stored.reentry.get(&c.id)), entry_width),
+        ];
+        let height = cells.iter().map(Vec::len).max().unwrap_or(1) as u16;
+        Row::new(cells.map(|rows| ratatui::text::Text::from(rows.join("\n")))).height(height + 1)
     });
     let table = Table::new(
         rows,
         [
-            Constraint::Percentage(30),
-            Constraint::Percentage(35),
-            Constraint::Percentage(35),
+            Constraint::Length(criterion_width as u16),
+            Constraint::Length(entry_width as u16),
+            Constraint::Length(entry_width as u16),
         ],
     )
     .header(Row::new(vec![t.col_criterion, t.first_entry_col, t.second_entry_col]).bold())

@@ -10,7 +10,7 @@ use super::result::{rank_words, stars_text};
 use crate::store::ProductStatus;
 use crate::tui::action::Action;
 use crate::tui::app::{App, status_word};
-use crate::tui::widgets::block;
+use crate::tui::widgets::{block, widest};
 
 pub struct Summary;
 
@@ -39,11 +39,17 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             None => (String::new(), String::new(), String::new()),
         };
         let mut flags = Vec::new();
-        if result.is_some_and(|r| r.spread_breach) {
-            flags.push(t.flag_spread);
+        if let Some(r) = result.filter(|r| r.spread_breach && p.status == ProductStatus::Closed) {
+            flags.push(crate::i18n::fill(
+                t.spread_flag,
+                &[
+                    ("spread", &r.spread.unwrap_or(0).to_string()),
+                    ("max", &r.max_spread.to_string()),
+                ],
+            ));
         }
         if p.close_override.is_some() {
-            flags.push(t.flag_override);
+            flags.push(t.flag_override.to_string());
         }
         let mut cells = vec![Cell::from(p.code.clone()), Cell::from(p.name.clone())];
         if wide {
@@ -81,8 +87,12 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     if wide {
         widths.push(Constraint::Fill(1));
     }
+    let statuses = products
+        .iter()
+        .map(|p| status_word(app.lang, p.status))
+        .chain([t.col_status]);
     widths.extend([
-        Constraint::Length(10),
+        Constraint::Length(widest(statuses)),
         Constraint::Length(2),
         Constraint::Length(3),
         Constraint::Length(6),
@@ -91,7 +101,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     if wide {
         widths.push(Constraint::Length(20));
     }
-    widths.push(Constraint::Length(6));
+    widths.push(Constraint::Min(widest([t.col_flags, t.flag_override]) + 2));
     let closed = products.iter().filter(|p| p.status.is_settled()).count();
     let title = crate::i18n::fill(
         t.summary_title,
