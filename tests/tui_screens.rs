@@ -55,6 +55,9 @@ fn keys(app: &mut App, spec: &str) {
                 "up" => KeyEvent::new(KeyCode::Up, KeyModifiers::NONE),
                 "down" => KeyEvent::new(KeyCode::Down, KeyModifiers::NONE),
                 "home" => KeyEvent::new(KeyCode::Home, KeyModifiers::NONE),
+                "end" => KeyEvent::new(KeyCode::End, KeyModifiers::NONE),
+                "pgdn" => KeyEvent::new(KeyCode::PageDown, KeyModifiers::NONE),
+                "pgup" => KeyEvent::new(KeyCode::PageUp, KeyModifiers::NONE),
                 "backspace" => KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE),
                 "ctrl-c" => KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL),
                 other => panic!("unknown key <{other}>"),
@@ -721,4 +724,428 @@ fn picking_the_last_criterion_with_gaps_goes_back_to_the_first_gap() {
     assert!(text(&app, 80, 24).contains("Submit sheet"));
     keys(&mut app, "n");
     assert!(app.overlay.is_none());
+}
+
+// ----- issue 13: the screens for a real room ----------------------------------------------
+
+/// The row of the members panel that holds the cursor (marked "▶" or "›").
+fn member_row_with_cursor(screen: &str) -> String {
+    screen
+        .lines()
+        .skip_while(|l| !l.contains("có mặt") && !l.contains("present"))
+        .find(|l| l.contains("│▶") || l.contains("║▶") || l.contains("│›") || l.contains("║›"))
+        .unwrap_or("")
+        .to_string()
+}
+
+#[test]
+fn focus_is_marked_and_the_member_cursor_goes_to_the_next_seat_to_submit() {
+    for (lang, _) in LANGS {
+        let dir = tempfile::tempdir().unwrap();
+        let (db, id) = demo_db(dir.path(), None);
+        let mut app = open(&db, id, Role::Secretary, lang);
+        attendance(&mut app, &[]);
+        // The member cursor was left on seat 9 by the attendance; opening the product moves
+        // it to seat 1, the first still to submit.
+        keys(&mut app, "<tab><end><tab><home>o");
+        let screen = text(&app, 80, 24);
+        assert!(member_row_with_cursor(&screen).contains(" 1 "), "{screen}");
+        score_in_store(&mut app, "LD-2026-01", 1, true);
+        score_in_store(&mut app, "LD-2026-01", 2, true);
+        // Moving onto the product again finds seat 3; after seat 3 is submitted, seat 4.
+        keys(&mut app, "j<home>");
+        assert!(member_row_with_cursor(&text(&app, 80, 24)).contains(" 3 "));
+        keys(&mut app, "<tab><enter>");
+        assert_eq!(app.sheet().unwrap().seat, 3);
+        let banner = if lang == Lang::Vi {
+            "ĐANG CHẤM CHO: GHẾ 3 · Lê Minh Đức"
+        } else {
+            "SCORING FOR: SEAT 3 · Lê Minh Đức"
+        };
+        assert!(text(&app, 80, 24).contains(banner));
+        let product = app.selected_product().unwrap().clone();
+        for (i, (_, c)) in product.rubric.criteria().enumerate() {
+            keys(&mut app, &pattern(3, i, c.options.len()).to_string());
+        }
+        keys(&mut app, "y");
+        assert_eq!(app.screen(), Screen::Dashboard);
+        let screen = text(&app, 80, 24);
+        assert!(member_row_with_cursor(&screen).contains(" 4 "), "{screen}");
+        // The panel with focus is unmistakable: a double border and a ▶ in its title.
+        assert!(screen.contains("╔ ▶ "), "{screen}");
+        app.notice = None;
+        snap("focus_members", &app);
+    }
+}
+
+#[test]
+fn long_options_scroll_and_always_show_points_and_markers() {
+    for (lang, _) in LANGS {
+        let dir = tempfile::tempdir().unwrap();
+        let (db, id) = demo_db(dir.path(), None);
+        let mut app = open(&db, id, Role::Secretary, lang);
+        attendance(&mut app, &[]);
+        // Set 15 (LD-2026-05), criterion 3.5: its options are long.
+        keys(&mut app, "<home>jjjjo<tab><home><enter>");
+        assert_eq!(app.screen(), Screen::Sheet, "{:?}", app.notice);
+        let at = app
+            .sheet()
+            .unwrap()
+            .criteria(&app)
+            .iter()
+            .position(|c| c.id == "3.5")
+            .unwrap();
+        app.sheet_mut().unwrap().cursor = at;
+        let criterion = app.sheet().unwrap().criteria(&app)[at].clone();
+        let points = |o: &council::rubric::Choice| {
+            if lang == Lang::Vi {
+                format!("{}đ", o.points)
+            } else {
+                format!("{} pt", o.points)
+            }
+        };
+        let screen = text(&app, 80, 24);
+        let more = if lang == Lang::Vi {
+            "▼ còn "
+        } else {
+            "▼ "
+        };
+        assert!(screen.contains(more), "{screen}");
+        // Scrolling down reaches every option, each shown with its number and points.
+        let mut seen = std::collections::BTreeSet::new();
+        for _ in 0..criterion.options.len() {
+            let screen = text(&app, 80, 24);
+            for (i, o) in criterion.options.iter().enumerate() {
+                if screen.contains(&format!(" {} {}", i + 1, points(o))) {
+                    seen.insert(i);
+                }
+            }
+            keys(&mut app, "<pgdn>");
+        }
+        assert_eq!(seen.len(), criterion.options.len(), "options never shown");
+        keys(&mut app, "<pgup><pgup><pgup><pgup><pgup><pgup>");
+        app.notice = None;
+        snap("options_scroll", &app);
+    }
+}
+
+#[test]
+fn a_spread_breach_is_seen_before_and_after_closing() {
+    for (lang, _) in LANGS {
+        let dir = tempfile::tempdir().unwrap();
+        let (db, id) = demo_db(dir.path(), Some(("max_spread = 10", "max_spread = 2")));
+        let mut app = open(&db, id, Role::Secretary, lang);
+        attendance(&mut app, &[9]);
+        keys(&mut app, "<home>o");
+        for seat in 1..=8 {
+            score_in_store(&mut app, "LD-2026-01", seat, true);
+        }
+        keys(&mut app, "c");
+        let screen = text(&app, 80, 24);
+        let (breach, seat) = if lang == Lang::Vi {
+            ("VƯỢT mức 2", "ghế 8: ")
+        } else {
+            ("EXCEEDS the limit of 2", "seat 8: ")
+        };
+        assert!(screen.contains(breach) && screen.contains(seat), "{screen}");
+        app.notice = None;
+        snap("close_breach", &app);
+        keys(&mut app, "y");
+        assert!(matches!(app.screen(), Screen::Result(_)));
+        // The verdict is on the result's second line, not below the visible screen.
+        let screen = text(&app, 80, 24);
+        assert!(screen.lines().nth(3).unwrap().contains(breach), "{screen}");
+        keys(&mut app, "<esc>");
+        let row = text(&app, 80, 24)
+            .lines()
+            .find(|l| l.contains("LD-2026-01"))
+            .unwrap()
+            .to_string();
+        assert!(row.contains('⚠'), "{row}");
+        keys(&mut app, "s");
+        let summary = text(&app, 80, 24);
+        assert!(summary.contains(">2"), "{summary}");
+    }
+}
+
+#[test]
+fn enter_never_answers_an_irreversible_question() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, id) = demo_db(dir.path(), None);
+    let mut app = open(&db, id, Role::Secretary, Lang::Vi);
+    attendance(&mut app, &[]);
+    keys(&mut app, "<home>o<tab><home><enter>");
+    let product = app.selected_product().unwrap().clone();
+    for (i, (_, c)) in product.rubric.criteria().enumerate() {
+        keys(&mut app, &pattern(1, i, c.options.len()).to_string());
+    }
+    // As a secretary used to Excel would: Enter after the last value.
+    keys(&mut app, "<enter><enter>");
+    assert!(app.overlay.is_some(), "the question is still open");
+    assert!(!app.sheet().unwrap().submitted());
+    keys(&mut app, "y");
+    assert!(app.progress_of(product.id, 1).unwrap().submitted);
+}
+
+#[test]
+fn the_result_scrolls_to_its_last_line_and_back() {
+    for (lang, _) in LANGS {
+        let dir = tempfile::tempdir().unwrap();
+        let mut app = meeting(dir.path(), lang);
+        keys(&mut app, "<up>v<end>");
+        let screen = text(&app, 80, 24);
+        let body: Vec<&str> = screen.lines().skip(2).take(20).collect();
+        assert!(
+            body.iter()
+                .filter(|l| l.trim_matches(['║', ' ', '"']).is_empty())
+                .count()
+                < 10,
+            "End scrolled past the content:\n{screen}"
+        );
+        keys(&mut app, "<pgup><pgup><pgup><pgup>");
+        assert!(
+            text(&app, 80, 24).contains("88.25"),
+            "PgUp recovers the top"
+        );
+        keys(&mut app, "<end>");
+        app.notice = None;
+        snap("result_end", &app);
+    }
+}
+
+#[test]
+fn footers_offer_only_keys_that_work_and_fit_80_columns() {
+    for (lang, help) in [(Lang::Vi, "? phím tắt"), (Lang::En, "? keys")] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut app = meeting(dir.path(), lang);
+        let footer = |app: &App| text(app, 80, 24).lines().last().unwrap().to_string();
+        for step in [
+            "",
+            "<tab>",
+            "<tab><home>jjjj<enter>",
+            "<esc>b",
+            "<esc>s",
+            "<esc><up>v",
+            "d",
+        ] {
+            keys(&mut app, step);
+            assert!(footer(&app).contains(help), "{step}: {}", footer(&app));
+        }
+        keys(&mut app, "<esc><esc>");
+        // A member's result offers no new round; a submitted sheet offers no digits or submit.
+        let mut member = open(
+            &dir.path().join("council.db"),
+            app.data.info.id,
+            Role::Member(1),
+            lang,
+        );
+        keys(&mut member, "<home><enter>");
+        assert!(
+            matches!(member.screen(), Screen::Result(_)),
+            "{:?} {}",
+            member.notice,
+            text(&member, 80, 24)
+        );
+        assert!(!footer(&member).contains(" n "), "{}", footer(&member));
+        keys(&mut member, "<esc>j<enter>");
+        assert_eq!(member.screen(), Screen::Sheet);
+        assert!(member.sheet().unwrap().submitted());
+        let f = footer(&member);
+        assert!(!f.contains("1…9") && !f.contains(" s "), "{f}");
+    }
+    // English words never run into the next column.
+    let dir = tempfile::tempdir().unwrap();
+    let app = meeting(dir.path(), Lang::En);
+    let screen = text(&app, 80, 24);
+    let vice = screen.lines().find(|l| l.contains("Vice chair")).unwrap();
+    assert!(vice.contains("Vice chair  "), "{vice}");
+    let summary_dir = tempfile::tempdir().unwrap();
+    let (db, id) = demo_db(summary_dir.path(), None);
+    let mut app = open(&db, id, Role::Secretary, Lang::En);
+    attendance(&mut app, &[]);
+    keys(&mut app, "<home>xNo food safety certificate<enter>s");
+    assert!(text(&app, 80, 24).contains("knocked out"));
+}
+
+#[test]
+fn everyone_present_find_a_product_and_restart_on_the_one_being_scored() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, id) = demo_db(dir.path(), None);
+    let mut app = open(&db, id, Role::Secretary, Lang::Vi);
+    keys(&mut app, "A");
+    assert!(app.data.members.iter().all(|m| m.present == Some(true)));
+    assert_eq!(
+        app.notice,
+        Some(Notice::Saved("Đã lưu: 9 thành viên có mặt".into()))
+    );
+    // By code, by name without accents; nothing found says so.
+    keys(&mut app, "/06<enter>");
+    assert_eq!(app.selected_product().unwrap().code, "LD-2026-06");
+    keys(&mut app, "/ruou can<enter>");
+    assert_eq!(app.selected_product().unwrap().code, "LD-2026-05");
+    keys(&mut app, "/xyz<enter>");
+    assert_eq!(
+        app.notice,
+        Some(Notice::Error("Không có sản phẩm nào khớp «xyz»".into()))
+    );
+    keys(&mut app, "o");
+    drop(app);
+    let app = open(&db, id, Role::Secretary, Lang::Vi);
+    assert_eq!(app.selected_product().unwrap().code, "LD-2026-05");
+}
+
+#[test]
+fn the_submit_dialog_shows_the_part_subtotals() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = meeting(dir.path(), Lang::En);
+    keys(&mut app, "<tab><home>jjjj<enter>3213s");
+    let screen = text(&app, 80, 24);
+    assert!(screen.contains("A 7/40 · B 0/25 · C 0/35"), "{screen}");
+}
+
+#[test]
+fn the_mismatch_view_wraps_both_texts_with_points() {
+    for (lang, _) in LANGS {
+        let dir = tempfile::tempdir().unwrap();
+        let (db, id) = demo_db(
+            dir.path(),
+            Some(("blind_reentry = false", "blind_reentry = true")),
+        );
+        let mut app = open(&db, id, Role::Secretary, lang);
+        attendance(&mut app, &[]);
+        keys(&mut app, "<home>o<tab><home><enter>");
+        let count = app.sheet().unwrap().criteria(&app).len();
+        keys(&mut app, &"1".repeat(count));
+        keys(&mut app, "y2");
+        keys(&mut app, "3");
+        keys(&mut app, &"1".repeat(count - 1));
+        keys(&mut app, "y");
+        assert_eq!(app.screen(), Screen::Resolve, "{:?}", app.notice);
+        let screen = text(&app, 80, 24);
+        let (first, second) = if lang == Lang::Vi {
+            ("1 · 1đ", "3 · 3đ")
+        } else {
+            ("1 · 1 pt", "3 · 3 pt")
+        };
+        assert!(
+            screen.contains(first) && screen.contains(second),
+            "{screen}"
+        );
+        app.notice = None;
+        snap("mismatch", &app);
+    }
+}
+
+#[test]
+fn names_are_whole_when_there_is_room() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = meeting(dir.path(), Lang::Vi);
+    keys(&mut app, "<up>v");
+    let screen = text(&app, 160, 45);
+    assert!(screen.contains("Bùi Thị Hương Giang"), "{screen}");
+}
+
+#[test]
+fn the_projector_shows_counts_while_scoring_and_the_result_in_large_type() {
+    for (lang, _) in LANGS {
+        let dir = tempfile::tempdir().unwrap();
+        let app = meeting(dir.path(), lang);
+        let db = dir.path().join("council.db");
+        // `council display`: the product being scored, how many sheets are in, never whose.
+        let display = open(&db, app.data.info.id, Role::Display, lang);
+        assert_eq!(display.screen(), Screen::Projector);
+        let screen = text(&display, 120, 40);
+        let sheets = if lang == Lang::Vi {
+            "3/8 phiếu đã nộp"
+        } else {
+            "3 of 8 sheets in"
+        };
+        assert!(
+            screen.contains("LD-2026-02") && screen.contains(sheets),
+            "{screen}"
+        );
+        for m in &app.data.members {
+            assert!(!screen.contains(&m.name), "{} shown:\n{screen}", m.name);
+        }
+        assert!(display.progress.values().flatten().all(|g| g.seat == 0));
+        snap("projector_scoring", &display);
+        // The secretary's `p` on a closed product: stars, mean, bands, verdict.
+        let mut app = app;
+        keys(&mut app, "<up>p");
+        assert_eq!(app.screen(), Screen::Projector);
+        let screen = text(&app, 120, 40);
+        assert!(screen.contains("★ ★ ★ ★ ☆"), "{screen}");
+        assert!(screen.contains("30") && screen.contains("90"), "{screen}");
+        app.notice = None;
+        snap("projector_result", &app);
+    }
+}
+
+#[test]
+fn choices_per_criterion_start_from_the_most_disputed() {
+    for (lang, _) in LANGS {
+        let dir = tempfile::tempdir().unwrap();
+        let mut app = meeting(dir.path(), lang);
+        keys(&mut app, "<up>vd");
+        assert!(matches!(app.screen(), Screen::Distribution(_)));
+        let result = app.results.values().next().unwrap().clone();
+        let ranked = council::tui::screen::distribution::by_disagreement(&result.criteria);
+        let ranges: Vec<usize> = ranked
+            .iter()
+            .map(|c| council::tui::screen::distribution::option_range(c))
+            .collect();
+        assert!(ranges.windows(2).all(|w| w[0] >= w[1]), "{ranges:?}");
+        let screen = text(&app, 80, 24);
+        let first = screen.lines().find(|l| l.contains('↔')).unwrap();
+        assert!(first.contains(&format!("│{} ", ranked[0].id)), "{screen}");
+        app.notice = None;
+        snap("distribution", &app);
+    }
+}
+
+// ----- issue 11: the terminal side -----------------------------------------------------------
+
+#[test]
+fn a_paste_goes_only_into_the_text_field_with_focus() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, id) = demo_db(dir.path(), None);
+    let mut app = open(&db, id, Role::Secretary, Lang::En);
+    attendance(&mut app, &[]);
+    keys(&mut app, "<home>o<tab><home><enter>");
+    // On the sheet, a pasted "3" is not a choice.
+    app.handle_event(&Event::Paste("3\n2\n".into()));
+    assert!(app.sheet().unwrap().choices().is_empty());
+    // Into the comment field: one line, every character, long or not.
+    keys(&mut app, "m");
+    let long = format!("Sản phẩm tốt\n3\n{}", "rất ".repeat(600));
+    app.handle_event(&Event::Paste(long.clone()));
+    keys(&mut app, "<enter>");
+    let stored = app.sheet().unwrap().stored.clone().unwrap();
+    assert_eq!(stored.comment, long.replace('\n', " ").trim());
+    assert!(stored.choices.is_empty(), "{:?}", stored.choices);
+}
+
+#[test]
+fn a_comment_typed_when_the_product_closes_is_kept_as_a_draft() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, id) = demo_db(dir.path(), None);
+    let mut secretary = open(&db, id, Role::Secretary, Lang::En);
+    attendance(&mut secretary, &[]);
+    keys(&mut secretary, "<home>o");
+    let mut member = open(&db, id, Role::Member(6), Lang::En);
+    keys(&mut member, "<enter>12mGood jam");
+    keys(&mut secretary, "CTime is up<enter>");
+    member.update(Action::Refresh);
+    assert_eq!(member.screen(), Screen::MemberHome);
+    assert!(member.overlay.is_none());
+    assert_eq!(
+        member.notice,
+        Some(Notice::Info(
+            "The product closed while the comment was typed; it was not saved and is kept as a draft: “Good jam”".into()
+        ))
+    );
+    assert_eq!(
+        member.comment_drafts.values().next().map(String::as_str),
+        Some("Good jam")
+    );
 }

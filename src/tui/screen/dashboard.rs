@@ -752,7 +752,7 @@ pub fn draw_products(app: &App, frame: &mut Frame, area: Rect, focused: bool) {
         .row_highlight_style(selected_style(focused))
         .highlight_symbol(selected_symbol(focused))
         .highlight_spacing(HighlightSpacing::Always)
-        .column_spacing(1);
+        .column_spacing(2);
     if products.is_empty() {
         frame.render_widget(
             Paragraph::new(t.no_products_open).block(block(&title, focused)),
@@ -882,7 +882,7 @@ fn draw_members(app: &App, frame: &mut Frame, area: Rect, focused: bool, cursor:
         .row_highlight_style(selected_style(focused))
         .highlight_symbol(selected_symbol(focused))
         .highlight_spacing(HighlightSpacing::Always)
-        .column_spacing(1);
+        .column_spacing(2);
     let mut state = TableState::default().with_selected(Some(cursor));
     frame.render_stateful_widget(table, area, &mut state);
 }

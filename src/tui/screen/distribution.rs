@@ -6,7 +6,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style, Stylize};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Paragraph, Wrap};
 
 use super::{Nav, move_cursor};
 use crate::i18n::fill;
@@ -80,7 +80,12 @@ impl Distribution {
             lines.push(Line::from(spans));
         }
         let title = fill(t.distribution_screen_title, &[("code", &p.code)]);
-        frame.render_widget(Paragraph::new(lines).block(panel(&title)), area);
+        frame.render_widget(
+            Paragraph::new(lines)
+                .wrap(Wrap { trim: false })
+                .block(panel(&title)),
+            area,
+        );
     }
 }
 

@@ -41,7 +41,7 @@ impl ResultScreen {
         Self {
             product_id,
             scroll: 0,
-            max_scroll: std::cell::Cell::new(u16::MAX),
+            max_scroll: std::cell::Cell::new(0),
         }
     }
 
@@ -154,15 +154,21 @@ fn draw(app: &App, frame: &mut Frame, area: Rect, product_id: i64, scroll: u16) 
     ));
     let title = format!("{} · {}", product.code, product.name);
     let rows = |lines: &[Line], area: Rect| wrapped_rows(lines, area.width.saturating_sub(2));
+    if !wide {
+        main.push(Line::from(""));
+        main.append(&mut detail);
+    }
+    let longest = rows(&main, left).max(rows(&detail, right));
+    // Never past the last line, whatever End or PgDn asked for.
+    let scroll = scroll.min(longest.saturating_sub(area.height.saturating_sub(2)));
+    frame.render_widget(
+        Paragraph::new(main)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0))
+            .block(block(&title, true)),
+        left,
+    );
     if wide {
-        let longest = rows(&main, left).max(rows(&detail, right));
-        frame.render_widget(
-            Paragraph::new(main)
-                .wrap(Wrap { trim: false })
-                .scroll((scroll, 0))
-                .block(block(&title, true)),
-            left,
-        );
         frame.render_widget(
             Paragraph::new(detail)
                 .wrap(Wrap { trim: false })
@@ -170,20 +176,8 @@ fn draw(app: &App, frame: &mut Frame, area: Rect, product_id: i64, scroll: u16) 
                 .block(block(app.t().detail_title, false)),
             right,
         );
-        longest
-    } else {
-        main.push(Line::from(""));
-        main.extend(detail);
-        let longest = rows(&main, left);
-        frame.render_widget(
-            Paragraph::new(main)
-                .wrap(Wrap { trim: false })
-                .scroll((scroll, 0))
-                .block(block(&title, true)),
-            left,
-        );
-        longest
     }
+    longest
 }
 
 /// Rows `lines` take once wrapped at `width` columns.

@@ -924,14 +924,21 @@ fn draw_detail(
                 Line::from(fill(t.more_above, &[("count", &scroll.to_string())])).fg(Color::Cyan),
             );
         }
-        // Whole options while they fit, keeping a row for "▼ còn N mức".
+        // Whole options while they fit, keeping a row for "▼ còn N mức"; an option cut at
+        // the bottom still shows its first row (number, points, marker) and counts as below.
         let mut room = height.saturating_sub(rows_of(&lines) + 1);
         let mut shown = 0;
         for option in options.iter().skip(scroll) {
-            if option.len() > room && shown > 0 {
+            if option.len() > room {
+                if room > 0 {
+                    lines.extend(option.iter().take(room).cloned());
+                } else if shown == 0 {
+                    lines.extend(option.iter().cloned());
+                    shown += 1;
+                }
                 break;
             }
-            room = room.saturating_sub(option.len());
+            room -= option.len();
             lines.extend(option.iter().cloned());
             shown += 1;
         }
