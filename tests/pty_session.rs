@@ -319,3 +319,172 @@ fn a_member_seat_and_the_secretary_board_run_side_by_side() {
     secretary.wait_for(&["Thành viên: có mặt 9/9"]);
     secretary.quit();
 }
+
+// ----- issue 11: locks, paste and a missing terminal ----------------------------------------
+
+impl Tui {
+    fn spawn_with(args: &[&str], dir: &Path, env: &[(&str, &str)]) -> Self {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_council"));
+        cmd.args(args)
+            .env("COUNCIL_DB", dir.join("council.db"))
+            .env("COUNCIL_CONFIG_DIR", dir.join("config"))
+            .env("TERM", "xterm-256color")
+            .env_remove("COUNCIL_LANG");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut session = expectrl::Session::spawn(cmd).expect("spawn council");
+        session
+            .get_process_mut()
+            .set_window_size(COLS, ROWS)
+            .expect("window size");
+        Self {
+            session,
+            parser: vt100::Parser::new(
+                NonZeroU16::new(ROWS).unwrap(),
+                NonZeroU16::new(COLS).unwrap(),
+                0,
+            ),
+        }
+    }
+}
+
+/// Everyone present with `A`, the first product opened, seat 1's sheet on screen.
+fn seat_one_sheet(tui: &mut Tui) {
+    tui.wait_for(&["LD-2026-01"]);
+    tui.send("A");
+    tui.wait_for(&["có mặt 9/9"]);
+    tui.send(HOME);
+    tui.send("o");
+    tui.wait_for(&["Đã lưu: mở chấm LD-2026-01"]);
+    tui.send(TAB);
+    tui.send(HOME);
+    tui.send(ENTER);
+    tui.wait_for(&["GHẾ 1 · ", "0/32 tiêu chí"]);
+}
+
+/// The choices stored for seat 1 of the first product.
+fn stored_choices(dir: &Path) -> std::collections::BTreeMap<String, u32> {
+    let store = council::store::Store::open(&dir.join("council.db")).unwrap();
+    let id = store.find_session(None).unwrap().id;
+    let data = store.load_session(id).unwrap();
+    let product = &data.products[0];
+    store
+        .member_sheet(&data, product, 1)
+        .unwrap()
+        .map(|s| s.choices)
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_key_pressed_during_a_lock_never_lands_on_another_criterion() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut tui = Tui::spawn_with(&[], dir.path(), &[("COUNCIL_BUSY_TIMEOUT_MS", "1500")]);
+    seat_one_sheet(&mut tui);
+    // Another program holds the write lock.
+    let other = rusqlite::Connection::open(dir.path().join("council.db")).unwrap();
+    other.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    // The member types 2 for 1.1, then 3 meant for 1.2.
+    tui.send("2");
+    tui.wait_for(&["Đang chờ cơ sở dữ liệu…"]);
+    tui.send("3");
+    tui.wait_for(&["phím vừa nhấn không được nhận"]);
+    // The lock outlives the wait: 1.1 is marked not saved, and the cursor stays on it.
+    let screen = tui.wait_for(&["CHƯA LƯU", "1.1 = mức 2 CHƯA LƯU"]);
+    assert!(screen.contains("[✖2] CHƯA LƯU 1.1"), "{screen}");
+    assert!(screen.contains("tiêu chí 1/32"), "{screen}");
+    assert!(screen.contains("0/32 tiêu chí"), "{screen}");
+    other.execute_batch("ROLLBACK").unwrap();
+    drop(other);
+    assert!(
+        stored_choices(dir.path()).is_empty(),
+        "nothing was saved blind"
+    );
+    // Once the lock is gone the same keys do what the screen says.
+    tui.send("2");
+    tui.wait_for(&["Đã lưu 1.1 = mức 2", "tiêu chí 2/32"]);
+    tui.send("3");
+    tui.wait_for(&["Đã lưu 1.2 = mức 3"]);
+    let stored = stored_choices(dir.path());
+    assert_eq!(
+        stored.into_iter().collect::<Vec<_>>(),
+        [("1.1".to_string(), 2), ("1.2".to_string(), 3)]
+    );
+    tui.quit();
+}
+
+#[test]
+fn a_paste_is_text_for_the_field_and_never_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut tui = Tui::spawn(&[], dir.path());
+    seat_one_sheet(&mut tui);
+    // Pasted onto the sheet itself: not a choice.
+    tui.send("\x1b[200~3\n2\n\x1b[201~");
+    tui.wait_for(&["Văn bản dán chỉ vào ô nhập"]);
+    // Into the comment: every character, on one line, however long.
+    tui.send("m");
+    tui.wait_for(&["Ý kiến của thành viên"]);
+    let long = format!("Mứt ngon\n3\n{}hết", "rất ".repeat(400));
+    tui.send(&format!("\x1b[200~{long}\x1b[201~"));
+    tui.send(ENTER);
+    tui.wait_for(&["Đã lưu ý kiến"]);
+    let screen = tui.wait_for(&["Ý kiến: Mứt ngon 3 rất"]);
+    assert!(screen.contains("0/32 tiêu chí"), "{screen}");
+    assert!(stored_choices(dir.path()).is_empty());
+    tui.quit();
+    let store = council::store::Store::open(&dir.path().join("council.db")).unwrap();
+    let id = store.find_session(None).unwrap().id;
+    let data = store.load_session(id).unwrap();
+    let sheet = store
+        .member_sheet(&data, &data.products[0], 1)
+        .unwrap()
+        .unwrap();
+    assert_eq!(sheet.comment, long.replace('\n', " "));
+}
+
+#[test]
+fn without_a_terminal_the_workbench_refuses_to_start() {
+    let dir = tempfile::tempdir().unwrap();
+    // Keys from a pipe, screen to a pipe.
+    let out = Command::new(env!("CARGO_BIN_EXE_council"))
+        .env("COUNCIL_DB", dir.path().join("council.db"))
+        .env("COUNCIL_CONFIG_DIR", dir.path().join("config"))
+        .env_remove("COUNCIL_LANG")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("stdin không phải terminal"), "{stderr}");
+    // Keys from a terminal, the screen redirected to a file.
+    let file = dir.path().join("screen.txt");
+    let mut cmd = Command::new("sh");
+    cmd.args(["-c", &format!("\"$0\" > '{}'", file.display())])
+        .arg(env!("CARGO_BIN_EXE_council"))
+        .env("COUNCIL_DB", dir.path().join("council.db"))
+        .env("COUNCIL_CONFIG_DIR", dir.path().join("config"))
+        .env("COUNCIL_LANG", "en")
+        .env("TERM", "xterm-256color");
+    let mut session = expectrl::Session::spawn(cmd).expect("spawn");
+    let mut parser = vt100::Parser::new(
+        NonZeroU16::new(ROWS).unwrap(),
+        NonZeroU16::new(COLS).unwrap(),
+        0,
+    );
+    let deadline = Instant::now() + wait_limit();
+    loop {
+        let mut buf = [0u8; 4096];
+        if let Ok(n) = session.try_read(&mut buf) {
+            parser.process(&buf[..n]);
+        }
+        let screen = parser.screen().contents();
+        if screen.contains("stdout is not a terminal") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no refusal:\n{screen}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // Nothing was drawn into the file.
+    let drawn = std::fs::read(&file).unwrap_or_default();
+    assert!(drawn.is_empty(), "{} bytes drawn", drawn.len());
+}

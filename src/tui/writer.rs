@@ -36,14 +36,16 @@ pub struct Writer {
 }
 
 impl Writer {
-    /// A writer thread with its own connection to the database at `path`, opened on its
-    /// first job (so opening errors are reported like any failed write).
+    /// A writer thread with its own connection to the database at `path`, opened at once
+    /// (and again on the next job if that failed, so opening errors are reported like any
+    /// failed write).
     pub fn new(path: &Path) -> Self {
         let (jobs, inbox) = mpsc::channel::<(SessionData, Job)>();
         let (report, outcomes) = mpsc::channel();
         let path: PathBuf = path.to_path_buf();
         std::thread::spawn(move || {
-            let mut store: Option<Store> = None;
+            // Opened up front: opening sets pragmas, which would itself wait on a held lock.
+            let mut store: Option<Store> = open(&path).ok();
             for (data, job) in inbox {
                 let outcome = match &mut store {
                     Some(store) => job(store, &data),
