@@ -488,3 +488,174 @@ fn without_a_terminal_the_workbench_refuses_to_start() {
     let drawn = std::fs::read(&file).unwrap_or_default();
     assert!(drawn.is_empty(), "{} bytes drawn", drawn.len());
 }
+
+// ----- issue 13: the whole meeting of the demo session, as a secretary plays it ------------
+
+/// The keys of one member's sheet for `rubric`: varied and valid; `low` picks option 1
+/// everywhere (a sheet far below the others, for a spread breach).
+fn sheet_keys_for(rubric: &council::rubric::Rubric, seat: u32, low: bool) -> String {
+    rubric
+        .criteria()
+        .enumerate()
+        .map(|(i, (_, c))| {
+            if low {
+                return "1".to_string();
+            }
+            let top = c.options.len() as u32;
+            let drop = u32::from((seat as usize * 7 + i * 3).is_multiple_of(5));
+            top.saturating_sub(drop).max(1).to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn the_whole_meeting_of_the_demo_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut tui = Tui::spawn_in(&[], dir.path());
+    tui.wait_for(&["LD-2026-01", "Thành viên: có mặt 0/9"]);
+    let products = {
+        let store = council::store::Store::open(&dir.path().join("council.db")).unwrap();
+        let id = store.find_session(None).unwrap().id;
+        store.load_session(id).unwrap().products
+    };
+    // Attendance for nine in one key.
+    tui.send("A");
+    tui.wait_for(&["Thành viên: có mặt 9/9", "Đã lưu: 9 thành viên có mặt"]);
+    let mut headlines = Vec::new();
+    for (n, product) in products.iter().enumerate() {
+        let code = &product.code;
+        tui.send(HOME);
+        tui.send(&"j".repeat(n));
+        if code == "LD-2026-03" {
+            // A knock-out, with its reason.
+            tui.send("x");
+            tui.wait_for(&["Loại sản phẩm — lý do"]);
+            tui.send("Không có giấy chứng nhận an toàn thực phẩm");
+            tui.send(ENTER);
+            tui.wait_for(&["Đã lưu: loại LD-2026-03"]);
+            continue;
+        }
+        tui.send("o");
+        tui.wait_for(&[&format!("Đã lưu: mở chấm {code}")]);
+        tui.send(TAB);
+        // Nine paper sheets: after each submit the cursor is already on the next seat.
+        for seat in 1..=9 {
+            tui.send(ENTER);
+            tui.wait_for(&[&format!("GHẾ {seat} · "), "tiêu chí ·"]);
+            let low = code == "LD-2026-02" && seat == 9;
+            tui.send(&sheet_keys_for(&product.rubric, seat, low));
+            tui.wait_for(&["Nộp phiếu này?"]);
+            tui.send("y");
+            tui.wait_for(&[&format!("Đã lưu: ghế {seat} nộp phiếu {code}")]);
+        }
+        tui.send(TAB);
+        tui.send("c");
+        if code == "LD-2026-02" {
+            // The spread breach is in the close question, and the result sends it to a
+            // new round.
+            tui.wait_for(&["VƯỢT mức 10", "Vẫn đóng và tính kết quả?"]);
+            tui.send("y");
+            tui.wait_for(&["Điểm trung bình:", "VƯỢT mức 10"]);
+            tui.send("n");
+            tui.wait_for(&["Chấm lại vòng mới — lý do"]);
+            tui.send("Chênh lệch vượt mức cho phép");
+            tui.send(ENTER);
+            tui.wait_for(&["Đã lưu: LD-2026-02 mở vòng chấm mới", "đang chấm (v2)"]);
+            continue;
+        }
+        tui.wait_for(&["Đóng và tính kết quả?"]);
+        tui.send("y");
+        let screen = tui.wait_for(&["Điểm trung bình:", " sao"]);
+        let headline = screen
+            .lines()
+            .find(|l| l.contains("Điểm trung bình:"))
+            .unwrap()
+            .to_string();
+        headlines.push((code.clone(), headline));
+        tui.send("\x1b");
+        tui.wait_for(&["Sản phẩm (10)"]);
+    }
+    // The projector on the first product: its stars and mean in large type, nobody's name.
+    tui.send(HOME);
+    tui.send("p");
+    let screen = tui.wait_for(&["KẾT QUẢ", "Điểm trung bình / 100"]);
+    assert!(!screen.contains("Nguyễn Văn Hùng"), "{screen}");
+    tui.send("\x1b");
+    // The export, into the folder offered (beside where council runs).
+    tui.send("E");
+    tui.wait_for(&["Xuất biên bản"]);
+    tui.send(ENTER);
+    tui.wait_for(&["Đã xuất "]);
+    tui.quit();
+
+    // Every result read off the screen is the stored one.
+    let out = Command::new(env!("CARGO_BIN_EXE_council"))
+        .args(["results", "--json"])
+        .env("COUNCIL_DB", dir.path().join("council.db"))
+        .env("COUNCIL_CONFIG_DIR", dir.path().join("config"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(headlines.len(), 8);
+    for (code, headline) in &headlines {
+        let p = json["products"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["code"] == code.as_str())
+            .unwrap();
+        let mean = p["mean_display"].as_str().unwrap();
+        let stars = p["stars"].as_u64().unwrap_or(0);
+        assert!(
+            headline.contains(&format!("{mean}/100")) && headline.contains(&format!("{stars} sao")),
+            "{code}: {headline} vs {p}"
+        );
+    }
+    let knocked = json["products"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["code"] == "LD-2026-03")
+        .unwrap();
+    assert!(knocked.to_string().contains("giấy chứng nhận"), "{knocked}");
+    let folder = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .find(|e| e.file_name().to_string_lossy().starts_with("council-"))
+        .expect("export folder");
+    assert!(std::fs::read_dir(folder.path()).unwrap().count() >= 6);
+}
+
+impl Tui {
+    /// Like `spawn`, running in `dir` (so the export's default folder lands there).
+    fn spawn_in(args: &[&str], dir: &Path) -> Self {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_council"));
+        cmd.args(args)
+            .current_dir(dir)
+            // 72 sheets typed at full speed on a shared machine: a slow fsync must never
+            // look like a held lock (which refuses keys).
+            .env("COUNCIL_WRITE_PATIENCE_MS", "20000")
+            .env("COUNCIL_DB", dir.join("council.db"))
+            .env("COUNCIL_CONFIG_DIR", dir.join("config"))
+            .env("TERM", "xterm-256color")
+            .env_remove("COUNCIL_LANG");
+        let mut session = expectrl::Session::spawn(cmd).expect("spawn council");
+        session
+            .get_process_mut()
+            .set_window_size(COLS, ROWS)
+            .expect("window size");
+        Self {
+            session,
+            parser: vt100::Parser::new(
+                NonZeroU16::new(ROWS).unwrap(),
+                NonZeroU16::new(COLS).unwrap(),
+                0,
+            ),
+        }
+    }
+}

@@ -65,6 +65,9 @@ pub struct App {
     pub quit: bool,
     /// An export running in the background, reporting its progress.
     pub export: Option<ExportJob>,
+    /// A write failed: keys typed ahead while it ran were meant for the screen as it would
+    /// have been, so the loop drops them instead of applying them to what is shown now.
+    pub drop_typed_ahead: bool,
     /// Comments that were being typed when their product closed, by (product, seat).
     pub comment_drafts: HashMap<(i64, u32), String>,
     /// Writes run on their own connection so a locked database never freezes the screen.
@@ -127,6 +130,7 @@ impl App {
             recusals: HashMap::new(),
             quit: false,
             export: None,
+            drop_typed_ahead: false,
             comment_drafts: HashMap::new(),
             writer,
             finished: Vec::new(),
@@ -502,6 +506,7 @@ impl App {
 
     fn finish_write(&mut self, pending: super::writer::Pending, outcome: StoreResult<()>) {
         let ok = outcome.is_ok();
+        self.drop_typed_ahead |= !ok;
         match outcome {
             Ok(()) => self.notice = Some(Notice::Saved(pending.saved)),
             Err(e) => self.notice = Some(Notice::Error(self.error_text(&e))),

@@ -130,6 +130,15 @@ where
         if app.quit {
             return Ok(());
         }
+        if std::mem::take(&mut app.drop_typed_ahead) {
+            // Keys pressed while a failed write ran: none is applied blind.
+            while let Some(event) = next_event(Duration::ZERO)? {
+                if !matches!(event, Event::Key(_)) {
+                    app.handle_event(&event);
+                }
+            }
+            dirty = true;
+        }
         let wait = POLL_EVERY.saturating_sub(last_poll.elapsed());
         if let Some(event) = next_event(wait)? {
             if let Event::Resize(..) = event {

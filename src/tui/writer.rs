@@ -22,8 +22,17 @@ pub struct Pending {
     pub reload: bool,
 }
 
-/// How long an update waits for a write before going on without it.
-pub const PATIENCE: Duration = Duration::from_millis(250);
+/// How long an update waits for a write before going on without it: longer than any
+/// ordinary write on a slow disk, far shorter than the busy timeout a held lock runs into.
+pub const PATIENCE: Duration = Duration::from_millis(800);
+
+/// [`PATIENCE`], or `COUNCIL_WRITE_PATIENCE_MS` when set (very slow test machines).
+fn patience() -> Duration {
+    std::env::var("COUNCIL_WRITE_PATIENCE_MS")
+        .ok()
+        .and_then(|ms| ms.trim().parse().ok())
+        .map_or(PATIENCE, Duration::from_millis)
+}
 
 pub struct Writer {
     jobs: Option<mpsc::Sender<(SessionData, Job)>>,
@@ -64,7 +73,7 @@ impl Writer {
             outcomes,
             in_flight: false,
             pending: None,
-            patience: PATIENCE,
+            patience: patience(),
         }
     }
 
