@@ -631,6 +631,13 @@ fn every_screen_draws_at_any_size_without_panicking() {
         "<esc>xabc",
         "<esc>C",
         "<esc>",
+        "<up>p",
+        "<esc>v",
+        "d",
+        "<pgdn><end>",
+        "<esc><esc>A",
+        "/ld<enter>",
+        "<down>c",
     ] {
         keys(&mut app, step);
         draw_all(&app);

@@ -691,7 +691,7 @@ pub fn draw_products(app: &App, frame: &mut Frame, area: Rect, focused: bool) {
             _ => String::new(),
         });
         // A spread breach is flagged on the row itself, not only on the result screen.
-        let breach = result.is_some_and(|r| r.spread_breach && p.status == ProductStatus::Closed);
+        let breach = result.is_some_and(|r| super::result::spread_breached(p, r));
         let stars = Line::from(vec![
             Span::styled(stars, Style::new().fg(Color::Yellow)),
             Span::styled(

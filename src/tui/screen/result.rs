@@ -189,6 +189,12 @@ fn wrapped_rows(lines: &[Line], width: u16) -> u16 {
         .sum()
 }
 
+/// A closed product whose members' totals spread beyond the policy (a knocked-out product's
+/// spread does not matter): flagged on every list.
+pub fn spread_breached(p: &ProductRow, r: &ProductResult) -> bool {
+    r.spread_breach && p.status == ProductStatus::Closed
+}
+
 /// The spread verdict in words, and whether it is a breach: "Spread 14 points (at most 20):
 /// within limit". None while fewer than two sheets count.
 pub fn spread_verdict(app: &App, r: &ProductResult) -> Option<(String, bool)> {

@@ -39,7 +39,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             None => (String::new(), String::new(), String::new()),
         };
         let mut flags = Vec::new();
-        if let Some(r) = result.filter(|r| r.spread_breach && p.status == ProductStatus::Closed) {
+        if let Some(r) = result.filter(|r| super::result::spread_breached(p, r)) {
             flags.push(crate::i18n::fill(
                 t.spread_flag,
                 &[
