@@ -58,8 +58,8 @@ pub struct App {
     pub notice: Option<Notice>,
     /// Results of settled (closed or knocked-out) products only.
     pub results: HashMap<i64, ProductResult>,
-    /// Sheet progress per product: every seat for the secretary, only the member's own seat
-    /// in member mode, none on the projector.
+    /// Sheet progress per product (how far each sheet is, never its choices): every seat for
+    /// the secretary and the projector, only the member's own seat in member mode.
     pub progress: HashMap<i64, Vec<SheetProgress>>,
     pub recusals: HashMap<i64, Vec<u32>>,
     pub quit: bool,
@@ -236,24 +236,12 @@ impl App {
             self.recusals
                 .insert(p.id, self.store.recused_seats(&self.data, p.id)?);
             let progress = match self.role {
-                Role::Secretary => self.store.sheet_progress(&self.data, p)?,
+                Role::Secretary | Role::Display => self.store.sheet_progress(&self.data, p)?,
                 Role::Member(seat) => self
                     .store
                     .member_sheet(&self.data, p, seat)?
                     .map(|s| progress_of(&s))
                     .into_iter()
-                    .collect(),
-                // The projector counts sheets in, never whose: it keeps only the counts.
-                Role::Display => self
-                    .store
-                    .sheet_progress(&self.data, p)?
-                    .into_iter()
-                    .filter(|g| g.submitted)
-                    .map(|g| SheetProgress {
-                        seat: 0,
-                        entered_by: String::new(),
-                        ..g
-                    })
                     .collect(),
             };
             self.progress.insert(p.id, progress);
@@ -315,11 +303,17 @@ impl App {
             .find(|p| p.seat == seat)
     }
 
-    /// How many sheets of the product's current round are submitted.
-    pub fn submitted_count(&self, product_id: i64) -> usize {
-        self.progress
-            .get(&product_id)
-            .map_or(0, |list| list.iter().filter(|g| g.submitted).count())
+    /// (submitted, expected): the sheets of the present, non-recused members that are in.
+    pub fn sheets_in(&self, product: &ProductRow) -> (usize, usize) {
+        let expected = self.expected_seats(product);
+        let done = expected
+            .iter()
+            .filter(|&&seat| {
+                self.progress_of(product.id, seat)
+                    .is_some_and(|g| g.submitted)
+            })
+            .count();
+        (done, expected.len())
     }
 
     pub fn is_recused(&self, product_id: i64, seat: u32) -> bool {

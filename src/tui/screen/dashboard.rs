@@ -637,20 +637,10 @@ fn status_style(status: ProductStatus) -> Style {
     }
 }
 
-/// "5/7 ✓": submitted sheets of the present, non-recused members.
+/// "5/7": submitted sheets of the present, non-recused members.
 fn submitted_count(app: &App, p: &ProductRow) -> String {
-    let expected: Vec<u32> = app
-        .data
-        .members
-        .iter()
-        .filter(|m| m.present == Some(true) && !app.is_recused(p.id, m.seat))
-        .map(|m| m.seat)
-        .collect();
-    let done = expected
-        .iter()
-        .filter(|s| app.progress_of(p.id, **s).is_some_and(|g| g.submitted))
-        .count();
-    format!("{done}/{}", expected.len())
+    let (done, expected) = app.sheets_in(p);
+    format!("{done}/{expected}")
 }
 
 pub fn draw_products(app: &App, frame: &mut Frame, area: Rect, focused: bool) {

@@ -84,8 +84,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
 
 /// Sheets in so far, as a count only.
 fn scoring_lines(app: &App, p: &ProductRow, width: usize) -> Vec<Line<'static>> {
-    let done = app.submitted_count(p.id);
-    let expected = app.expected_seats(p).len();
+    let (done, expected) = app.sheets_in(p);
     let mut lines = big_text(&format!("{done}/{expected}"), width, Color::White);
     lines.push(Line::from(""));
     lines.push(
