@@ -721,7 +721,13 @@ pub fn draw_products(app: &App, frame: &mut Frame, area: Rect, focused: bool) {
             .map(String::as_str)
             .chain([t.col_status]),
     );
-    let mut widths = vec![Constraint::Length(11), Constraint::Fill(2)];
+    // Wide: the names as long as the longest, the producer takes the rest.
+    let name = if wide {
+        Constraint::Max(widest(products.iter().map(|p| p.name.as_str())))
+    } else {
+        Constraint::Fill(2)
+    };
+    let mut widths = vec![Constraint::Length(11), name];
     if wide {
         widths.push(Constraint::Fill(1));
     }

@@ -83,7 +83,13 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         header.push(t.col_rank);
     }
     header.push(t.col_flags);
-    let mut widths = vec![Constraint::Length(11), Constraint::Fill(2)];
+    // Wide: the names as long as the longest, the producer takes the rest.
+    let name = if wide {
+        Constraint::Max(widest(products.iter().map(|p| p.name.as_str())))
+    } else {
+        Constraint::Fill(2)
+    };
+    let mut widths = vec![Constraint::Length(11), name];
     if wide {
         widths.push(Constraint::Fill(1));
     }
@@ -101,7 +107,12 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     if wide {
         widths.push(Constraint::Length(20));
     }
-    widths.push(Constraint::Min(widest([t.col_flags, t.flag_override]) + 2));
+    let widest_breach = crate::i18n::fill(t.spread_flag, &[("spread", "99"), ("max", "99")]);
+    widths.push(Constraint::Length(widest([
+        t.col_flags,
+        t.flag_override,
+        widest_breach.as_str(),
+    ])));
     let closed = products.iter().filter(|p| p.status.is_settled()).count();
     let title = crate::i18n::fill(
         t.summary_title,
