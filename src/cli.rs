@@ -139,6 +139,11 @@ pub enum Command {
         #[arg(long)]
         session: Option<String>,
     },
+    /// The room's projector: the product being scored and settled results, read-only
+    Display {
+        #[arg(long)]
+        session: Option<String>,
+    },
     /// Replace the database with a backup FILE (checked first; the current one is kept)
     Restore { file: PathBuf },
     /// Export minutes (DOCX/HTML/MD), summary table (XLSX), score sheets, CSV and JSON
@@ -260,6 +265,18 @@ fn dispatch(cli: Cli) -> Result<()> {
             open_workbench(&g, file.as_deref(), session.as_deref())
         }
         Some(Command::Score { member, session }) => score_as_member(&g, member, session.as_deref()),
+        Some(Command::Display { session }) => {
+            let store = g.open_store()?;
+            let id = store.find_session(session.as_deref())?.id;
+            let keymap = crate::tui::Keymap::load(&paths::config_dir())?;
+            crate::tui::run(
+                store,
+                id,
+                crate::tui::Role::Display,
+                workbench_lang(&g)?,
+                keymap,
+            )
+        }
         Some(Command::Rubric(cmd)) => rubric(&g, cmd),
         Some(Command::Session(SessionCmd::New { file })) => session_new(&g, &file).map(|_| ()),
         Some(Command::Session(SessionCmd::List)) => session_list(&g),

@@ -69,7 +69,11 @@ impl Tui {
 
     /// Waits until every one of `texts` is on screen; returns the screen.
     fn wait_for(&mut self, texts: &[&str]) -> String {
-        let deadline = Instant::now() + wait_limit();
+        self.wait_for_within(texts, wait_limit())
+    }
+
+    fn wait_for_within(&mut self, texts: &[&str], limit: Duration) -> String {
+        let deadline = Instant::now() + limit;
         loop {
             self.pump();
             let screen = self.screen();
@@ -170,7 +174,7 @@ fn enter_sheet(tui: &mut Tui, seat: u32) {
     tui.send(HOME);
     tui.send(&"j".repeat(seat as usize - 1));
     tui.send(ENTER);
-    tui.wait_for(&[&format!("ghế {seat} · "), "/32 tiêu chí"]);
+    tui.wait_for(&[&format!("GHẾ {seat} · "), "/32 tiêu chí"]);
     tui.send(&sheet_keys(seat));
     tui.wait_for(&["Nộp phiếu này?"]);
     tui.send("y");
@@ -243,7 +247,7 @@ fn a_killed_process_loses_no_saved_choice() {
     tui.send(TAB);
     tui.send(HOME);
     tui.send(ENTER);
-    tui.wait_for(&["ghế 1 · ", "0/32 tiêu chí"]);
+    tui.wait_for(&["GHẾ 1 · ", "0/32 tiêu chí"]);
     let keys = sheet_keys(1);
     tui.send(&keys[..10]);
     // The tenth choice is on screen as saved, and then the process dies without warning.
@@ -318,4 +322,345 @@ fn a_member_seat_and_the_secretary_board_run_side_by_side() {
     secretary.send("\x1b");
     secretary.wait_for(&["Thành viên: có mặt 9/9"]);
     secretary.quit();
+}
+
+// ----- issue 11: locks, paste and a missing terminal ----------------------------------------
+
+impl Tui {
+    fn spawn_with(args: &[&str], dir: &Path, env: &[(&str, &str)]) -> Self {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_council"));
+        cmd.args(args)
+            .env("COUNCIL_DB", dir.join("council.db"))
+            .env("COUNCIL_CONFIG_DIR", dir.join("config"))
+            .env("TERM", "xterm-256color")
+            .env_remove("COUNCIL_LANG");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut session = expectrl::Session::spawn(cmd).expect("spawn council");
+        session
+            .get_process_mut()
+            .set_window_size(COLS, ROWS)
+            .expect("window size");
+        Self {
+            session,
+            parser: vt100::Parser::new(
+                NonZeroU16::new(ROWS).unwrap(),
+                NonZeroU16::new(COLS).unwrap(),
+                0,
+            ),
+        }
+    }
+}
+
+/// Everyone present with `A`, the first product opened, seat 1's sheet on screen.
+fn seat_one_sheet(tui: &mut Tui) {
+    tui.wait_for(&["LD-2026-01"]);
+    tui.send("A");
+    tui.wait_for(&["có mặt 9/9"]);
+    tui.send(HOME);
+    tui.send("o");
+    tui.wait_for(&["Đã lưu: mở chấm LD-2026-01"]);
+    tui.send(TAB);
+    tui.send(HOME);
+    tui.send(ENTER);
+    tui.wait_for(&["GHẾ 1 · ", "0/32 tiêu chí"]);
+}
+
+/// The choices stored for seat 1 of the first product.
+fn stored_choices(dir: &Path) -> std::collections::BTreeMap<String, u32> {
+    let store = council::store::Store::open(&dir.join("council.db")).unwrap();
+    let id = store.find_session(None).unwrap().id;
+    let data = store.load_session(id).unwrap();
+    let product = &data.products[0];
+    store
+        .member_sheet(&data, product, 1)
+        .unwrap()
+        .map(|s| s.choices)
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_key_pressed_during_a_lock_never_lands_on_another_criterion() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut tui = Tui::spawn_with(&[], dir.path(), &[("COUNCIL_BUSY_TIMEOUT_MS", "1500")]);
+    seat_one_sheet(&mut tui);
+    // Another program holds the write lock.
+    let other = rusqlite::Connection::open(dir.path().join("council.db")).unwrap();
+    other.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    // The member types 2 for 1.1, then 3 meant for 1.2.
+    tui.send("2");
+    tui.wait_for(&["Đang chờ cơ sở dữ liệu…"]);
+    tui.send("3");
+    tui.wait_for(&["phím vừa nhấn không được nhận"]);
+    // The lock outlives the wait: 1.1 is marked not saved, and the cursor stays on it.
+    let screen = tui.wait_for(&["CHƯA LƯU", "1.1 = mức 2 CHƯA LƯU"]);
+    assert!(screen.contains("[✖2] CHƯA LƯU 1.1"), "{screen}");
+    assert!(screen.contains("tiêu chí 1/32"), "{screen}");
+    assert!(screen.contains("0/32 tiêu chí"), "{screen}");
+    other.execute_batch("ROLLBACK").unwrap();
+    drop(other);
+    assert!(
+        stored_choices(dir.path()).is_empty(),
+        "nothing was saved blind"
+    );
+    // Once the lock is gone the same keys do what the screen says.
+    tui.send("2");
+    tui.wait_for(&["Đã lưu 1.1 = mức 2", "tiêu chí 2/32"]);
+    tui.send("3");
+    tui.wait_for(&["Đã lưu 1.2 = mức 3"]);
+    let stored = stored_choices(dir.path());
+    assert_eq!(
+        stored.into_iter().collect::<Vec<_>>(),
+        [("1.1".to_string(), 2), ("1.2".to_string(), 3)]
+    );
+    tui.quit();
+}
+
+#[test]
+fn a_paste_is_text_for_the_field_and_never_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut tui = Tui::spawn(&[], dir.path());
+    seat_one_sheet(&mut tui);
+    // Pasted onto the sheet itself: not a choice.
+    tui.send("\x1b[200~3\n2\n\x1b[201~");
+    tui.wait_for(&["Văn bản dán chỉ vào ô nhập"]);
+    // Into the comment: every character, on one line, however long.
+    tui.send("m");
+    tui.wait_for(&["Ý kiến của thành viên"]);
+    let long = format!("Mứt ngon\n3\n{}hết", "rất ".repeat(400));
+    tui.send(&format!("\x1b[200~{long}\x1b[201~"));
+    tui.send(ENTER);
+    tui.wait_for(&["Đã lưu ý kiến"]);
+    let screen = tui.wait_for(&["Ý kiến: Mứt ngon 3 rất"]);
+    assert!(screen.contains("0/32 tiêu chí"), "{screen}");
+    assert!(stored_choices(dir.path()).is_empty());
+    tui.quit();
+    let store = council::store::Store::open(&dir.path().join("council.db")).unwrap();
+    let id = store.find_session(None).unwrap().id;
+    let data = store.load_session(id).unwrap();
+    let sheet = store
+        .member_sheet(&data, &data.products[0], 1)
+        .unwrap()
+        .unwrap();
+    assert_eq!(sheet.comment, long.replace('\n', " "));
+}
+
+#[test]
+fn without_a_terminal_the_workbench_refuses_to_start() {
+    let dir = tempfile::tempdir().unwrap();
+    // Keys from a pipe, screen to a pipe.
+    let out = Command::new(env!("CARGO_BIN_EXE_council"))
+        .env("COUNCIL_DB", dir.path().join("council.db"))
+        .env("COUNCIL_CONFIG_DIR", dir.path().join("config"))
+        .env_remove("COUNCIL_LANG")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("stdin không phải terminal"), "{stderr}");
+    // Keys from a terminal, the screen redirected to a file.
+    let file = dir.path().join("screen.txt");
+    let mut cmd = Command::new("sh");
+    cmd.args(["-c", &format!("\"$0\" > '{}'", file.display())])
+        .arg(env!("CARGO_BIN_EXE_council"))
+        .env("COUNCIL_DB", dir.path().join("council.db"))
+        .env("COUNCIL_CONFIG_DIR", dir.path().join("config"))
+        .env("COUNCIL_LANG", "en")
+        .env("TERM", "xterm-256color");
+    let mut session = expectrl::Session::spawn(cmd).expect("spawn");
+    let mut parser = vt100::Parser::new(
+        NonZeroU16::new(ROWS).unwrap(),
+        NonZeroU16::new(COLS).unwrap(),
+        0,
+    );
+    let deadline = Instant::now() + wait_limit();
+    loop {
+        let mut buf = [0u8; 4096];
+        if let Ok(n) = session.try_read(&mut buf) {
+            parser.process(&buf[..n]);
+        }
+        let screen = parser.screen().contents();
+        if screen.contains("stdout is not a terminal") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no refusal:\n{screen}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // Nothing was drawn into the file.
+    let drawn = std::fs::read(&file).unwrap_or_default();
+    assert!(drawn.is_empty(), "{} bytes drawn", drawn.len());
+}
+
+// ----- issue 13: the whole meeting of the demo session, as a secretary plays it ------------
+
+/// The keys of one member's sheet for `rubric`: varied and valid; `low` picks option 1
+/// everywhere (a sheet far below the others, for a spread breach).
+fn sheet_keys_for(rubric: &council::rubric::Rubric, seat: u32, low: bool) -> String {
+    rubric
+        .criteria()
+        .enumerate()
+        .map(|(i, (_, c))| {
+            if low {
+                return "1".to_string();
+            }
+            let top = c.options.len() as u32;
+            let drop = u32::from((seat as usize * 7 + i * 3).is_multiple_of(5));
+            top.saturating_sub(drop).max(1).to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn the_whole_meeting_of_the_demo_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut tui = Tui::spawn_in(&[], dir.path());
+    tui.wait_for(&["LD-2026-01", "Thành viên: có mặt 0/9"]);
+    let products = {
+        let store = council::store::Store::open(&dir.path().join("council.db")).unwrap();
+        let id = store.find_session(None).unwrap().id;
+        store.load_session(id).unwrap().products
+    };
+    // Attendance for nine in one key.
+    tui.send("A");
+    tui.wait_for(&["Thành viên: có mặt 9/9", "Đã lưu: 9 thành viên có mặt"]);
+    let mut headlines = Vec::new();
+    for (n, product) in products.iter().enumerate() {
+        let code = &product.code;
+        tui.send(HOME);
+        tui.send(&"j".repeat(n));
+        if code == "LD-2026-03" {
+            // A knock-out, with its reason.
+            tui.send("x");
+            tui.wait_for(&["Loại sản phẩm — lý do"]);
+            tui.send("Không có giấy chứng nhận an toàn thực phẩm");
+            tui.send(ENTER);
+            tui.wait_for(&["Đã lưu: loại LD-2026-03"]);
+            continue;
+        }
+        tui.send("o");
+        tui.wait_for(&[&format!("Đã lưu: mở chấm {code}")]);
+        tui.send(TAB);
+        // Nine paper sheets: after each submit the cursor is already on the next seat.
+        for seat in 1..=9 {
+            tui.send(ENTER);
+            tui.wait_for(&[&format!("GHẾ {seat} · "), "tiêu chí ·"]);
+            let low = code == "LD-2026-02" && seat == 9;
+            tui.send(&sheet_keys_for(&product.rubric, seat, low));
+            tui.wait_for(&["Nộp phiếu này?"]);
+            tui.send("y");
+            tui.wait_for(&[&format!("Đã lưu: ghế {seat} nộp phiếu {code}")]);
+        }
+        tui.send(TAB);
+        tui.send("c");
+        if code == "LD-2026-02" {
+            // The spread breach is in the close question, and the result sends it to a
+            // new round.
+            tui.wait_for(&["VƯỢT mức 10", "Vẫn đóng và tính kết quả?"]);
+            tui.send("y");
+            tui.wait_for(&["Điểm trung bình:", "VƯỢT mức 10"]);
+            tui.send("n");
+            tui.wait_for(&["Chấm lại vòng mới — lý do"]);
+            tui.send("Chênh lệch vượt mức cho phép");
+            tui.send(ENTER);
+            tui.wait_for(&["Đã lưu: LD-2026-02 mở vòng chấm mới", "đang chấm (v2)"]);
+            continue;
+        }
+        tui.wait_for(&["Đóng và tính kết quả?"]);
+        tui.send("y");
+        let screen = tui.wait_for(&["Điểm trung bình:", " sao"]);
+        let headline = screen
+            .lines()
+            .find(|l| l.contains("Điểm trung bình:"))
+            .unwrap()
+            .to_string();
+        headlines.push((code.clone(), headline));
+        tui.send("\x1b");
+        tui.wait_for(&["Sản phẩm (10)"]);
+    }
+    // The projector on the first product: its stars and mean in large type, nobody's name.
+    tui.send(HOME);
+    tui.send("p");
+    let screen = tui.wait_for(&["KẾT QUẢ", "Điểm trung bình / 100"]);
+    assert!(!screen.contains("Nguyễn Văn Hùng"), "{screen}");
+    tui.send("\x1b");
+    // The export, into the folder offered (beside where council runs).
+    tui.send("E");
+    tui.wait_for(&["Xuất biên bản"]);
+    tui.send(ENTER);
+    // Every format, PDF included, on a machine busy with other tests: allow it time.
+    tui.wait_for_within(&["Đã xuất "], wait_limit() * 6);
+    tui.quit();
+
+    // Every result read off the screen is the stored one.
+    let out = Command::new(env!("CARGO_BIN_EXE_council"))
+        .args(["results", "--json"])
+        .env("COUNCIL_DB", dir.path().join("council.db"))
+        .env("COUNCIL_CONFIG_DIR", dir.path().join("config"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(headlines.len(), 8);
+    for (code, headline) in &headlines {
+        let p = json["products"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["code"] == code.as_str())
+            .unwrap();
+        let mean = p["mean_display"].as_str().unwrap();
+        let stars = p["stars"].as_u64().unwrap_or(0);
+        assert!(
+            headline.contains(&format!("{mean}/100")) && headline.contains(&format!("{stars} sao")),
+            "{code}: {headline} vs {p}"
+        );
+    }
+    let knocked = json["products"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["code"] == "LD-2026-03")
+        .unwrap();
+    assert!(knocked.to_string().contains("giấy chứng nhận"), "{knocked}");
+    let folder = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .find(|e| e.file_name().to_string_lossy().starts_with("council-"))
+        .expect("export folder");
+    assert!(std::fs::read_dir(folder.path()).unwrap().count() >= 6);
+}
+
+impl Tui {
+    /// Like `spawn`, running in `dir` (so the export's default folder lands there).
+    fn spawn_in(args: &[&str], dir: &Path) -> Self {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_council"));
+        cmd.args(args)
+            .current_dir(dir)
+            // 72 sheets typed at full speed on a shared machine: a slow fsync must never
+            // look like a held lock (which refuses keys).
+            .env("COUNCIL_WRITE_PATIENCE_MS", "20000")
+            .env("COUNCIL_DB", dir.join("council.db"))
+            .env("COUNCIL_CONFIG_DIR", dir.join("config"))
+            .env("TERM", "xterm-256color")
+            .env_remove("COUNCIL_LANG");
+        let mut session = expectrl::Session::spawn(cmd).expect("spawn council");
+        session
+            .get_process_mut()
+            .set_window_size(COLS, ROWS)
+            .expect("window size");
+        Self {
+            session,
+            parser: vt100::Parser::new(
+                NonZeroU16::new(ROWS).unwrap(),
+                NonZeroU16::new(COLS).unwrap(),
+                0,
+            ),
+        }
+    }
 }

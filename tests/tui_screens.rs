@@ -6,7 +6,8 @@ use std::path::Path;
 use council::cli::{DEMO_SESSION, Global, load_session_text};
 use council::i18n::Lang;
 use council::store::{ProductStatus, Store};
-use council::tui::app::{Notice, Screen};
+use council::tui::app::Notice;
+use council::tui::screen::ScreenKind as Screen;
 use council::tui::{Action, App, Keymap, Role, view};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
@@ -33,7 +34,10 @@ fn demo_db(dir: &Path, edit: Option<(&str, &str)>) -> (std::path::PathBuf, i64) 
 }
 
 fn open(db: &Path, id: i64, role: Role, lang: Lang) -> App {
-    App::new(Store::open(db).unwrap(), id, role, lang, Keymap::defaults()).unwrap()
+    let mut app = App::new(Store::open(db).unwrap(), id, role, lang, Keymap::defaults()).unwrap();
+    // Writes finish well within this on a busy machine; a test never sees "waiting".
+    app.set_write_patience(std::time::Duration::from_secs(30));
+    app
 }
 
 /// Presses keys: plain characters, or names in angle brackets (<tab>, <enter>, <esc>, <up>,
@@ -51,6 +55,9 @@ fn keys(app: &mut App, spec: &str) {
                 "up" => KeyEvent::new(KeyCode::Up, KeyModifiers::NONE),
                 "down" => KeyEvent::new(KeyCode::Down, KeyModifiers::NONE),
                 "home" => KeyEvent::new(KeyCode::Home, KeyModifiers::NONE),
+                "end" => KeyEvent::new(KeyCode::End, KeyModifiers::NONE),
+                "pgdn" => KeyEvent::new(KeyCode::PageDown, KeyModifiers::NONE),
+                "pgup" => KeyEvent::new(KeyCode::PageUp, KeyModifiers::NONE),
                 "backspace" => KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE),
                 "ctrl-c" => KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL),
                 other => panic!("unknown key <{other}>"),
@@ -140,8 +147,13 @@ fn score_in_store(app: &mut App, code: &str, seat: u32, submit: bool) {
             .submit_sheet(&data, &product, seat, &actor)
             .unwrap();
     }
+    // The member left their seat: the sheet is no longer held for them.
+    app.store.release_holds(&actor).unwrap();
     app.reload().unwrap();
 }
+
+/// The demo's scoring members when seat 9 is away (seat 3, the secretary, does not score).
+const SCORING_PRESENT: [u32; 7] = [1, 2, 4, 5, 6, 7, 8];
 
 /// The meeting half-way: 8 of 9 present, product 1 closed, product 2 being scored.
 fn meeting(dir: &Path, lang: Lang) -> App {
@@ -149,7 +161,7 @@ fn meeting(dir: &Path, lang: Lang) -> App {
     let mut app = open(&db, id, Role::Secretary, lang);
     attendance(&mut app, &[9]);
     keys(&mut app, "<home>o");
-    for seat in 1..=8 {
+    for seat in SCORING_PRESENT {
         score_in_store(&mut app, "LD-2026-01", seat, true);
     }
     keys(&mut app, "cy");
@@ -161,10 +173,10 @@ fn meeting(dir: &Path, lang: Lang) -> App {
     );
     keys(&mut app, "<esc>j");
     keys(&mut app, "o");
-    for seat in 1..=3 {
+    for seat in [1, 2, 4] {
         score_in_store(&mut app, "LD-2026-02", seat, true);
     }
-    score_in_store(&mut app, "LD-2026-02", 4, false);
+    score_in_store(&mut app, "LD-2026-02", 5, false);
     app.notice = None;
     app
 }
@@ -237,7 +249,7 @@ fn scoring_by_keys_closes_with_stars_on_screen() {
         "{:?}",
         app.notice
     );
-    for seat in 1..=7 {
+    for seat in [1, 2, 4, 5, 6, 7] {
         score_by_keys(&mut app, seat);
     }
     keys(&mut app, "c");
@@ -269,13 +281,14 @@ fn quorum_is_enforced_before_scoring() {
     attendance(&mut app, &[4, 5, 6, 7, 8, 9]);
     keys(&mut app, "<home>o");
     assert_eq!(app.data.products[0].status, ProductStatus::Waiting);
+    // The store's refusal, as the screen words it: seat 3 (the secretary) does not score.
     assert_eq!(
         app.notice,
         Some(Notice::Error(
-            "Quorum not reached: 3/9 present, 7 needed".into()
+            "No quorum to open product LD-2026-01: 2 of 8 scoring members present, 6 needed (3/4), the chair present".into()
         ))
     );
-    // The chair counts: seven present without the chair is still not a quorum.
+    // The chair counts: six scoring members present without the chair is still not a quorum.
     let dir = tempfile::tempdir().unwrap();
     let (db, id) = demo_db(dir.path(), None);
     let mut app = open(&db, id, Role::Secretary, Lang::En);
@@ -284,10 +297,14 @@ fn quorum_is_enforced_before_scoring() {
     assert_eq!(
         app.notice,
         Some(Notice::Error(
-            "Quorum not reached: 7/9 present, 7 needed and the chair must be present".into()
+            "No quorum to open product LD-2026-01: 6 of 8 scoring members present, 6 needed (3/4), and the chair must be present".into()
         ))
     );
-    assert!(text(&app, 80, 24).contains("7/9 present, 7 needed (3/4, chair required) ✖"));
+    let screen = text(&app, 80, 24);
+    assert!(
+        screen.contains("6/8 present, 6 needed (3/4, chair required) ✖"),
+        "{screen}"
+    );
 }
 
 #[test]
@@ -297,7 +314,7 @@ fn closing_needs_every_sheet_or_a_logged_override() {
     let mut app = open(&db, id, Role::Secretary, Lang::En);
     attendance(&mut app, &[9]);
     keys(&mut app, "<home>o");
-    for seat in 1..=6 {
+    for seat in [1, 2, 4, 5, 6] {
         score_in_store(&mut app, "LD-2026-01", seat, true);
     }
     keys(&mut app, "c");
@@ -346,12 +363,23 @@ fn knock_out_recusal_and_new_round() {
     assert_eq!(app.screen(), Screen::Dashboard);
     assert_eq!(
         app.notice,
-        Some(Notice::Error("Ghế 2 không tham gia chấm LD-2026-01".into()))
+        Some(Notice::Error(
+            "Ghế 2 đã rút khỏi đánh giá sản phẩm LD-2026-01".into()
+        ))
     );
-    // Knock out product 2 with its reason.
-    keys(&mut app, "<tab>jxKhông có giấy chứng nhận ATTP<enter>");
+    // Knock out product 2 on the first condition of its criteria set, proposed by seat 4,
+    // with the council's reason.
+    keys(&mut app, "<tab>jx");
+    assert!(
+        text(&app, 120, 40).contains("1. "),
+        "the conditions are listed"
+    );
+    keys(&mut app, "1 4<enter>Không có giấy chứng nhận ATTP<enter>");
     let p2 = &app.data.products[1];
-    assert_eq!(p2.status, ProductStatus::KnockedOut);
+    assert_eq!(p2.status, ProductStatus::KnockedOut, "{:?}", app.notice);
+    assert_eq!(p2.knockout_proposed_by, Some(4));
+    let first = council::meeting::knockout_conditions(&p2.rubric).remove(0);
+    assert_eq!(p2.knockout_condition.as_deref(), Some(first.text.as_str()));
     assert_eq!(
         p2.knockout_reason.as_deref(),
         Some("Không có giấy chứng nhận ATTP")
@@ -361,7 +389,7 @@ fn knock_out_recusal_and_new_round() {
     keys(&mut app, "<esc>");
     // A closed product reopened as round 2 from its result screen.
     keys(&mut app, "<up>");
-    for seat in [1, 3, 4, 5, 6, 7, 8, 9] {
+    for seat in [1, 4, 5, 6, 7, 8, 9] {
         score_in_store(&mut app, "LD-2026-01", seat, true);
     }
     keys(&mut app, "cy");
@@ -405,7 +433,7 @@ fn a_half_done_sheet_is_a_draft_that_resumes_where_it_stopped() {
     drop(app);
     let mut app = open(&db, id, Role::Secretary, Lang::En);
     keys(&mut app, "<tab><home><enter>");
-    let view = app.sheet.as_ref().unwrap();
+    let view = app.sheet().unwrap();
     assert_eq!(view.cursor, 7, "resumes at the first unanswered criterion");
     assert_eq!(view.choices().len(), 7);
     assert!(text(&app, 80, 24).contains("7/32 criteria"));
@@ -417,21 +445,21 @@ fn submit_shows_product_member_and_unanswered_criteria() {
     let (db, id) = demo_db(dir.path(), None);
     let mut app = open(&db, id, Role::Secretary, Lang::En);
     attendance(&mut app, &[]);
-    keys(&mut app, "<home>o<tab><home>jj<enter>12s");
+    keys(&mut app, "<home>o<tab><home>jjj<enter>12s");
     let screen = text(&app, 80, 24);
     assert!(
         screen.contains("LD-2026-01 · Mứt dâu tây Đà Lạt"),
         "{screen}"
     );
-    assert!(screen.contains("seat 3 · Lê Minh Đức"), "{screen}");
+    assert!(screen.contains("SEAT 4 · Phạm Thị Ngọc Ánh"), "{screen}");
     assert!(
         screen.contains("30 criteria not answered: 1.3, 1.4"),
         "{screen}"
     );
     // Confirming goes to the first unanswered criterion; nothing is submitted.
     keys(&mut app, "y");
-    assert_eq!(app.sheet.as_ref().unwrap().cursor, 2);
-    assert!(!app.sheet.as_ref().unwrap().submitted());
+    assert_eq!(app.sheet().unwrap().cursor, 2);
+    assert!(!app.sheet().unwrap().submitted());
     // An option the criterion does not have is refused with the count.
     keys(&mut app, "9");
     assert_eq!(
@@ -449,19 +477,36 @@ fn blind_reentry_hides_the_first_entry_and_resolves_mismatches() {
         dir.path(),
         Some(("blind_reentry = false", "blind_reentry = true")),
     );
-    let mut app = open(&db, id, Role::Secretary, Lang::En);
-    attendance(&mut app, &[]);
-    keys(&mut app, "<home>o<tab><home><enter>");
-    let count = app.sheet_criteria().len();
-    keys(&mut app, &"1".repeat(count));
-    assert!(text(&app, 80, 24).contains("First entry done?"));
-    keys(&mut app, "y");
-    assert_eq!(app.screen(), Screen::Dashboard);
+    let mut first = open(&db, id, Role::Secretary, Lang::En);
+    attendance(&mut first, &[]);
+    // The operator's name is asked once, before the first paper sheet.
+    keys(&mut first, "<home>o<tab><home><enter>");
+    assert!(text(&first, 80, 24).contains("Who is entering paper sheets"));
+    keys(&mut first, "Lê Minh Đức<enter>");
+    let count = first.sheet().unwrap().criteria(&first).len();
+    keys(&mut first, &"1".repeat(count));
+    assert!(text(&first, 80, 24).contains("First entry done?"));
+    keys(&mut first, "y");
+    assert_eq!(first.screen(), Screen::Dashboard);
     // Entry 1 alone does not count: the sheet is not submitted.
-    let progress = app.progress_of(app.data.products[0].id, 1).unwrap().clone();
+    let progress = first
+        .progress_of(first.data.products[0].id, 1)
+        .unwrap()
+        .clone();
     assert!(!progress.submitted);
-    // The blind re-entry starts empty and never shows entry 1.
-    keys(&mut app, "2");
+    // The same person cannot make the second entry.
+    keys(&mut first, "21");
+    assert!(
+        matches!(&first.notice, Some(Notice::Error(e)) if e.contains("the second entry must be made by someone else")),
+        "{:?}",
+        first.notice
+    );
+    keys(&mut first, "<esc>");
+    // Another person, at another terminal: the blind re-entry starts empty and never shows
+    // entry 1.
+    let mut app = open(&db, id, Role::Secretary, Lang::En);
+    keys(&mut app, "<home><tab><home>2");
+    keys(&mut app, "Võ Thị Mỹ Linh<enter>");
     assert_eq!(app.screen(), Screen::Sheet, "{:?}", app.notice);
     let screen = text(&app, 120, 40);
     assert!(
@@ -496,6 +541,13 @@ fn blind_reentry_hides_the_first_entry_and_resolves_mismatches() {
         .sheets(&app.data, app.data.products[0].id, 1)
         .unwrap();
     assert!(sheets[0].submitted && sheets[0].verified && sheets[0].entered_by == "secretary");
+    let history = app.store.audit_history(app.data.info.id).unwrap();
+    assert!(
+        history
+            .iter()
+            .any(|e| e.action == "reentry.resolve" && e.new.as_deref() == Some("kept entry 1: 1")),
+        "the audit log says which entry was kept"
+    );
 }
 
 #[test]
@@ -516,7 +568,7 @@ fn a_member_sees_only_their_own_sheet() {
     keys(&mut member, "<enter>");
     assert_eq!(member.screen(), Screen::Sheet);
     keys(&mut member, "32");
-    let sheet = member.sheet.as_ref().unwrap();
+    let sheet = member.sheet().unwrap();
     assert_eq!(sheet.seat, 4);
     assert_eq!(sheet.stored.as_ref().unwrap().entered_by, "member");
     assert!(member.progress.values().flatten().all(|p| p.seat == 4));
@@ -582,12 +634,11 @@ fn help_is_generated_from_the_keymap_with_user_overrides() {
 fn every_action_has_words_in_both_languages() {
     let all = toml::from_str::<toml::Table>(council::tui::keymap::DEFAULT_KEYS).unwrap();
     for lang in [Lang::Vi, Lang::En] {
-        let t = lang.strings().tui;
         for section in all.values() {
             for action in section.as_table().unwrap().values() {
                 let action: Action = action.clone().try_into().unwrap();
                 assert_ne!(
-                    t.action_label(action),
+                    council::tui::labels::action_label(lang, action),
                     "?",
                     "{action:?} has no words in {lang:?}"
                 );
@@ -625,6 +676,13 @@ fn every_screen_draws_at_any_size_without_panicking() {
         "<esc>xabc",
         "<esc>C",
         "<esc>",
+        "<up>p",
+        "<esc>v",
+        "d",
+        "<pgdn><end>",
+        "<esc><esc>A",
+        "/ld<enter>",
+        "<down>c",
     ] {
         keys(&mut app, step);
         draw_all(&app);
@@ -633,7 +691,7 @@ fn every_screen_draws_at_any_size_without_panicking() {
 
 #[test]
 fn export_runs_in_the_background_with_progress() {
-    use council::tui::app::Overlay;
+    use council::tui::overlay::Overlay;
     let dir = tempfile::tempdir().unwrap();
     let mut app = meeting(dir.path(), Lang::En);
     keys(&mut app, "E");
@@ -680,6 +738,9 @@ fn a_member_on_a_sheet_is_told_when_the_product_closes() {
     let mut secretary = open(&db, id, Role::Secretary, Lang::En);
     attendance(&mut secretary, &[]);
     keys(&mut secretary, "<home>o");
+    for seat in [1, 2, 4, 5, 7] {
+        score_in_store(&mut secretary, "LD-2026-01", seat, true);
+    }
     let mut member = open(&db, id, Role::Member(6), Lang::En);
     keys(&mut member, "<enter>12");
     assert_eq!(member.screen(), Screen::Sheet);
@@ -705,11 +766,11 @@ fn picking_the_last_criterion_with_gaps_goes_back_to_the_first_gap() {
     let mut app = open(&db, id, Role::Secretary, Lang::En);
     attendance(&mut app, &[]);
     keys(&mut app, "<home>o<tab><home><enter>111");
-    assert_eq!(app.sheet.as_ref().unwrap().cursor, 3);
+    assert_eq!(app.sheet().unwrap().cursor, 3);
     app.update(Action::End);
     keys(&mut app, "1");
     assert_eq!(
-        app.sheet.as_ref().unwrap().cursor,
+        app.sheet().unwrap().cursor,
         3,
         "back to the first unanswered"
     );
@@ -718,4 +779,435 @@ fn picking_the_last_criterion_with_gaps_goes_back_to_the_first_gap() {
     assert!(text(&app, 80, 24).contains("Submit sheet"));
     keys(&mut app, "n");
     assert!(app.overlay.is_none());
+}
+
+// ----- issue 13: the screens for a real room ----------------------------------------------
+
+/// The row of the members panel that holds the cursor (marked "▶" or "›").
+fn member_row_with_cursor(screen: &str) -> String {
+    screen
+        .lines()
+        .skip_while(|l| !l.contains("có mặt") && !l.contains("present"))
+        .find(|l| l.contains("│▶") || l.contains("║▶") || l.contains("│›") || l.contains("║›"))
+        .unwrap_or("")
+        .to_string()
+}
+
+#[test]
+fn focus_is_marked_and_the_member_cursor_goes_to_the_next_seat_to_submit() {
+    for (lang, _) in LANGS {
+        let dir = tempfile::tempdir().unwrap();
+        let (db, id) = demo_db(dir.path(), None);
+        let mut app = open(&db, id, Role::Secretary, lang);
+        attendance(&mut app, &[]);
+        // The member cursor was left on seat 9 by the attendance; opening the product moves
+        // it to seat 1, the first still to submit.
+        keys(&mut app, "<tab><end><tab><home>o");
+        let screen = text(&app, 80, 24);
+        assert!(member_row_with_cursor(&screen).contains(" 1 "), "{screen}");
+        score_in_store(&mut app, "LD-2026-01", 1, true);
+        score_in_store(&mut app, "LD-2026-01", 2, true);
+        // Moving onto the product again finds seat 4 (seat 3, the secretary, does not score);
+        // after seat 4 is submitted, seat 5.
+        keys(&mut app, "j<home>");
+        assert!(member_row_with_cursor(&text(&app, 80, 24)).contains(" 4 "));
+        keys(&mut app, "<tab><enter>");
+        assert_eq!(app.sheet().unwrap().seat, 4);
+        let banner = if lang == Lang::Vi {
+            "ĐANG CHẤM CHO: GHẾ 4 · Phạm Thị Ngọc Ánh"
+        } else {
+            "SCORING FOR: SEAT 4 · Phạm Thị Ngọc Ánh"
+        };
+        assert!(text(&app, 80, 24).contains(banner));
+        let product = app.selected_product().unwrap().clone();
+        for (i, (_, c)) in product.rubric.criteria().enumerate() {
+            keys(&mut app, &pattern(4, i, c.options.len()).to_string());
+        }
+        keys(&mut app, "y");
+        assert_eq!(app.screen(), Screen::Dashboard);
+        let screen = text(&app, 80, 24);
+        assert!(member_row_with_cursor(&screen).contains(" 5 "), "{screen}");
+        // The panel with focus is unmistakable: a double border and a ▶ in its title.
+        assert!(screen.contains("╔ ▶ "), "{screen}");
+        app.notice = None;
+        snap("focus_members", &app);
+    }
+}
+
+#[test]
+fn long_options_scroll_and_always_show_points_and_markers() {
+    for (lang, _) in LANGS {
+        let dir = tempfile::tempdir().unwrap();
+        let (db, id) = demo_db(dir.path(), None);
+        let mut app = open(&db, id, Role::Secretary, lang);
+        attendance(&mut app, &[]);
+        // Set 15 (LD-2026-05), criterion 3.5: its options are long.
+        keys(&mut app, "<home>jjjjo<tab><home><enter>");
+        assert_eq!(app.screen(), Screen::Sheet, "{:?}", app.notice);
+        let at = app
+            .sheet()
+            .unwrap()
+            .criteria(&app)
+            .iter()
+            .position(|c| c.id == "3.5")
+            .unwrap();
+        app.sheet_mut().unwrap().cursor = at;
+        let criterion = app.sheet().unwrap().criteria(&app)[at].clone();
+        let points = |o: &council::rubric::Choice| {
+            if lang == Lang::Vi {
+                format!("{}đ", o.points)
+            } else {
+                format!("{} pt", o.points)
+            }
+        };
+        let screen = text(&app, 80, 24);
+        let more = if lang == Lang::Vi {
+            "▼ còn "
+        } else {
+            "▼ "
+        };
+        assert!(screen.contains(more), "{screen}");
+        // Scrolling down reaches every option, each shown with its number and points.
+        let mut seen = std::collections::BTreeSet::new();
+        for _ in 0..criterion.options.len() {
+            let screen = text(&app, 80, 24);
+            for (i, o) in criterion.options.iter().enumerate() {
+                if screen.contains(&format!(" {} {}", i + 1, points(o))) {
+                    seen.insert(i);
+                }
+            }
+            keys(&mut app, "<pgdn>");
+        }
+        assert_eq!(seen.len(), criterion.options.len(), "options never shown");
+        keys(&mut app, "<pgup><pgup><pgup><pgup><pgup><pgup>");
+        app.notice = None;
+        snap("options_scroll", &app);
+    }
+}
+
+#[test]
+fn a_spread_breach_is_seen_before_and_after_closing() {
+    for (lang, _) in LANGS {
+        let dir = tempfile::tempdir().unwrap();
+        let (db, id) = demo_db(dir.path(), Some(("max_spread = 10", "max_spread = 2")));
+        let mut app = open(&db, id, Role::Secretary, lang);
+        attendance(&mut app, &[9]);
+        keys(&mut app, "<home>o");
+        for seat in SCORING_PRESENT {
+            score_in_store(&mut app, "LD-2026-01", seat, true);
+        }
+        keys(&mut app, "c");
+        let screen = text(&app, 80, 24);
+        let (breach, seat) = if lang == Lang::Vi {
+            ("VƯỢT mức 2", "ghế 8: ")
+        } else {
+            ("EXCEEDS the limit of 2", "seat 8: ")
+        };
+        assert!(screen.contains(breach) && screen.contains(seat), "{screen}");
+        app.notice = None;
+        snap("close_breach", &app);
+        keys(&mut app, "y");
+        assert!(matches!(app.screen(), Screen::Result(_)));
+        // The verdict is on the result's second line, not below the visible screen.
+        let screen = text(&app, 80, 24);
+        assert!(screen.lines().nth(3).unwrap().contains(breach), "{screen}");
+        keys(&mut app, "<esc>");
+        let row = text(&app, 80, 24)
+            .lines()
+            .find(|l| l.contains("LD-2026-01"))
+            .unwrap()
+            .to_string();
+        assert!(row.contains('⚠'), "{row}");
+        keys(&mut app, "s");
+        let summary = text(&app, 80, 24);
+        assert!(summary.contains(">2"), "{summary}");
+    }
+}
+
+#[test]
+fn enter_never_answers_an_irreversible_question() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, id) = demo_db(dir.path(), None);
+    let mut app = open(&db, id, Role::Secretary, Lang::Vi);
+    attendance(&mut app, &[]);
+    keys(&mut app, "<home>o<tab><home><enter>");
+    let product = app.selected_product().unwrap().clone();
+    for (i, (_, c)) in product.rubric.criteria().enumerate() {
+        keys(&mut app, &pattern(1, i, c.options.len()).to_string());
+    }
+    // As a secretary used to Excel would: Enter after the last value.
+    keys(&mut app, "<enter><enter>");
+    assert!(app.overlay.is_some(), "the question is still open");
+    assert!(!app.sheet().unwrap().submitted());
+    keys(&mut app, "y");
+    assert!(app.progress_of(product.id, 1).unwrap().submitted);
+}
+
+#[test]
+fn the_result_scrolls_to_its_last_line_and_back() {
+    for (lang, _) in LANGS {
+        let dir = tempfile::tempdir().unwrap();
+        let mut app = meeting(dir.path(), lang);
+        keys(&mut app, "<up>v<end>");
+        let screen = text(&app, 80, 24);
+        let body: Vec<&str> = screen.lines().skip(2).take(20).collect();
+        assert!(
+            body.iter()
+                .filter(|l| l.trim_matches(['║', ' ', '"']).is_empty())
+                .count()
+                < 10,
+            "End scrolled past the content:\n{screen}"
+        );
+        keys(&mut app, "<pgup><pgup><pgup><pgup>");
+        let mean = app.results[&app.data.products[0].id].mean_display();
+        assert!(text(&app, 80, 24).contains(&mean), "PgUp recovers the top");
+        keys(&mut app, "<end>");
+        app.notice = None;
+        snap("result_end", &app);
+    }
+}
+
+#[test]
+fn footers_offer_only_keys_that_work_and_fit_80_columns() {
+    for (lang, help) in [(Lang::Vi, "? phím tắt"), (Lang::En, "? keys")] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut app = meeting(dir.path(), lang);
+        let footer = |app: &App| text(app, 80, 24).lines().last().unwrap().to_string();
+        for step in [
+            "",
+            "<tab>",
+            "<tab><home>jjjj<enter>",
+            "<esc>b",
+            "<esc>s",
+            "<esc><up>v",
+            "d",
+        ] {
+            keys(&mut app, step);
+            assert!(footer(&app).contains(help), "{step}: {}", footer(&app));
+        }
+        keys(&mut app, "<esc><esc>");
+        // A member's result offers no new round; a submitted sheet offers no digits or submit.
+        let mut member = open(
+            &dir.path().join("council.db"),
+            app.data.info.id,
+            Role::Member(1),
+            lang,
+        );
+        keys(&mut member, "<home><enter>");
+        assert!(
+            matches!(member.screen(), Screen::Result(_)),
+            "{:?} {}",
+            member.notice,
+            text(&member, 80, 24)
+        );
+        assert!(!footer(&member).contains(" n "), "{}", footer(&member));
+        keys(&mut member, "<esc>j<enter>");
+        assert_eq!(member.screen(), Screen::Sheet);
+        assert!(member.sheet().unwrap().submitted());
+        let f = footer(&member);
+        assert!(!f.contains("1…9") && !f.contains(" s "), "{f}");
+    }
+    // English words never run into the next column.
+    let dir = tempfile::tempdir().unwrap();
+    let app = meeting(dir.path(), Lang::En);
+    let screen = text(&app, 80, 24);
+    let vice = screen.lines().find(|l| l.contains("Vice chair")).unwrap();
+    assert!(vice.contains("Vice chair  "), "{vice}");
+    let summary_dir = tempfile::tempdir().unwrap();
+    let (db, id) = demo_db(summary_dir.path(), None);
+    let mut app = open(&db, id, Role::Secretary, Lang::En);
+    attendance(&mut app, &[]);
+    keys(
+        &mut app,
+        "<home>x1<enter>No food safety certificate<enter>s",
+    );
+    assert!(text(&app, 80, 24).contains("knocked out"));
+}
+
+#[test]
+fn everyone_present_find_a_product_and_restart_on_the_one_being_scored() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, id) = demo_db(dir.path(), None);
+    let mut app = open(&db, id, Role::Secretary, Lang::Vi);
+    keys(&mut app, "A");
+    assert!(app.data.members.iter().all(|m| m.present == Some(true)));
+    assert_eq!(
+        app.notice,
+        Some(Notice::Saved("Đã lưu: 9 thành viên có mặt".into()))
+    );
+    // By code, by name without accents; nothing found says so.
+    keys(&mut app, "/06<enter>");
+    assert_eq!(app.selected_product().unwrap().code, "LD-2026-06");
+    keys(&mut app, "/ruou can<enter>");
+    assert_eq!(app.selected_product().unwrap().code, "LD-2026-05");
+    keys(&mut app, "/xyz<enter>");
+    assert_eq!(
+        app.notice,
+        Some(Notice::Error("Không có sản phẩm nào khớp «xyz»".into()))
+    );
+    keys(&mut app, "o");
+    drop(app);
+    let app = open(&db, id, Role::Secretary, Lang::Vi);
+    assert_eq!(app.selected_product().unwrap().code, "LD-2026-05");
+}
+
+#[test]
+fn the_submit_dialog_shows_the_part_subtotals() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = meeting(dir.path(), Lang::En);
+    keys(&mut app, "<tab><home>jjjjj<enter>3213s");
+    let screen = text(&app, 80, 24);
+    assert!(screen.contains("A 7/40 · B 0/25 · C 0/35"), "{screen}");
+}
+
+#[test]
+fn the_mismatch_view_wraps_both_texts_with_points() {
+    for (lang, _) in LANGS {
+        let dir = tempfile::tempdir().unwrap();
+        let (db, id) = demo_db(
+            dir.path(),
+            Some(("blind_reentry = false", "blind_reentry = true")),
+        );
+        let mut first = open(&db, id, Role::Secretary, lang);
+        attendance(&mut first, &[]);
+        keys(&mut first, "<home>o<tab><home><enter>Lê Minh Đức<enter>");
+        let count = first.sheet().unwrap().criteria(&first).len();
+        keys(&mut first, &"1".repeat(count));
+        keys(&mut first, "y");
+        // The second entry, by someone else at another terminal.
+        let mut app = open(&db, id, Role::Secretary, lang);
+        keys(&mut app, "<home><tab><home>2Võ Thị Mỹ Linh<enter>");
+        keys(&mut app, "3");
+        keys(&mut app, &"1".repeat(count - 1));
+        keys(&mut app, "y");
+        assert_eq!(app.screen(), Screen::Resolve, "{:?}", app.notice);
+        let screen = text(&app, 80, 24);
+        let (first, second) = if lang == Lang::Vi {
+            ("1 · 1đ", "3 · 3đ")
+        } else {
+            ("1 · 1 pt", "3 · 3 pt")
+        };
+        assert!(
+            screen.contains(first) && screen.contains(second),
+            "{screen}"
+        );
+        app.notice = None;
+        snap("mismatch", &app);
+    }
+}
+
+#[test]
+fn names_are_whole_when_there_is_room() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = meeting(dir.path(), Lang::Vi);
+    keys(&mut app, "<up>v");
+    let screen = text(&app, 160, 45);
+    assert!(screen.contains("Bùi Thị Hương Giang"), "{screen}");
+}
+
+#[test]
+fn the_projector_shows_counts_while_scoring_and_the_result_in_large_type() {
+    for (lang, _) in LANGS {
+        let dir = tempfile::tempdir().unwrap();
+        let app = meeting(dir.path(), lang);
+        let db = dir.path().join("council.db");
+        // `council display`: the product being scored, how many sheets are in, never whose.
+        let display = open(&db, app.data.info.id, Role::Display, lang);
+        assert_eq!(display.screen(), Screen::Projector);
+        let screen = text(&display, 120, 40);
+        let sheets = if lang == Lang::Vi {
+            "3/7 phiếu đã nộp"
+        } else {
+            "3 of 7 sheets in"
+        };
+        assert!(
+            screen.contains("LD-2026-02") && screen.contains(sheets),
+            "{screen}"
+        );
+        for m in &app.data.members {
+            assert!(!screen.contains(&m.name), "{} shown:\n{screen}", m.name);
+        }
+        snap("projector_scoring", &display);
+        // The secretary's `p` on a closed product: stars, mean, bands, verdict.
+        let mut app = app;
+        keys(&mut app, "<up>p");
+        assert_eq!(app.screen(), Screen::Projector);
+        let screen = text(&app, 120, 40);
+        assert!(screen.contains("★ ★ ★ ★ ☆"), "{screen}");
+        assert!(screen.contains("30") && screen.contains("90"), "{screen}");
+        app.notice = None;
+        snap("projector_result", &app);
+    }
+}
+
+#[test]
+fn choices_per_criterion_start_from_the_most_disputed() {
+    for (lang, _) in LANGS {
+        let dir = tempfile::tempdir().unwrap();
+        let mut app = meeting(dir.path(), lang);
+        keys(&mut app, "<up>vd");
+        assert!(matches!(app.screen(), Screen::Distribution(_)));
+        let result = app.results.values().next().unwrap().clone();
+        let ranked = council::tui::screen::distribution::by_disagreement(&result.criteria);
+        let ranges: Vec<usize> = ranked
+            .iter()
+            .map(|c| council::tui::screen::distribution::option_range(c))
+            .collect();
+        assert!(ranges.windows(2).all(|w| w[0] >= w[1]), "{ranges:?}");
+        let screen = text(&app, 80, 24);
+        let first = screen.lines().find(|l| l.contains('↔')).unwrap();
+        assert!(first.contains(&format!("│{} ", ranked[0].id)), "{screen}");
+        app.notice = None;
+        snap("distribution", &app);
+    }
+}
+
+// ----- issue 11: the terminal side -----------------------------------------------------------
+
+#[test]
+fn a_paste_goes_only_into_the_text_field_with_focus() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, id) = demo_db(dir.path(), None);
+    let mut app = open(&db, id, Role::Secretary, Lang::En);
+    attendance(&mut app, &[]);
+    keys(&mut app, "<home>o<tab><home><enter>");
+    // On the sheet, a pasted "3" is not a choice.
+    app.handle_event(&Event::Paste("3\n2\n".into()));
+    assert!(app.sheet().unwrap().choices().is_empty());
+    // Into the comment field: one line, every character, long or not.
+    keys(&mut app, "m");
+    let long = format!("Sản phẩm tốt\n3\n{}", "rất ".repeat(600));
+    app.handle_event(&Event::Paste(long.clone()));
+    keys(&mut app, "<enter>");
+    let stored = app.sheet().unwrap().stored.clone().unwrap();
+    assert_eq!(stored.comment, long.replace('\n', " ").trim());
+    assert!(stored.choices.is_empty(), "{:?}", stored.choices);
+}
+
+#[test]
+fn a_comment_typed_when_the_product_closes_is_kept_as_a_draft() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, id) = demo_db(dir.path(), None);
+    let mut secretary = open(&db, id, Role::Secretary, Lang::En);
+    attendance(&mut secretary, &[]);
+    keys(&mut secretary, "<home>o");
+    for seat in [1, 2, 4, 5, 7] {
+        score_in_store(&mut secretary, "LD-2026-01", seat, true);
+    }
+    let mut member = open(&db, id, Role::Member(6), Lang::En);
+    keys(&mut member, "<enter>12mGood jam");
+    keys(&mut secretary, "CTime is up<enter>");
+    member.update(Action::Refresh);
+    assert_eq!(member.screen(), Screen::MemberHome);
+    assert!(member.overlay.is_none());
+    assert_eq!(
+        member.notice,
+        Some(Notice::Info(
+            "The product closed while the comment was typed; it was not saved and is kept as a draft: “Good jam”".into()
+        ))
+    );
+    assert_eq!(
+        member.comment_drafts.values().next().map(String::as_str),
+        Some("Good jam")
+    );
 }

@@ -14,7 +14,7 @@ use council::generate::add_session;
 use council::i18n::Lang;
 use council::store::Store;
 use council::tui::app::Notice;
-use council::tui::{Action, App, Keymap, Role, Screen, view};
+use council::tui::{Action, App, Keymap, Role, ScreenKind, view};
 
 use crate::fixtures::Fixtures;
 use crate::startup::{HEIGHT, WIDTH};
@@ -36,8 +36,8 @@ pub fn bench(c: &mut Criterion, fx: &Fixtures) {
         Keymap::defaults(),
     )
     .expect("the workbench starts");
-    app.enter_sheet(product.id, 1, 1);
-    assert_eq!(app.screen(), Screen::Sheet, "{:?}", app.notice);
+    app.open_sheet(product.id, 1, 1);
+    assert_eq!(app.screen(), ScreenKind::Sheet, "{:?}", app.notice);
     let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).expect("test terminal");
     terminal.draw(|f| view::draw(&app, f)).expect("draw");
 
@@ -53,7 +53,7 @@ pub fn bench(c: &mut Criterion, fx: &Fixtures) {
             Action::Pick2
         };
         presses += 1;
-        if let Some(sheet) = &mut app.sheet {
+        if let Some(sheet) = app.sheet_mut() {
             sheet.cursor = criterion;
         }
         app.update(pick);

@@ -24,9 +24,9 @@ pub use knockout::{
 pub use product::{SettledFacts, check_back_to_waiting, check_finalise, check_move, check_open};
 pub use refusal::Refusal;
 pub use sheet::{
-    CloseCheck, Hold, NotCounted, SheetFacts, Writer, check_close, check_recuse,
-    check_reopen_sheet, check_withdraw_recusal, check_write, counted_seats, min_sheets,
-    not_counted_reason,
+    CloseCheck, Hold, NotCounted, SheetFacts, Writer, check_close, check_member_may_score,
+    check_recuse, check_reopen_sheet, check_withdraw_recusal, check_write, counted_seats,
+    min_sheets, not_counted_reason,
 };
 pub use terms::{Checkpoint, Holder, Move, ProductStatus, ReasonFor};
 

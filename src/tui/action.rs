@@ -20,11 +20,21 @@ pub enum Action {
     SwitchFocus,
     Select,
     ToggleAttendance,
+    MarkAllPresent,
+    FindProduct,
+    ShowProjector,
+    ShowDistribution,
     OpenProduct,
     CloseProduct,
     CloseOverride,
     NewRound,
     KnockOut,
+    /// Set 26: the alternative case a product is scored in.
+    ChooseCase,
+    /// A product opened by mistake, nothing scored: back to waiting.
+    BackToWaiting,
+    /// Reopens one submitted sheet for a correction, with a reason.
+    ReopenSheet,
     Recuse,
     EnterSheet,
     BlindReentry,

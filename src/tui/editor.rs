@@ -40,6 +40,25 @@ impl LineEditor {
         }
     }
 
+    /// Pasted text, typed in as one piece: line breaks and tabs become spaces, other control
+    /// characters (escape sequences) are dropped.
+    pub fn insert_text(&mut self, text: &str) {
+        let clean: Vec<char> = text
+            .chars()
+            .map(|c| {
+                if matches!(c, '\n' | '\r' | '\t') {
+                    ' '
+                } else {
+                    c
+                }
+            })
+            .filter(|c| !c.is_control())
+            .collect();
+        let n = clean.len();
+        self.chars.splice(self.cursor..self.cursor, clean);
+        self.cursor += n;
+    }
+
     pub fn backspace(&mut self) {
         if self.cursor > 0 {
             self.cursor -= 1;
@@ -97,5 +116,18 @@ mod tests {
         // "e" + combining circumflex + combining acute is stored as one NFC "ế".
         let decomposed = LineEditor::with_text("e\u{302}\u{301}");
         assert_eq!(decomposed.text(), "ế");
+    }
+
+    #[test]
+    fn a_paste_is_one_piece_of_text_on_one_line() {
+        let mut e = LineEditor::with_text("ab");
+        e.left();
+        e.insert_text("x\r\n3\t\u{1b}[2~y");
+        assert_eq!(e.raw(), "ax  3 [2~yb");
+        assert_eq!(e.cursor_column(), 10);
+        let long = "Sản phẩm đạt ".repeat(2000);
+        let mut e = LineEditor::default();
+        e.insert_text(&long);
+        assert_eq!(e.raw(), long);
     }
 }

@@ -25,6 +25,8 @@ pub enum Context {
     Board,
     Result,
     Summary,
+    Projector,
+    Distribution,
     Dialog,
     Input,
     Help,
@@ -172,7 +174,7 @@ impl Keymap {
                 .try_into()
                 .map_err(|_| {
                     color_eyre::eyre::eyre!(
-                        "{name}: unknown section [{section}]; sections are global, dashboard, member, sheet, resolve, board, result, summary, dialog, input, help"
+                        "{name}: unknown section [{section}]; sections are global, dashboard, member, sheet, resolve, board, result, summary, projector, distribution, dialog, input, help"
                     )
                 })?;
             let Some(entries) = value.as_table() else {

@@ -1,15 +1,27 @@
 //! The live-session workbench: a full-screen, keyboard-driven interface for the secretary
 //! (`council`, `council open FILE`) and for members (`council score --member SEAT`).
 //!
-//! Keys become [`Action`]s in [`keymap`]; [`App::update`] is the only mutator (the loop's
-//! periodic refresh and background reports reach it as actions too); [`view`] draws from `&App`. The loop below polls `PRAGMA data_version` so other processes' commits show up
-//! within half a second without a keypress.
+//! A key press becomes an [`Action`] in one place, [`keymap`] (per screen section, user
+//! overrides on top); [`App::update`] is the one entry for actions: it handles what every
+//! screen shares (quit, help, the loop's refresh and background reports), gives the action
+//! to the open overlay (`overlay`: help, a question, a text field) or else to the screen on
+//! top (`screen/`, one module per screen owning its state, its keys and its drawing), which
+//! answers with where to go next (`screen::Nav`); store writes go through `App::write`
+//! (`writer`, on their own connection) and their outcome comes back to the screen that asked;
+//! then [`view::draw`] draws the frame from `&App`, the screen on top drawing its body. The
+//! loop below polls `PRAGMA data_version` so other processes' commits show up within half a
+//! second without a keypress.
 
 pub mod action;
 pub mod app;
 pub mod editor;
 pub mod keymap;
+pub mod labels;
+pub mod overlay;
+pub mod screen;
 pub mod view;
+pub mod widgets;
+mod writer;
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -21,8 +33,9 @@ use ratatui::backend::Backend;
 use serde::Deserialize;
 
 pub use action::Action;
-pub use app::{App, Role, Screen};
+pub use app::{App, Role};
 pub use keymap::Keymap;
+pub use screen::ScreenKind;
 
 use crate::i18n::Lang;
 use crate::store::Store;
@@ -56,15 +69,38 @@ struct TerminalGuard;
 
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
+        let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableBracketedPaste);
         ratatui::restore();
     }
 }
 
+/// The workbench needs a terminal on both sides: with stdout redirected nobody sees the
+/// screen, with stdin redirected nobody types the keys, and either way keys would be
+/// recorded blind.
+pub fn check_terminal(lang: Lang) -> Result<()> {
+    use std::io::IsTerminal;
+    let which = if !std::io::stdin().is_terminal() {
+        "stdin"
+    } else if !std::io::stdout().is_terminal() {
+        "stdout"
+    } else {
+        return Ok(());
+    };
+    Err(eyre!(crate::i18n::fill(
+        lang.strings().tui.not_a_terminal,
+        &[("which", which)]
+    )))
+}
+
 /// Runs the workbench on the real terminal until the user quits.
 pub fn run(store: Store, session_id: i64, role: Role, lang: Lang, keymap: Keymap) -> Result<()> {
+    check_terminal(lang)?;
     let mut app = App::new(store, session_id, role, lang, keymap)?;
     let mut terminal = ratatui::try_init().wrap_err("cannot start the full-screen interface")?;
     let _guard = TerminalGuard;
+    // Pasted text arrives as one event for the text field, never as keys.
+    crossterm::execute!(std::io::stdout(), crossterm::event::EnableBracketedPaste)
+        .wrap_err("cannot enable bracketed paste")?;
     run_loop(&mut terminal, &mut app, |timeout| {
         if event::poll(timeout)? {
             Ok(Some(event::read()?))
@@ -93,6 +129,15 @@ where
         }
         if app.quit {
             return Ok(());
+        }
+        if std::mem::take(&mut app.drop_typed_ahead) {
+            // Keys pressed while a failed write ran: none is applied blind.
+            while let Some(event) = next_event(Duration::ZERO)? {
+                if !matches!(event, Event::Key(_)) {
+                    app.handle_event(&event);
+                }
+            }
+            dirty = true;
         }
         let wait = POLL_EVERY.saturating_sub(last_poll.elapsed());
         if let Some(event) = next_event(wait)? {

@@ -7,11 +7,105 @@ use ratatui::style::{Color, Style, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::{block, fit, truncate};
+use super::{Nav, Screen};
 use crate::i18n::fill;
 use crate::scoring::ProductResult;
-use crate::store::ProductRow;
-use crate::tui::app::App;
+use crate::store::{ProductRow, ProductStatus};
+use crate::tui::action::Action;
+use crate::tui::app::{App, Notice, Role};
+use crate::tui::overlay::{Answer, InputKind, Overlay};
+use crate::tui::widgets::{block, fit, truncate};
+
+pub struct ResultScreen {
+    pub product_id: i64,
+    pub scroll: u16,
+    /// The last line that can be scrolled to, as last drawn (End and PgDn stop there).
+    max_scroll: std::cell::Cell<u16>,
+}
+
+/// Opens the selected product's result, or says it comes after the close.
+pub fn open_selected(app: &mut App) -> Nav {
+    let Some(p) = app.selected_product() else {
+        return Nav::Stay;
+    };
+    if p.status.is_settled() {
+        Nav::Push(Screen::Result(ResultScreen::new(p.id)))
+    } else {
+        app.notice = Some(Notice::Info(app.t().result_after_close.to_string()));
+        Nav::Stay
+    }
+}
+
+impl ResultScreen {
+    pub fn new(product_id: i64) -> Self {
+        Self {
+            product_id,
+            scroll: 0,
+            max_scroll: std::cell::Cell::new(0),
+        }
+    }
+
+    /// A new round can be opened from here: by the secretary, on a closed product.
+    fn may_open_new_round(&self, app: &App) -> bool {
+        app.role == Role::Secretary
+            && app
+                .product(self.product_id)
+                .is_some_and(|p| p.status == ProductStatus::Closed)
+    }
+
+    pub fn update(&mut self, app: &mut App, action: Action) -> Nav {
+        let last = self.max_scroll.get();
+        match action {
+            Action::Up => self.scroll = self.scroll.saturating_sub(1),
+            Action::Down => self.scroll = self.scroll.saturating_add(1).min(last),
+            Action::PageUp => self.scroll = self.scroll.saturating_sub(10),
+            Action::PageDown => self.scroll = self.scroll.saturating_add(10).min(last),
+            Action::Home => self.scroll = 0,
+            Action::End => self.scroll = last,
+            Action::NewRound if self.may_open_new_round(app) => {
+                app.overlay = Some(Overlay::input(InputKind::NewRound(self.product_id), ""));
+            }
+            Action::ShowDistribution => {
+                return Nav::Push(Screen::Distribution(super::distribution::Distribution {
+                    product_id: self.product_id,
+                    scroll: 0,
+                }));
+            }
+            Action::Back => return Nav::Pop,
+            _ => {}
+        }
+        Nav::Stay
+    }
+
+    pub fn answer(&mut self, app: &mut App, answer: Answer) -> Nav {
+        if let Answer::Text(InputKind::NewRound(id), reason) = answer {
+            super::dashboard::new_round(app, id, reason);
+        }
+        Nav::Stay
+    }
+
+    pub fn footer_keys(&self, app: &App) -> Vec<Action> {
+        let mut keys = vec![Action::Down, Action::PageDown];
+        if self.may_open_new_round(app) {
+            keys.push(Action::NewRound);
+        }
+        keys.extend([Action::ShowDistribution, Action::Back]);
+        keys
+    }
+
+    pub fn draw(&self, app: &App, frame: &mut Frame, area: Rect) {
+        let lines = draw(
+            app,
+            frame,
+            area,
+            self.product_id,
+            self.scroll.min(self.max_scroll.get()),
+        );
+        // Scrolling stops with the last line at the bottom of the panel.
+        let visible = area.height.saturating_sub(2);
+        self.max_scroll.set(lines.saturating_sub(visible));
+    }
+}
 
 /// "★★★★☆" for 4 of 5.
 pub fn stars_text(stars: u8, top: u8) -> String {
@@ -32,10 +126,11 @@ pub fn rank_words(app: &App, result: &ProductResult) -> String {
     }
 }
 
-pub fn draw(app: &App, frame: &mut Frame, area: Rect, product_id: i64) {
+/// Draws the result; returns how many rows the longest panel has once wrapped.
+fn draw(app: &App, frame: &mut Frame, area: Rect, product_id: i64, scroll: u16) -> u16 {
     let (Some(product), Some(result)) = (app.product(product_id), app.results.get(&product_id))
     else {
-        return;
+        return 0;
     };
     let wide = area.width >= 120;
     let [left, right] = if wide {
@@ -58,32 +153,68 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, product_id: i64) {
         },
     ));
     let title = format!("{} · {}", product.code, product.name);
+    let rows = |lines: &[Line], area: Rect| wrapped_rows(lines, area.width.saturating_sub(2));
+    if !wide {
+        main.push(Line::from(""));
+        main.append(&mut detail);
+    }
+    let longest = rows(&main, left).max(rows(&detail, right));
+    // Never past the last line, whatever End or PgDn asked for.
+    let scroll = scroll.min(longest.saturating_sub(area.height.saturating_sub(2)));
+    frame.render_widget(
+        Paragraph::new(main)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0))
+            .block(block(&title, true)),
+        left,
+    );
     if wide {
-        frame.render_widget(
-            Paragraph::new(main)
-                .wrap(Wrap { trim: false })
-                .scroll((app.scroll, 0))
-                .block(block(&title, true)),
-            left,
-        );
         frame.render_widget(
             Paragraph::new(detail)
                 .wrap(Wrap { trim: false })
-                .scroll((app.scroll, 0))
+                .scroll((scroll, 0))
                 .block(block(app.t().detail_title, false)),
             right,
         );
-    } else {
-        main.push(Line::from(""));
-        main.extend(detail);
-        frame.render_widget(
-            Paragraph::new(main)
-                .wrap(Wrap { trim: false })
-                .scroll((app.scroll, 0))
-                .block(block(&title, true)),
-            left,
-        );
     }
+    longest
+}
+
+/// Rows `lines` take once wrapped at `width` columns.
+fn wrapped_rows(lines: &[Line], width: u16) -> u16 {
+    let width = usize::from(width.max(1));
+    lines
+        .iter()
+        .map(|l| l.width().div_ceil(width).max(1) as u16)
+        .sum()
+}
+
+/// A closed product whose members' totals spread beyond the policy (a knocked-out product's
+/// spread does not matter): flagged on every list.
+pub fn spread_breached(p: &ProductRow, r: &ProductResult) -> bool {
+    r.spread_breach && p.status == ProductStatus::Closed
+}
+
+/// The spread verdict in words, and whether it is a breach: "Spread 14 points (at most 20):
+/// within limit". None while fewer than two sheets count.
+pub fn spread_verdict(app: &App, r: &ProductResult) -> Option<(String, bool)> {
+    let spread = r.spread?;
+    let t = app.t();
+    let template = if r.spread_breach {
+        t.spread_verdict_breach
+    } else {
+        t.spread_verdict_ok
+    };
+    Some((
+        fill(
+            template,
+            &[
+                ("spread", &spread.to_string()),
+                ("max", &r.max_spread.to_string()),
+            ],
+        ),
+        r.spread_breach,
+    ))
 }
 
 fn headline(app: &App, product: &ProductRow, r: &ProductResult) -> Vec<Line<'static>> {
@@ -102,6 +233,15 @@ fn headline(app: &App, product: &ProductRow, r: &ProductResult) -> Vec<Line<'sta
         Span::styled(stars, Style::new().fg(Color::Yellow).bold()),
         Span::raw(format!("  {rank}")).bold(),
     ]));
+    if r.knocked_out.is_none()
+        && let Some((verdict, breach)) = spread_verdict(app, r)
+    {
+        lines.push(if breach {
+            Line::from(verdict).fg(Color::Red).bold()
+        } else {
+            Line::from(verdict).fg(Color::Green)
+        });
+    }
     lines.push(Line::from(fill(
         t.result_basis,
         &[
@@ -216,7 +356,7 @@ fn member_lines(
                     .fg(Color::Red)
                     .bold(),
             );
-            if app.role == crate::tui::app::Role::Secretary {
+            if app.role == Role::Secretary {
                 let key = app.keymap.key_for(
                     crate::tui::keymap::Context::Result,
                     crate::tui::action::Action::NewRound,
@@ -234,7 +374,15 @@ fn member_lines(
         }
     }
     // Bar chart: 0..max on `bar` columns, with the band thresholds marked on the scale.
-    let name_width = 18.min(width / 3);
+    // Names as long as they are, up to a third of the panel.
+    let longest = r
+        .members
+        .iter()
+        .filter_map(|m| app.member(m.seat))
+        .map(|m| unicode_width::UnicodeWidthStr::width(m.name.as_str()))
+        .max()
+        .unwrap_or(0);
+    let name_width = longest.clamp(8, (width / 3).max(8));
     let bar = width.saturating_sub(name_width + 10).max(10);
     let max = r.max_points.max(1) as usize;
     let col = |points: usize| (points * bar) / max;

@@ -6,9 +6,19 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 
-use super::block;
+use super::Nav;
 use crate::store::ProductStatus;
+use crate::tui::action::Action;
 use crate::tui::app::{App, status_word};
+use crate::tui::widgets::block;
+
+pub struct Board;
+
+impl Board {
+    pub fn update(&mut self, app: &mut App, action: Action) -> Nav {
+        super::list_update(app, action)
+    }
+}
 
 pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let t = app.t();

@@ -5,10 +5,20 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::widgets::{Cell, Row, Table, TableState};
 
-use super::block;
+use super::Nav;
 use super::result::{rank_words, stars_text};
 use crate::store::ProductStatus;
+use crate::tui::action::Action;
 use crate::tui::app::{App, status_word};
+use crate::tui::widgets::{block, widest};
+
+pub struct Summary;
+
+impl Summary {
+    pub fn update(&mut self, app: &mut App, action: Action) -> Nav {
+        super::list_update(app, action)
+    }
+}
 
 pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let t = app.t();
@@ -29,11 +39,17 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             None => (String::new(), String::new(), String::new()),
         };
         let mut flags = Vec::new();
-        if result.is_some_and(|r| r.spread_breach) {
-            flags.push(t.flag_spread);
+        if let Some(r) = result.filter(|r| super::result::spread_breached(p, r)) {
+            flags.push(crate::i18n::fill(
+                t.spread_flag,
+                &[
+                    ("spread", &r.spread.unwrap_or(0).to_string()),
+                    ("max", &r.max_spread.to_string()),
+                ],
+            ));
         }
         if p.close_override.is_some() {
-            flags.push(t.flag_override);
+            flags.push(t.flag_override.to_string());
         }
         let mut cells = vec![Cell::from(p.code.clone()), Cell::from(p.name.clone())];
         if wide {
@@ -67,12 +83,22 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         header.push(t.col_rank);
     }
     header.push(t.col_flags);
-    let mut widths = vec![Constraint::Length(11), Constraint::Fill(2)];
+    // Wide: the names as long as the longest, the producer takes the rest.
+    let name = if wide {
+        Constraint::Max(widest(products.iter().map(|p| p.name.as_str())))
+    } else {
+        Constraint::Fill(2)
+    };
+    let mut widths = vec![Constraint::Length(11), name];
     if wide {
         widths.push(Constraint::Fill(1));
     }
+    let statuses = products
+        .iter()
+        .map(|p| status_word(app.lang, p.status))
+        .chain([t.col_status]);
     widths.extend([
-        Constraint::Length(10),
+        Constraint::Length(widest(statuses)),
         Constraint::Length(2),
         Constraint::Length(3),
         Constraint::Length(6),
@@ -81,7 +107,12 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     if wide {
         widths.push(Constraint::Length(20));
     }
-    widths.push(Constraint::Length(6));
+    let widest_breach = crate::i18n::fill(t.spread_flag, &[("spread", "99"), ("max", "99")]);
+    widths.push(Constraint::Length(widest([
+        t.col_flags,
+        t.flag_override,
+        widest_breach.as_str(),
+    ])));
     let closed = products.iter().filter(|p| p.status.is_settled()).count();
     let title = crate::i18n::fill(
         t.summary_title,
