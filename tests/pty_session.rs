@@ -162,7 +162,9 @@ fn attendance_and_open(tui: &mut Tui, present: u32) {
         tui.send(if seat <= present { "a" } else { "aa" });
         tui.send("j");
     }
-    tui.wait_for(&[&format!("có mặt {present}/9")]);
+    // The quorum counts the scoring members: seat 3, the secretary, does not score.
+    let scoring = (1..=present).filter(|&seat| seat != 3).count();
+    tui.wait_for(&[&format!("có mặt {scoring}/8")]);
     tui.send(TAB);
     tui.send(HOME);
     tui.send("o");
@@ -191,10 +193,10 @@ fn a_product_is_scored_closed_and_its_stars_shown() {
         "LD-2026-01",
         "Mứt dâu tây Đà Lạt",
     ]);
-    tui.wait_for(&["Thành viên: có mặt 0/9"]);
+    tui.wait_for(&["Thành viên: có mặt 0/8"]);
     attendance_and_open(&mut tui, 7);
     tui.send(TAB);
-    for seat in 1..=7 {
+    for seat in [1, 2, 4, 5, 6, 7] {
         enter_sheet(&mut tui, seat);
     }
     tui.send(TAB);
@@ -221,7 +223,10 @@ fn a_product_is_scored_closed_and_its_stars_shown() {
     let product = &json["products"][0];
     let stars = product["stars"].as_u64().expect("ranked");
     let mean = product["mean_display"].as_str().unwrap();
-    assert_eq!(product["counted"], 7);
+    assert_eq!(
+        product["counted"], 6,
+        "six scoring members present (seat 3 does not score)"
+    );
     let headline = screen
         .lines()
         .find(|l| l.contains("Điểm trung bình:"))
@@ -320,7 +325,7 @@ fn a_member_seat_and_the_secretary_board_run_side_by_side() {
     assert_eq!(board_row(&screen).matches('✓').count(), 1, "{screen}");
     member.quit();
     secretary.send("\x1b");
-    secretary.wait_for(&["Thành viên: có mặt 9/9"]);
+    secretary.wait_for(&["Thành viên: có mặt 8/8"]);
     secretary.quit();
 }
 
@@ -357,7 +362,7 @@ impl Tui {
 fn seat_one_sheet(tui: &mut Tui) {
     tui.wait_for(&["LD-2026-01"]);
     tui.send("A");
-    tui.wait_for(&["có mặt 9/9"]);
+    tui.wait_for(&["có mặt 8/8"]);
     tui.send(HOME);
     tui.send("o");
     tui.wait_for(&["Đã lưu: mở chấm LD-2026-01"]);
@@ -497,26 +502,46 @@ fn without_a_terminal_the_workbench_refuses_to_start() {
 
 /// The keys of one member's sheet for `rubric`: varied and valid; `low` picks option 1
 /// everywhere (a sheet far below the others, for a spread breach).
+/// Options are those of case 1 where the set has alternative cases (set 26).
 fn sheet_keys_for(rubric: &council::rubric::Rubric, seat: u32, low: bool) -> String {
+    let case = (council::meeting::rubric_cases(rubric) > 0).then_some(1);
     rubric
         .criteria()
         .enumerate()
         .map(|(i, (_, c))| {
+            let allowed = council::meeting::options_in_case(c, case);
             if low {
-                return "1".to_string();
+                return allowed[0].to_string();
             }
-            let top = c.options.len() as u32;
-            let drop = u32::from((seat as usize * 7 + i * 3).is_multiple_of(5));
-            top.saturating_sub(drop).max(1).to_string()
+            let drop = usize::from((seat as usize * 7 + i * 3).is_multiple_of(5));
+            allowed[allowed.len().saturating_sub(1 + drop)].to_string()
         })
         .collect()
+}
+
+/// The council's eight scoring members (seat 3, the secretary, does not score) enter their
+/// sheets one after the other: after each submit the cursor is already on the next seat.
+fn score_every_sheet(tui: &mut Tui, product: &council::store::ProductRow, low_seat: Option<u32>) {
+    let code = &product.code;
+    for seat in [1, 2, 4, 5, 6, 7, 8, 9] {
+        tui.send(ENTER);
+        tui.wait_for(&[&format!("GHẾ {seat} · "), "tiêu chí ·"]);
+        tui.send(&sheet_keys_for(
+            &product.rubric,
+            seat,
+            low_seat == Some(seat),
+        ));
+        tui.wait_for(&["Nộp phiếu này?"]);
+        tui.send("y");
+        tui.wait_for(&[&format!("Đã lưu: ghế {seat} nộp phiếu {code}")]);
+    }
 }
 
 #[test]
 fn the_whole_meeting_of_the_demo_session() {
     let dir = tempfile::tempdir().unwrap();
     let mut tui = Tui::spawn_in(&[], dir.path());
-    tui.wait_for(&["LD-2026-01", "Thành viên: có mặt 0/9"]);
+    tui.wait_for(&["LD-2026-01", "Thành viên: có mặt 0/8"]);
     let products = {
         let store = council::store::Store::open(&dir.path().join("council.db")).unwrap();
         let id = store.find_session(None).unwrap().id;
@@ -524,39 +549,42 @@ fn the_whole_meeting_of_the_demo_session() {
     };
     // Attendance for nine in one key.
     tui.send("A");
-    tui.wait_for(&["Thành viên: có mặt 9/9", "Đã lưu: 9 thành viên có mặt"]);
+    tui.wait_for(&["Thành viên: có mặt 8/8", "Đã lưu: 9 thành viên có mặt"]);
     let mut headlines = Vec::new();
     for (n, product) in products.iter().enumerate() {
         let code = &product.code;
         tui.send(HOME);
         tui.send(&"j".repeat(n));
         if code == "LD-2026-03" {
-            // A knock-out, with its reason.
+            // A knock-out on the first condition of the criteria set, with its reason.
             tui.send("x");
-            tui.wait_for(&["Loại sản phẩm — lý do"]);
+            tui.wait_for(&["Loại sản phẩm", "1. "]);
+            tui.send("1");
+            tui.send(ENTER);
+            tui.wait_for(&["Lý do Hội đồng quyết định loại:"]);
             tui.send("Không có giấy chứng nhận an toàn thực phẩm");
             tui.send(ENTER);
             tui.wait_for(&["Đã lưu: loại LD-2026-03"]);
             continue;
         }
         tui.send("o");
+        if crate_has_cases(product) {
+            // Set 26: the case is chosen once for the product, before anyone scores.
+            tui.wait_for(&["Trường hợp áp dụng — số"]);
+            tui.send("1");
+            tui.send(ENTER);
+            tui.wait_for(&[&format!("Sản phẩm {code} chấm theo trường hợp 1")]);
+            tui.send("o");
+        }
         tui.wait_for(&[&format!("Đã lưu: mở chấm {code}")]);
         tui.send(TAB);
-        // Nine paper sheets: after each submit the cursor is already on the next seat.
-        for seat in 1..=9 {
-            tui.send(ENTER);
-            tui.wait_for(&[&format!("GHẾ {seat} · "), "tiêu chí ·"]);
-            let low = code == "LD-2026-02" && seat == 9;
-            tui.send(&sheet_keys_for(&product.rubric, seat, low));
-            tui.wait_for(&["Nộp phiếu này?"]);
-            tui.send("y");
-            tui.wait_for(&[&format!("Đã lưu: ghế {seat} nộp phiếu {code}")]);
-        }
+        let low = (code == "LD-2026-02").then_some(9);
+        score_every_sheet(&mut tui, product, low);
         tui.send(TAB);
         tui.send("c");
         if code == "LD-2026-02" {
             // The spread breach is in the close question, and the result sends it to a
-            // new round.
+            // new round, which the council scores again (one product open at a time).
             tui.wait_for(&["VƯỢT mức 10", "Vẫn đóng và tính kết quả?"]);
             tui.send("y");
             tui.wait_for(&["Điểm trung bình:", "VƯỢT mức 10"]);
@@ -565,7 +593,10 @@ fn the_whole_meeting_of_the_demo_session() {
             tui.send("Chênh lệch vượt mức cho phép");
             tui.send(ENTER);
             tui.wait_for(&["Đã lưu: LD-2026-02 mở vòng chấm mới", "đang chấm (v2)"]);
-            continue;
+            tui.send(TAB);
+            score_every_sheet(&mut tui, product, None);
+            tui.send(TAB);
+            tui.send("c");
         }
         tui.wait_for(&["Đóng và tính kết quả?"]);
         tui.send("y");
@@ -585,6 +616,7 @@ fn the_whole_meeting_of_the_demo_session() {
     let screen = tui.wait_for(&["KẾT QUẢ", "Điểm trung bình / 100"]);
     assert!(!screen.contains("Nguyễn Văn Hùng"), "{screen}");
     tui.send("\x1b");
+    tui.wait_for(&["Sản phẩm (10)"]);
     // The export, into the folder offered (beside where council runs).
     tui.send("E");
     tui.wait_for(&["Xuất biên bản"]);
@@ -606,7 +638,7 @@ fn the_whole_meeting_of_the_demo_session() {
         String::from_utf8_lossy(&out.stderr)
     );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(headlines.len(), 8);
+    assert_eq!(headlines.len(), 9);
     for (code, headline) in &headlines {
         let p = json["products"]
             .as_array()
@@ -634,6 +666,10 @@ fn the_whole_meeting_of_the_demo_session() {
         .find(|e| e.file_name().to_string_lossy().starts_with("council-"))
         .expect("export folder");
     assert!(std::fs::read_dir(folder.path()).unwrap().count() >= 6);
+}
+
+fn crate_has_cases(product: &council::store::ProductRow) -> bool {
+    council::meeting::rubric_cases(&product.rubric) > 0
 }
 
 impl Tui {

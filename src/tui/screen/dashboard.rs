@@ -32,6 +32,9 @@ pub struct Dashboard {
     pub member_cursor: usize,
     /// The result the product being asked about would close with (for the close question).
     closing: Option<crate::scoring::ProductResult>,
+    /// The product and round the member cursor was last placed for: a new round (started
+    /// from the result screen, say) places it again on the first seat still to submit.
+    placed_for: Option<(i64, u32)>,
 }
 
 impl Dashboard {
@@ -40,6 +43,7 @@ impl Dashboard {
             focus: Focus::Products,
             member_cursor: 0,
             closing: None,
+            placed_for: None,
         };
         dashboard.select_first_waiting_seat(app);
         dashboard
@@ -51,6 +55,7 @@ impl Dashboard {
         let Some(p) = app.selected_product() else {
             return;
         };
+        self.placed_for = Some((p.id, p.round));
         if p.status != ProductStatus::Scoring {
             return;
         }
@@ -66,6 +71,12 @@ impl Dashboard {
     }
 
     pub fn update(&mut self, app: &mut App, action: Action) -> Nav {
+        if let Some(p) = app.selected_product()
+            && p.status == ProductStatus::Scoring
+            && self.placed_for != Some((p.id, p.round))
+        {
+            self.select_first_waiting_seat(app);
+        }
         match action {
             a if a.is_cursor_move() => match self.focus {
                 Focus::Products => {
@@ -82,7 +93,7 @@ impl Dashboard {
                 self.focus = match self.focus {
                     Focus::Products => Focus::Members,
                     Focus::Members => Focus::Products,
-                }
+                };
             }
             Action::Select => match self.focus {
                 Focus::Members => return self.enter_selected_sheet(app, 1),
