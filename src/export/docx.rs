@@ -12,6 +12,7 @@ use docx_rs::{
 
 use super::model::{Minutes, ProductView, SheetView};
 use super::words::{Words, words};
+use crate::text::xml_safe;
 
 /// A4 in twentieths of a point, and the text width inside 30 mm / 15 mm side margins.
 const PAGE_WIDTH: u32 = 11_906;
@@ -65,10 +66,55 @@ fn document(m: &Minutes) -> Docx {
 
 fn pack(doc: Docx) -> Result<Vec<u8>> {
     let mut buf = std::io::Cursor::new(Vec::new());
-    doc.build()
-        .pack(&mut buf)
+    let mut xml = doc.build();
+    xml.document = finish_xml(&xml.document);
+    for part in xml.headers.iter_mut().chain(xml.footers.iter_mut()) {
+        *part = finish_xml(part);
+    }
+    xml.pack(&mut buf)
         .map_err(|e| eyre!("cannot write the Word document: {e}"))?;
     deflate(buf.into_inner()).map_err(|e| eyre!("cannot compress the Word document: {e}"))
+}
+
+/// What docx-rs 0.4 cannot say, added to its XML in this one place: the first row of every table
+/// repeats at the top of each page (`w:tblHeader`) and no row splits across a page break
+/// (`w:cantSplit`). Characters XML forbids are removed first, so a name that slipped past the
+/// input checks can never make the document unopenable.
+pub(super) fn finish_xml(part: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(part);
+    let text = xml_safe(&text);
+    const TABLE: &str = "<w:tbl>";
+    const EMPTY_ROW_PROPS: &str = "<w:trPr />";
+    const ROW_PROPS: &str = "<w:trPr>";
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    let mut rest: &str = &text;
+    let mut first_row = false;
+    loop {
+        let next = [TABLE, EMPTY_ROW_PROPS, ROW_PROPS]
+            .into_iter()
+            .filter_map(|tag| rest.find(tag).map(|at| (at, tag)))
+            .min_by_key(|(at, _)| *at);
+        let Some((at, tag)) = next else {
+            out.push_str(rest);
+            break;
+        };
+        out.push_str(&rest[..at]);
+        rest = &rest[at + tag.len()..];
+        if tag == TABLE {
+            out.push_str(TABLE);
+            first_row = true;
+            continue;
+        }
+        out.push_str(ROW_PROPS);
+        out.push_str("<w:cantSplit />");
+        if std::mem::take(&mut first_row) {
+            out.push_str("<w:tblHeader />");
+        }
+        if tag == EMPTY_ROW_PROPS {
+            out.push_str("</w:trPr>");
+        }
+    }
+    out.into_bytes()
 }
 
 /// docx-rs stores its parts uncompressed (1,000 score sheets make a 57 MB file); the same parts

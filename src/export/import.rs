@@ -14,6 +14,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::session::Product;
 use crate::store::SessionData;
+use crate::text::{check_code, check_text, code_key};
 
 const REQUIRED: [&str; 3] = ["code", "name", "rubric"];
 const OPTIONAL: [&str; 3] = ["producer", "commune", "province"];
@@ -137,8 +138,9 @@ pub fn check_product_rows(
     known_rubric: &dyn Fn(&str) -> bool,
 ) -> Result<Vec<Product>, Vec<String>> {
     let mut problems = Vec::new();
-    let mut first_row: HashMap<&str, usize> = HashMap::new();
-    let existing: HashSet<&str> = data.products.iter().map(|p| p.code.as_str()).collect();
+    // Codes are compared by their key: "ld-01", "LD-01" and "ＬＤ-01" are one product.
+    let mut first_row: HashMap<String, usize> = HashMap::new();
+    let existing: HashSet<String> = data.products.iter().map(|p| code_key(&p.code)).collect();
     let mut products = Vec::new();
     for r in rows {
         let cell = |key: &str| r.cells.get(key).cloned().unwrap_or_default();
@@ -146,15 +148,24 @@ pub fn check_product_rows(
         let row = r.row;
         if code.is_empty() {
             problems.push(format!("row {row}: product code is empty"));
-        } else if let Some(first) = first_row.insert(r.cells["code"].as_str(), row) {
+        } else if let Err(e) = check_code(&code) {
+            problems.push(format!("row {row}: product code \"{code}\": {e}"));
+        } else if let Some(&first) = first_row.get(&code_key(&code)) {
             problems.push(format!(
                 "row {row}: duplicate product code \"{code}\" (first on row {first})"
             ));
-        } else if existing.contains(code.as_str()) {
+        } else if first_row.insert(code_key(&code), row).is_none()
+            && existing.contains(&code_key(&code))
+        {
             problems.push(format!(
                 "row {row}: product \"{code}\" is already in session {}",
                 data.info.code
             ));
+        }
+        for column in ["name", "producer", "commune", "province"] {
+            if let Err(e) = check_text(&cell(column)) {
+                problems.push(format!("row {row}: column \"{column}\": {e}"));
+            }
         }
         let name = cell("name");
         if name.is_empty() {

@@ -3,10 +3,11 @@
 
 use color_eyre::eyre::{Result, eyre};
 use minijinja::value::Serde;
-use minijinja::{Environment, UndefinedBehavior, Value, context};
+use minijinja::{Environment, UndefinedBehavior, Value, context, escape_formatter};
 
 use super::model::Minutes;
 use super::words::words;
+use crate::text::{xml_forbidden, xml_safe};
 
 const TEMPLATES: [(&str, &str); 4] = [
     (
@@ -48,6 +49,13 @@ fn environment() -> Result<Environment<'static>> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.add_filter("md", md);
+    // Characters XML forbids never reach a printed page, whatever slipped past the input checks.
+    env.set_formatter(|out, state, value| match value.as_str() {
+        Some(text) if text.chars().any(xml_forbidden) => {
+            escape_formatter(out, state, &Value::from(xml_safe(text).into_owned()))
+        }
+        _ => escape_formatter(out, state, value),
+    });
     for (name, source) in TEMPLATES {
         env.add_template(name, source)
             .map_err(|e| eyre!("template {name}: {e}"))?;

@@ -10,6 +10,7 @@ use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksh
 
 use super::model::{Minutes, ProductView};
 use super::words::{Words, words};
+use crate::text::xml_safe;
 
 /// Excel's paper size code for A4.
 const A4: u8 = 9;
@@ -69,7 +70,7 @@ fn xlsx_err(e: XlsxError) -> color_eyre::Report {
 
 /// Text for an Excel page header or footer: `&` must be doubled.
 fn hf(text: &str) -> String {
-    text.replace('&', "&&")
+    xml_safe(text).replace('&', "&&")
 }
 
 fn print_setup(ws: &mut Worksheet, m: &Minutes, w: &Words, header_rows: u32) -> Result<()> {
@@ -90,8 +91,9 @@ fn print_setup(ws: &mut Worksheet, m: &Minutes, w: &Words, header_rows: u32) -> 
 }
 
 fn sheet_name(code: &str, taken: &mut HashSet<String>) -> String {
-    let clean: String = code
+    let clean: String = xml_safe(code)
         .chars()
+        .filter(|c| !c.is_control())
         .map(|c| if FORBIDDEN.contains(&c) { '-' } else { c })
         .take(28)
         .collect();
