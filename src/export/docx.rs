@@ -11,6 +11,7 @@ use docx_rs::{
 };
 
 use super::model::{Minutes, ProductView, SheetView};
+use super::numbers::localized;
 use super::words::{Words, words};
 use crate::text::xml_safe;
 
@@ -266,11 +267,11 @@ fn signature_table(left: (&str, Option<&str>), right: (&str, Option<&str>), w: &
     .layout(TableLayoutType::Fixed)
 }
 
-fn part_mean(p: &ProductView, id: &str) -> String {
+fn part_mean(m: &Minutes, p: &ProductView, id: &str) -> String {
     p.parts
         .iter()
         .find(|part| part.id == id)
-        .map_or_else(String::new, |part| part.mean_display.clone())
+        .map_or_else(String::new, |part| localized(m.lang, &part.mean_display))
 }
 
 pub fn minutes(m: &Minutes) -> Result<Vec<u8>> {
@@ -397,7 +398,7 @@ pub fn minutes(m: &Minutes) -> Result<Vec<u8>> {
             ];
             for (i, id) in parts.iter().enumerate() {
                 cells.push(cell(
-                    &[part_mean(p, id)],
+                    &[part_mean(m, p, id)],
                     widths[4 + i],
                     false,
                     AlignmentType::Right,
@@ -405,7 +406,7 @@ pub fn minutes(m: &Minutes) -> Result<Vec<u8>> {
             }
             let n = 4 + parts.len();
             cells.push(cell(
-                &[p.mean_display.as_str()],
+                &[localized(m.lang, &p.mean_display)],
                 widths[n],
                 true,
                 AlignmentType::Right,
@@ -456,7 +457,11 @@ pub fn minutes(m: &Minutes) -> Result<Vec<u8>> {
     for p in central {
         doc = doc.add_paragraph(text(format!(
             "- {} {} — {} ({}: {})",
-            p.code, p.name, p.producer, w.mean_total, p.mean_display
+            p.code,
+            p.name,
+            p.producer,
+            w.mean_total,
+            localized(m.lang, &p.mean_display)
         )));
     }
 

@@ -13,6 +13,7 @@ pub mod import;
 mod json;
 mod md;
 pub mod model;
+pub mod numbers;
 mod templates;
 pub mod words;
 mod xlsx;

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+use super::numbers::{hundredths_text, localized, shown_parts};
 use super::words::{Words, words};
 use crate::i18n::{Lang, Strings};
 use crate::report::{rank_text, rule_word, star_glyphs, status_word};
@@ -175,11 +176,20 @@ pub struct ProductView {
     pub mean_value: Option<f64>,
     pub parts: Vec<PartView>,
     pub stars: Option<u8>,
+    /// The stars a document may print: `stars`, except the top rank at a provincial session,
+    /// which is proposed to the central council and never awarded.
+    pub printed_stars: Option<u8>,
     /// "4 sao ★★★★☆", "không đạt (bị loại)" or "chưa xếp hạng".
     pub rank_text: String,
     pub star_glyphs: String,
     pub knockout_reason: Option<String>,
+    /// What the result means in the decision's terms.
+    pub outcome: Outcome,
+    /// Proposed to the central council (`outcome` is [`Outcome::ProposedToCentral`]).
     pub to_central: bool,
+    /// The top level's minimums that fail (criterion ids with what was required), for a product
+    /// at 90 points or more that is ranked below the top by its minimums.
+    pub failing_top_minimums: Vec<String>,
     pub spread: Option<u32>,
     pub spread_breach: bool,
     pub close_override: Option<String>,
@@ -195,6 +205,77 @@ impl ProductView {
     pub fn sheets(&self) -> &[SheetView] {
         self.rounds.last().map_or(&[], |r| r.sheets.as_slice())
     }
+}
+
+/// The first rank a province recognises (Điều 4.1.a: 1 and 2 stars get no decision).
+pub const RECOGNISED_FROM: u8 = 3;
+
+/// What a product's result means in the decision's terms (Điều 3.3, 4.1, 7.3.đ–e, 7.4).
+///
+/// The stated policy for a product at 90 points or more whose top-level (5★) minimums fail: it is
+/// ranked by the minimums it holds (the lower of band and minimums, as everywhere), proposed for
+/// recognition at that rank when it is 3★ or 4★, and **not** proposed to the central council;
+/// the minutes name the failing minimums ([`ProductView::failing_top_minimums`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Outcome {
+    /// Waiting or being scored: no result yet.
+    Pending,
+    KnockedOut,
+    /// Closed without a counted sheet.
+    Unranked,
+    /// 1★ or 2★: no recognition decision, no certificate.
+    NotRecognised {
+        stars: u8,
+    },
+    /// Proposed to the chair for recognition: 3★ or 4★ at a provincial session, the top rank at
+    /// the central council.
+    ProposedForRecognition {
+        stars: u8,
+    },
+    /// A provincial session: 90 points or more and every top-level minimum held.
+    ProposedToCentral,
+    /// The central council found it below the top rank: the province may recognise it at the
+    /// rank found (Điều 7.4, last paragraph).
+    BelowTopAtCentral {
+        stars: u8,
+    },
+}
+
+impl Outcome {
+    pub fn of(level: Level, status: ProductStatus, result: &ProductResult, top: u8) -> Self {
+        if result.knocked_out.is_some() || status == ProductStatus::KnockedOut {
+            return Self::KnockedOut;
+        }
+        if status != ProductStatus::Closed {
+            return Self::Pending;
+        }
+        let Some(stars) = result.stars.filter(|_| result.counted > 0) else {
+            return Self::Unranked;
+        };
+        match level {
+            Level::Province if stars >= top => Self::ProposedToCentral,
+            Level::Central if stars >= top => Self::ProposedForRecognition { stars },
+            Level::Central => Self::BelowTopAtCentral { stars },
+            Level::Province if stars >= RECOGNISED_FROM => Self::ProposedForRecognition { stars },
+            Level::Province => Self::NotRecognised { stars },
+        }
+    }
+}
+
+/// For a product in the top band ranked lower by its minimums: each failing top-level minimum as
+/// "A1.2 (mức 3)" — the criterion and the marked option required.
+fn failing_minimums(w: &Words, result: &ProductResult, top: u8) -> Vec<String> {
+    if result.band_stars != Some(top) || result.minimum_stars >= Some(top) {
+        return Vec::new();
+    }
+    result
+        .minimums
+        .iter()
+        .filter(|level| level.stars == top)
+        .flat_map(|level| level.markers.iter().filter(|m| !m.holds))
+        .map(|m| format!("{} ({} {})", m.criterion, w.option.to_lowercase(), m.option))
+        .collect()
 }
 
 /// "ngày 05 tháng 01 năm 2026": days under 10 and the months 1 and 2 take a leading zero, as
@@ -323,7 +404,16 @@ pub fn build_minutes(
                     .collect(),
             });
         }
-        products.push(product_view(t, data, p, i + 1, result, rounds, &recusals));
+        products.push(product_view(
+            w,
+            t,
+            data,
+            p,
+            i + 1,
+            result,
+            rounds,
+            &recusals,
+        ));
     }
 
     let quorum = data.quorum();
@@ -358,9 +448,9 @@ pub fn build_minutes(
         .filter(|p| p.to_central)
         .map(|p| p.code.clone())
         .collect();
-    let conclusions = conclusions(w, t, &products);
+    let conclusions = conclusions(w, t, lang, info.level, &products);
     let part_ids = part_columns(&products);
-    let spread_lines = spread_lines(w, &products, info.policy.max_spread);
+    let spread_lines = spread_lines(w, lang, &products, info.policy.max_spread);
     let find_role = |role: Role| {
         data.members
             .iter()
@@ -474,6 +564,7 @@ fn sheet_view(
 
 #[allow(clippy::too_many_arguments)]
 fn product_view(
+    w: &Words,
     t: &Strings,
     data: &SessionData,
     p: &ProductRow,
@@ -484,32 +575,36 @@ fn product_view(
 ) -> ProductView {
     let counted_members: Vec<_> = result.members.iter().filter(|m| m.complete).collect();
     let count = counted_members.len() as u64;
+    let part_sums: Vec<u64> = (0..p.rubric.parts.len())
+        .map(|i| counted_members.iter().map(|m| u64::from(m.parts[i])).sum())
+        .collect();
+    // Shown by largest remainder, so that A + B + C is the total as printed.
+    let shown = shown_parts(&part_sums, count);
     let parts = p
         .rubric
         .parts
         .iter()
         .enumerate()
-        .map(|(i, part)| {
-            let sum = counted_members.iter().map(|m| u64::from(m.parts[i])).sum();
-            let (mean_display, mean_value) = mean_pair(sum, count);
-            PartView {
-                id: part.id.clone(),
-                title: part.title.clone(),
-                max_points: part.max_points,
-                mean_display,
-                mean_value,
-            }
+        .map(|(i, part)| PartView {
+            id: part.id.clone(),
+            title: part.title.clone(),
+            max_points: part.max_points,
+            mean_display: shown
+                .get(i)
+                .map_or_else(|| "—".to_string(), |&h| hundredths_text(h)),
+            mean_value: shown.get(i).map(|&h| h as f64 / 100.0),
         })
         .collect();
     let (mean_display, mean_value) = mean_pair(result.sum_total, u64::from(result.counted));
     debug_assert_eq!(mean_display, result.mean_display());
     let top = p.rubric.top_stars();
-    // Proposed on a closed result only: a product still being scored is no proposal yet.
-    let to_central = data.info.level == Level::Province
-        && p.status == ProductStatus::Closed
-        && result.knocked_out.is_none()
-        && result.counted > 0
-        && result.band_stars == Some(top);
+    let outcome = Outcome::of(data.info.level, p.status, &result, top);
+    let to_central = outcome == Outcome::ProposedToCentral;
+    let failing_top_minimums = failing_minimums(w, &result, top);
+    // A province never awards the top rank, not even provisionally on an open product.
+    let printed_stars = result
+        .stars
+        .filter(|&s| data.info.level == Level::Central || s < top);
     let name_of = |seat: u32| {
         data.member(seat)
             .map(|m| m.name.clone())
@@ -538,9 +633,15 @@ fn product_view(
         mean_value,
         parts,
         stars: result.stars,
-        rank_text: rank_text(t, &result, top),
-        star_glyphs: result
-            .stars
+        rank_text: if printed_stars == result.stars {
+            rank_text(t, &result, top)
+        } else {
+            w.rank_central.to_string()
+        },
+        printed_stars,
+        outcome,
+        failing_top_minimums,
+        star_glyphs: printed_stars
             .map(|s| star_glyphs(s, top))
             .unwrap_or_default(),
         knockout_reason: result.knocked_out.clone(),
@@ -588,7 +689,7 @@ fn part_columns(products: &[ProductView]) -> Vec<String> {
 
 /// Per product: members' totals, the spread (flagged when above the maximum), earlier rounds
 /// with their reasons, and a close made with sheets missing.
-fn spread_lines(w: &Words, products: &[ProductView], max_spread: u32) -> Vec<String> {
+fn spread_lines(w: &Words, lang: Lang, products: &[ProductView], max_spread: u32) -> Vec<String> {
     let mut lines = Vec::new();
     for p in products {
         if p.counted == 0 && p.rounds.len() <= 1 {
@@ -619,7 +720,7 @@ fn spread_lines(w: &Words, products: &[ProductView], max_spread: u32) -> Vec<Str
                 w.earlier_round,
                 r.round,
                 w.mean_total,
-                r.mean_display,
+                localized(lang, &r.mean_display),
                 w.spread.to_lowercase(),
                 r.spread.map_or_else(|| "—".to_string(), |s| s.to_string()),
                 if r.spread_breach {
@@ -647,56 +748,107 @@ fn spread_lines(w: &Words, products: &[ProductView], max_spread: u32) -> Vec<Str
     lines
 }
 
-/// One line per outcome: "1 sản phẩm đạt 5 sao: LD-2026-01 Mứt dâu tây Đà Lạt (91.25)".
-fn conclusions(w: &Words, t: &Strings, products: &[ProductView]) -> Vec<String> {
+/// One line per outcome in the decision's terms, highest first: "1 sản phẩm đạt từ 90 điểm trở
+/// lên, đề nghị Hội đồng cấp trung ương …: LD-2026-01 Mứt dâu tây Đà Lạt (91,25)"; then the
+/// stated policy for products at 90 or more ranked lower by their minimums, naming them.
+fn conclusions(
+    w: &Words,
+    t: &Strings,
+    lang: Lang,
+    level: Level,
+    products: &[ProductView],
+) -> Vec<String> {
     let listed = |ps: &[&ProductView]| {
         ps.iter()
-            .map(|p| format!("{} {} ({})", p.code, p.name, p.mean_display))
+            .map(|p| {
+                format!(
+                    "{} {} ({})",
+                    p.code,
+                    p.name,
+                    localized(lang, &p.mean_display)
+                )
+            })
             .collect::<Vec<_>>()
             .join("; ")
     };
+    let named = |ps: &[&ProductView]| {
+        ps.iter()
+            .map(|p| format!("{} {}", p.code, p.name))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let with = |pred: &dyn Fn(Outcome) -> bool| -> Vec<&ProductView> {
+        products.iter().filter(|p| pred(p.outcome)).collect()
+    };
     let mut lines = Vec::new();
-    let settled: Vec<&ProductView> = products.iter().filter(|p| p.settled).collect();
-    let mut levels: Vec<u8> = settled.iter().filter_map(|p| p.stars).collect();
-    levels.sort_unstable_by(|a, b| b.cmp(a));
-    levels.dedup();
-    for stars in levels {
-        let ps: Vec<&ProductView> = settled
-            .iter()
-            .copied()
-            .filter(|p| p.stars == Some(stars) && p.knockout_reason.is_none())
-            .collect();
+    let central = with(&|o| o == Outcome::ProposedToCentral);
+    if !central.is_empty() {
         lines.push(format!(
-            "{} {} — {stars} {}: {}",
-            ps.len(),
+            "{} {} {}: {}",
+            central.len(),
             w.products_word,
-            t.stars_word,
-            listed(&ps)
+            w.conclusion_central,
+            listed(&central)
         ));
     }
-    let knocked: Vec<&ProductView> = settled
-        .iter()
-        .copied()
-        .filter(|p| p.knockout_reason.is_some())
-        .collect();
+    let mut levels: Vec<u8> = products.iter().filter_map(|p| p.stars).collect();
+    levels.sort_unstable_by(|a, b| b.cmp(a));
+    levels.dedup();
+    for stars in &levels {
+        let ps = with(&|o| o == Outcome::ProposedForRecognition { stars: *stars });
+        if !ps.is_empty() {
+            let whom = match level {
+                Level::Province => w.conclusion_recognise_province,
+                Level::Central => w.conclusion_recognise_central,
+            };
+            lines.push(format!(
+                "{} {} {whom} {stars} {}: {}",
+                ps.len(),
+                w.products_word,
+                t.stars_word,
+                listed(&ps)
+            ));
+        }
+    }
+    for stars in &levels {
+        let ps = with(&|o| o == Outcome::BelowTopAtCentral { stars: *stars });
+        if !ps.is_empty() {
+            lines.push(format!(
+                "{} {} {} {stars} {}, {}: {}",
+                ps.len(),
+                w.products_word,
+                w.reached,
+                t.stars_word,
+                w.conclusion_below_top,
+                listed(&ps)
+            ));
+        }
+    }
+    for stars in &levels {
+        let ps = with(&|o| o == Outcome::NotRecognised { stars: *stars });
+        if !ps.is_empty() {
+            lines.push(format!(
+                "{} {} {} {stars} {}, {}: {}",
+                ps.len(),
+                w.products_word,
+                w.reached,
+                t.stars_word,
+                w.conclusion_not_recognised,
+                listed(&ps)
+            ));
+        }
+    }
+    let knocked = with(&|o| o == Outcome::KnockedOut);
     if !knocked.is_empty() {
         lines.push(format!(
             "{} {} — {}: {}",
             knocked.len(),
             w.products_word,
             t.knocked_out,
-            knocked
-                .iter()
-                .map(|p| format!("{} {}", p.code, p.name))
-                .collect::<Vec<_>>()
-                .join("; ")
+            named(&knocked)
         ));
     }
-    let unranked: Vec<&ProductView> = settled
-        .iter()
-        .copied()
-        .filter(|p| p.stars.is_none() && p.knockout_reason.is_none())
-        .collect();
+    let unranked = with(&|o| o == Outcome::Unranked);
     if !unranked.is_empty() {
         lines.push(format!(
             "{} {} — {}: {}",
@@ -706,18 +858,35 @@ fn conclusions(w: &Words, t: &Strings, products: &[ProductView]) -> Vec<String> 
             listed(&unranked)
         ));
     }
-    let open: Vec<&ProductView> = products.iter().filter(|p| !p.settled).collect();
+    let open = with(&|o| o == Outcome::Pending);
     if !open.is_empty() {
         lines.push(format!(
             "{} {} — {}: {}",
             open.len(),
             w.products_word,
             w.conclusion_unsettled,
-            open.iter()
-                .map(|p| format!("{} {}", p.code, p.name))
-                .collect::<Vec<_>>()
-                .join("; ")
+            named(&open)
         ));
+    }
+    let held_back: Vec<&ProductView> = products
+        .iter()
+        .filter(|p| p.settled && !p.failing_top_minimums.is_empty())
+        .collect();
+    if !held_back.is_empty() {
+        let each = held_back
+            .iter()
+            .map(|p| {
+                format!(
+                    "{} ({}): {} {}",
+                    p.code,
+                    localized(lang, &p.mean_display),
+                    w.minimums_failed,
+                    p.failing_top_minimums.join(", ")
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        lines.push(format!("{} — {each}", w.top_minimums_policy));
     }
     lines
 }

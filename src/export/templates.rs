@@ -6,7 +6,9 @@ use minijinja::value::Serde;
 use minijinja::{Environment, UndefinedBehavior, Value, context, escape_formatter};
 
 use super::model::Minutes;
+use super::numbers::localized;
 use super::words::words;
+use crate::i18n::Lang;
 use crate::text::{xml_forbidden, xml_safe};
 
 const TEMPLATES: [(&str, &str); 4] = [
@@ -45,10 +47,12 @@ fn md(value: String) -> String {
     out
 }
 
-fn environment() -> Result<Environment<'static>> {
+fn environment(lang: Lang) -> Result<Environment<'static>> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.add_filter("md", md);
+    // A figure as the document's language writes it: "91,38" in Vietnamese.
+    env.add_filter("num", move |figure: String| localized(lang, &figure));
     // Characters XML forbids never reach a printed page, whatever slipped past the input checks.
     env.set_formatter(|out, state, value| match value.as_str() {
         Some(text) if text.chars().any(xml_forbidden) => {
@@ -64,7 +68,7 @@ fn environment() -> Result<Environment<'static>> {
 }
 
 pub(super) fn render(name: &str, m: &Minutes) -> Result<String> {
-    let env = environment()?;
+    let env = environment(m.lang)?;
     let template = env
         .get_template(name)
         .map_err(|e| eyre!("template {name}: {e}"))?;

@@ -99,6 +99,19 @@ pub struct Words {
     pub summary_sheet: &'static str,
     pub minimum_rule: &'static str,
     pub max_spread: &'static str,
+    pub product_name: &'static str,
+    pub commune: &'static str,
+    pub band_stars: &'static str,
+    pub minimum_stars: &'static str,
+    pub rank_central: &'static str,
+    pub conclusion_central: &'static str,
+    pub conclusion_recognise_province: &'static str,
+    pub conclusion_recognise_central: &'static str,
+    pub reached: &'static str,
+    pub conclusion_not_recognised: &'static str,
+    pub conclusion_below_top: &'static str,
+    pub top_minimums_policy: &'static str,
+    pub minimums_failed: &'static str,
 }
 
 pub static VI: Words = Words {
@@ -193,6 +206,19 @@ pub static VI: Words = Words {
     summary_sheet: "Tổng hợp",
     minimum_rule: "Cách xét yêu cầu tối thiểu",
     max_spread: "Chênh lệch tối đa cho phép",
+    product_name: "Tên sản phẩm",
+    commune: "Xã",
+    band_stars: "Hạng theo điểm",
+    minimum_stars: "Hạng theo yêu cầu tối thiểu",
+    rank_central: "≥ 90 điểm: đề nghị Hội đồng cấp trung ương",
+    conclusion_central: "đạt từ 90 điểm trở lên, đề nghị Hội đồng cấp trung ương đánh giá, phân hạng sản phẩm OCOP 5 sao",
+    conclusion_recognise_province: "đề nghị Chủ tịch UBND cấp tỉnh công nhận sản phẩm OCOP",
+    conclusion_recognise_central: "đề nghị Bộ trưởng Bộ Nông nghiệp và Môi trường công nhận sản phẩm OCOP",
+    reached: "đạt",
+    conclusion_not_recognised: "không đề nghị công nhận (Điều 4.1.a)",
+    conclusion_below_top: "không đạt 5 sao; UBND cấp tỉnh xem xét công nhận theo hạng đã đạt",
+    top_minimums_policy: "Sản phẩm đạt từ 90 điểm trở lên nhưng không đạt đủ yêu cầu tối thiểu 5 sao được xếp hạng theo yêu cầu tối thiểu đạt được và không đề nghị Hội đồng cấp trung ương",
+    minimums_failed: "không đạt yêu cầu tối thiểu 5 sao ở",
 };
 
 pub static EN: Words = Words {
@@ -287,6 +313,19 @@ pub static EN: Words = Words {
     summary_sheet: "Summary",
     minimum_rule: "Star minimums judged by",
     max_spread: "Maximum spread allowed",
+    product_name: "Product name",
+    commune: "Commune",
+    band_stars: "Band",
+    minimum_stars: "Minimums",
+    rank_central: "90 points or more: proposed to the central council",
+    conclusion_central: "scored 90 points or more, proposed to the central council for 5-star evaluation and ranking",
+    conclusion_recognise_province: "proposed to the provincial chair for recognition as OCOP products of",
+    conclusion_recognise_central: "proposed to the Minister of Agriculture and Environment for recognition as OCOP products of",
+    reached: "reached",
+    conclusion_not_recognised: "not proposed for recognition (Article 4.1.a)",
+    conclusion_below_top: "not 5 stars; the province may recognise the rank reached",
+    top_minimums_policy: "Products with 90 points or more that miss a 5-star minimum are ranked by the minimums they meet and are not proposed to the central council",
+    minimums_failed: "5-star minimums not met at",
 };
 
 pub fn words(lang: Lang) -> &'static Words {
