@@ -6,8 +6,9 @@ use std::io::Cursor;
 
 use color_eyre::eyre::{Result, eyre};
 use docx_rs::{
-    AlignmentType, Docx, Footer, Header, LineSpacing, PageMargin, PageNum, Paragraph, Run,
-    RunFonts, Shading, Table, TableCell, TableCellMargins, TableLayoutType, TableRow, WidthType,
+    AlignmentType, BorderType, Docx, Footer, Header, LineSpacing, PageMargin, PageNum, Paragraph,
+    ParagraphBorder, ParagraphBorderPosition, Run, RunFonts, Shading, Table, TableCell,
+    TableCellMargins, TableLayoutType, TableRow, WidthType,
 };
 
 use super::model::{Minutes, ProductView, SheetView};
@@ -214,34 +215,52 @@ fn narrow_margins() -> TableCellMargins {
         .margin_right(57, WidthType::Dxa)
 }
 
-/// The national header: council on the left, country and motto on the right, then the place
-/// and date line.
-fn national_header(m: &Minutes, w: &Words) -> Table {
-    let left = TableCell::new()
-        .width(3_900, WidthType::Dxa)
+/// A short horizontal rule centred in a cell `cell_width` wide: a paragraph's bottom border,
+/// indented to `line_width` (Nghị định 30/2020/NĐ-CP rules the council's name and the motto).
+fn rule(cell_width: i32, line_width: i32) -> Paragraph {
+    let side = (cell_width - line_width).max(0) / 2;
+    let mut p = Paragraph::new()
+        .add_run(Run::new().size(4))
+        .line_spacing(spacing(0, 60))
+        .indent(Some(side), None, Some(side), None);
+    p.property = p.property.set_border(
+        ParagraphBorder::new(ParagraphBorderPosition::Bottom)
+            .val(BorderType::Single)
+            .size(6),
+    );
+    p
+}
+
+/// The national header (Nghị định 30/2020/NĐ-CP, Phụ lục I): on the left the superior agency,
+/// the council's name in bold with a short rule under it and the number line; on the right the
+/// country's name, the motto with a rule under it (not underlined), then the place and date.
+pub(super) fn national_header(m: &Minutes, w: &Words, number_line: &str) -> Table {
+    const LEFT: usize = 3_900;
+    const RIGHT: usize = 5_455;
+    let mut left = TableCell::new().width(LEFT, WidthType::Dxa);
+    if !m.agency.is_empty() {
+        left = left.add_paragraph(centered(Run::new().add_text(m.agency.as_str()).size(24)));
+    }
+    left = left
         .add_paragraph(centered(
             Run::new()
                 .add_text(m.session.council.to_uppercase())
                 .bold()
                 .size(24),
         ))
-        .add_paragraph(centered(Run::new().add_text(w.number_line).size(24)));
+        .add_paragraph(rule(LEFT as i32, 1_300))
+        .add_paragraph(centered(Run::new().add_text(number_line).size(24)));
     let right = TableCell::new()
-        .width(5_455, WidthType::Dxa)
+        .width(RIGHT, WidthType::Dxa)
         .add_paragraph(centered(Run::new().add_text(w.nation).bold().size(24)))
-        .add_paragraph(centered(
-            Run::new()
-                .add_text(w.motto)
-                .bold()
-                .underline("single")
-                .size(26),
-        ))
+        .add_paragraph(centered(Run::new().add_text(w.motto).bold().size(26)))
+        .add_paragraph(rule(RIGHT as i32, 3_500))
         .add_paragraph(centered(Run::new().add_text("")))
         .add_paragraph(centered(
             Run::new().add_text(m.place_date.as_str()).italic(),
         ));
     Table::without_borders(vec![TableRow::new(vec![left, right])])
-        .set_grid(vec![3_900, 5_455])
+        .set_grid(vec![LEFT, RIGHT])
         .width(TEXT_WIDTH, WidthType::Dxa)
         .layout(TableLayoutType::Fixed)
 }
@@ -277,22 +296,15 @@ fn part_mean(m: &Minutes, p: &ProductView, id: &str) -> String {
 pub fn minutes(m: &Minutes) -> Result<Vec<u8>> {
     let w = words(m.lang);
     let s = &m.session;
-    let mut doc = document(m).add_table(national_header(m, w));
+    let mut doc = document(m).add_table(national_header(m, w, w.number_line));
     doc = doc
         .add_paragraph(centered(Run::new().add_text("")))
         .add_paragraph(centered(
             Run::new().add_text(w.minutes_title).bold().size(28),
         ))
         .add_paragraph(centered(Run::new().add_text(s.council.as_str()).bold()))
-        .add_paragraph(centered(Run::new().add_text(s.title.as_str()).bold()))
         .add_paragraph(
-            centered(
-                Run::new()
-                    .add_text(format!("{}: {}", w.session_code, s.code))
-                    .italic()
-                    .size(22),
-            )
-            .line_spacing(spacing(0, 160)),
+            centered(Run::new().add_text(s.title.as_str()).bold()).line_spacing(spacing(0, 160)),
         );
     if m.draft {
         doc = doc.add_paragraph(note(w.draft_note));

@@ -31,6 +31,9 @@ pub struct Minutes {
     pub date_text: String,
     /// "Lâm Đồng, ngày 20 tháng 11 năm 2026": the place-and-date line under the national header.
     pub place_date: String,
+    /// The superior agency line above the council's name: "UBND TỈNH LÂM ĐỒNG" for a provincial
+    /// council, the ministry for the central one; empty when the province is not known.
+    pub agency: String,
     /// A draft until the session is finalised with every product closed or knocked out.
     pub draft: bool,
     pub quorum: QuorumView,
@@ -295,6 +298,26 @@ pub fn date_text(lang: Lang, date: jiff::civil::Date) -> String {
     }
 }
 
+/// "UBND TỈNH LÂM ĐỒNG", "UBND THÀNH PHỐ HÀ NỘI" (a province named "Thành phố …" keeps its
+/// word), or the ministry for a central session.
+fn agency_line(w: &Words, level: Level, province: Option<&str>) -> String {
+    match (level, province) {
+        (Level::Central, _) => w.agency_central.to_string(),
+        (Level::Province, None) => String::new(),
+        (Level::Province, Some(name)) => {
+            let name = name.trim();
+            let city = ["thành phố ", "tp. ", "tp "]
+                .iter()
+                .any(|prefix| name.to_lowercase().starts_with(prefix));
+            if city {
+                format!("{} {}", w.agency_people_committee, name.to_uppercase())
+            } else {
+                format!("{} {}", w.agency_province, name.to_uppercase())
+            }
+        }
+    }
+}
+
 fn role_text(w: &Words, role: Role) -> &'static str {
     match role {
         Role::Chair => w.role_chair,
@@ -442,6 +465,7 @@ pub fn build_minutes(
         Some(province) => format!("{province}, {date}"),
         None => date.clone(),
     };
+    let agency = agency_line(w, info.level, info.province.as_deref());
     let draft = !info.finalised || products.iter().any(|p| !p.settled);
     let central = products
         .iter()
@@ -472,6 +496,7 @@ pub fn build_minutes(
         session: info.clone(),
         date_text: date,
         place_date,
+        agency,
         draft,
         quorum: QuorumView {
             present: quorum.present,

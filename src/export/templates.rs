@@ -11,10 +11,14 @@ use super::words::words;
 use crate::i18n::Lang;
 use crate::text::{xml_forbidden, xml_safe};
 
-const TEMPLATES: [(&str, &str); 4] = [
+const TEMPLATES: [(&str, &str); 5] = [
     (
         "print.css.html",
         include_str!("../../assets/templates/print.css.html"),
+    ),
+    (
+        "national.html",
+        include_str!("../../assets/templates/national.html"),
     ),
     (
         "minutes.html",

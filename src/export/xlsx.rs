@@ -93,7 +93,7 @@ fn print_setup(ws: &mut Worksheet, m: &Minutes, w: &Words, header_rows: u32) -> 
     }
     ws.set_footer(format!(
         "&L&\"Times New Roman\"{}&R&\"Times New Roman\"{} &P/&N",
-        hf(&m.session.code),
+        hf(&m.session.title),
         hf(w.page)
     ));
     Ok(())
