@@ -64,10 +64,11 @@ fn export_writes_the_chosen_formats_and_says_draft() {
         .assert()
         .success();
     let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
-    assert!(stdout.contains("(3 files)"), "{stdout}");
+    // Six documents in Word, and the summary table.
+    assert!(stdout.contains("(7 files)"), "{stdout}");
     assert!(stdout.contains("DỰ THẢO"), "{stdout}");
     let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
-    assert!(stderr.contains("[3/3]"), "progress: {stderr}");
+    assert!(stderr.contains("[7/7]"), "progress: {stderr}");
     let mut names: Vec<String> = std::fs::read_dir(&out)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

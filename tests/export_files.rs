@@ -16,7 +16,7 @@ fn export_all(store: &Store, data: &SessionData, dir: &Path, lang: Lang) -> Vec<
     let mut seen = Vec::new();
     let files = export_session(store, data, &Format::ALL, dir, lang, &mut |p| seen.push(p))
         .expect("export");
-    assert_eq!(files.len(), 8, "{files:?}");
+    assert_eq!(files.len(), 16, "{files:?}");
     seen
 }
 
@@ -38,8 +38,8 @@ fn progress_counts_every_file_and_no_partial_file_is_left() {
     let d = demo();
     let out = d.dir.path().join("out");
     let seen = export_all(&d.store, &d.data, &out, Lang::Vi);
-    assert_eq!(seen.first().map(|p| (p.done, p.total)), Some((0, 8)));
-    assert_eq!(seen.last().map(|p| (p.done, p.total)), Some((8, 8)));
+    assert_eq!(seen.first().map(|p| (p.done, p.total)), Some((0, 16)));
+    assert_eq!(seen.last().map(|p| (p.done, p.total)), Some((16, 16)));
     let mut names: Vec<String> = std::fs::read_dir(&out)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -56,6 +56,15 @@ fn progress_counts_every_file_and_no_partial_file_is_left() {
         format!("phieu-danh-gia-{code}.docx"),
         format!("phieu-danh-gia-{code}.html"),
     ];
+    for stem in [
+        "phieu-trang",
+        "to-trinh-cong-nhan",
+        "bao-cao-trung-uong",
+        "thong-bao-ket-qua",
+    ] {
+        expected.push(format!("{stem}-{code}.docx"));
+        expected.push(format!("{stem}-{code}.html"));
+    }
     expected.sort();
     assert_eq!(names, expected);
 }

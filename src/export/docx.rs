@@ -11,6 +11,7 @@ use docx_rs::{
     TableCellMargins, TableLayoutType, TableRow, WidthType,
 };
 
+use super::Document;
 use super::model::{Minutes, ProductView, SheetView};
 use super::numbers::localized;
 use super::words::{Words, words};
@@ -25,7 +26,7 @@ const FONT: &str = "Times New Roman";
 const BODY_SIZE: usize = 26;
 const TABLE_SIZE: usize = 22;
 
-fn document(m: &Minutes) -> Docx {
+fn document_base(m: &Minutes) -> Docx {
     let w = words(m.lang);
     let fonts = RunFonts::new()
         .ascii(FONT)
@@ -293,10 +294,10 @@ fn part_mean(m: &Minutes, p: &ProductView, id: &str) -> String {
         .map_or_else(String::new, |part| localized(m.lang, &part.mean_display))
 }
 
-pub fn minutes(m: &Minutes) -> Result<Vec<u8>> {
+fn minutes(m: &Minutes) -> Result<Vec<u8>> {
     let w = words(m.lang);
     let s = &m.session;
-    let mut doc = document(m).add_table(national_header(m, w, w.number_line));
+    let mut doc = document_base(m).add_table(national_header(m, w, w.number_line));
     doc = doc
         .add_paragraph(centered(Run::new().add_text("")))
         .add_paragraph(centered(
@@ -535,9 +536,9 @@ pub fn minutes(m: &Minutes) -> Result<Vec<u8>> {
 }
 
 /// One sheet per product and member (current round), each starting on a new page.
-pub fn sheets(m: &Minutes) -> Result<Vec<u8>> {
+fn sheets(m: &Minutes) -> Result<Vec<u8>> {
     let w = words(m.lang);
-    let mut doc = document(m);
+    let mut doc = document_base(m);
     let mut first = true;
     for p in &m.products {
         for sheet in p.sheets() {
@@ -613,94 +614,9 @@ fn sheet_pages(
     }
     doc = doc.add_paragraph(note(format!("{}: {}", w.status, flags.join(", "))));
 
-    let widths = [3_400, 4_255, 800, 900];
-    let mut rows = Vec::new();
-    let mut current_part = String::new();
-    for line in &sheet.lines {
-        if line.part != current_part {
-            current_part = line.part.clone();
-            let part = p.parts.iter().find(|x| x.id == line.part);
-            let idx = p.parts.iter().position(|x| x.id == line.part);
-            let title = format!(
-                "{} {}: {}",
-                w.part,
-                line.part,
-                part.map_or("", |x| x.title.as_str())
-            );
-            let subtotal = idx.and_then(|i| sheet.parts.get(i)).map_or(0, |v| *v);
-            rows.push(TableRow::new(vec![
-                cell(&[title], widths[0] + widths[1], true, AlignmentType::Left)
-                    .grid_span(2)
-                    .shading(Shading::new().fill("F2F2F2")),
-                cell(
-                    &[subtotal.to_string()],
-                    widths[2],
-                    true,
-                    AlignmentType::Right,
-                )
-                .shading(Shading::new().fill("F2F2F2")),
-                cell(
-                    &[part.map_or(0, |x| x.max_points).to_string()],
-                    widths[3],
-                    true,
-                    AlignmentType::Right,
-                )
-                .shading(Shading::new().fill("F2F2F2")),
-            ]));
-        }
-        let chosen = match (&line.option, &line.option_text) {
-            (Some(o), Some(t)) => format!("{o}. {t}"),
-            _ => format!("({})", w.not_answered),
-        };
-        rows.push(TableRow::new(vec![
-            cell(
-                &[format!("{} {}", line.criterion, line.title)],
-                widths[0],
-                false,
-                AlignmentType::Left,
-            ),
-            cell(&[chosen], widths[1], false, AlignmentType::Left),
-            cell(
-                &[line.points.map_or_else(String::new, |v| v.to_string())],
-                widths[2],
-                false,
-                AlignmentType::Right,
-            ),
-            cell(
-                &[line.max_points.to_string()],
-                widths[3],
-                false,
-                AlignmentType::Right,
-            ),
-        ]));
-    }
-    rows.push(TableRow::new(vec![
-        cell(
-            &[w.total.to_uppercase()],
-            widths[0] + widths[1],
-            true,
-            AlignmentType::Left,
-        )
-        .grid_span(2),
-        cell(
-            &[sheet.total.to_string()],
-            widths[2],
-            true,
-            AlignmentType::Right,
-        ),
-        cell(
-            &[p.result.max_points.to_string()],
-            widths[3],
-            true,
-            AlignmentType::Right,
-        ),
-    ]));
     doc = doc
-        .add_table(grid_table(
-            &widths,
-            &[w.criterion, w.chosen_option, w.points, w.max_points],
-            rows,
-        ))
+        .add_table(form_table(w, p, Some(sheet)))
+        .add_paragraph(note(w.markers_note))
         .add_paragraph(
             text(format!(
                 "{}: {}",
@@ -724,4 +640,436 @@ fn sheet_pages(
             w,
         ));
     doc
+}
+
+/// The Phụ lục II form of a product: every criterion with every option and its box (☒ on the
+/// ticked one, in bold), the option's points and star marker; part subtotals and the total of
+/// `sheet`, or empty cells on a blank sheet.
+fn form_table(w: &Words, p: &ProductView, sheet: Option<&SheetView>) -> Table {
+    let widths = [3_000, 4_755, 800, 800];
+    let shaded = || Shading::new().fill("F2F2F2");
+    let mut rows = Vec::new();
+    let mut current_part = "";
+    for (i, line) in p.form.iter().enumerate() {
+        if line.part != current_part {
+            current_part = &line.part;
+            let part = p.parts.iter().position(|x| x.id == line.part);
+            let title = part.map_or("", |k| p.parts[k].title.as_str());
+            let subtotal = sheet
+                .zip(part)
+                .and_then(|(s, k)| s.parts.get(k))
+                .map_or_else(String::new, u32::to_string);
+            let max = part.map_or(0, |k| p.parts[k].max_points);
+            rows.push(TableRow::new(vec![
+                cell(
+                    &[format!("{} {}: {title}", w.part, line.part)],
+                    widths[0] + widths[1],
+                    true,
+                    AlignmentType::Left,
+                )
+                .grid_span(2)
+                .shading(shaded()),
+                cell(&[subtotal], widths[2], true, AlignmentType::Right).shading(shaded()),
+                cell(&[max.to_string()], widths[3], true, AlignmentType::Right).shading(shaded()),
+            ]));
+        }
+        let ticked = sheet.and_then(|s| s.lines.get(i)).and_then(|l| l.option);
+        let mut options = TableCell::new().width(widths[1], WidthType::Dxa);
+        for o in &line.options {
+            let chosen = ticked == Some(o.no);
+            let marker = if o.marker.is_empty() {
+                String::new()
+            } else {
+                format!(" {}", o.marker)
+            };
+            let mut run = Run::new()
+                .add_text(format!(
+                    "{} {}. {} ({}{marker})",
+                    if chosen { "☒" } else { "☐" },
+                    o.no,
+                    o.text,
+                    o.points
+                ))
+                .size(TABLE_SIZE);
+            if chosen {
+                run = run.bold();
+            }
+            options =
+                options.add_paragraph(Paragraph::new().add_run(run).line_spacing(spacing(10, 10)));
+        }
+        let points = sheet
+            .and_then(|s| s.lines.get(i))
+            .and_then(|l| l.points)
+            .map_or_else(String::new, |v| v.to_string());
+        rows.push(TableRow::new(vec![
+            cell(
+                &[format!("{} {}", line.criterion, line.title)],
+                widths[0],
+                false,
+                AlignmentType::Left,
+            ),
+            options,
+            cell(&[points], widths[2], false, AlignmentType::Right),
+            cell(
+                &[line.max_points.to_string()],
+                widths[3],
+                false,
+                AlignmentType::Right,
+            ),
+        ]));
+    }
+    rows.push(TableRow::new(vec![
+        cell(
+            &[w.total.to_uppercase()],
+            widths[0] + widths[1],
+            true,
+            AlignmentType::Left,
+        )
+        .grid_span(2),
+        cell(
+            &[sheet.map_or_else(String::new, |s| s.total.to_string())],
+            widths[2],
+            true,
+            AlignmentType::Right,
+        ),
+        cell(
+            &[p.result.max_points.to_string()],
+            widths[3],
+            true,
+            AlignmentType::Right,
+        ),
+    ]));
+    grid_table(
+        &widths,
+        &[w.criterion, w.option, w.points, w.max_points],
+        rows,
+    )
+}
+
+/// Every document in Word.
+pub fn document(doc: Document, m: &Minutes) -> Result<Vec<u8>> {
+    match doc {
+        Document::Minutes => minutes(m),
+        Document::Sheets => sheets(m),
+        Document::BlankSheets => blank_sheets(m),
+        Document::Proposal => proposal(m),
+        Document::Central => central(m),
+        Document::Notices => notices(m),
+    }
+}
+
+/// One blank form per product, to print before the meeting: the option numbers are the keys the
+/// secretary presses when entering the paper.
+fn blank_sheets(m: &Minutes) -> Result<Vec<u8>> {
+    let w = words(m.lang);
+    let mut doc = document_base(m);
+    for (i, p) in m.products.iter().enumerate() {
+        doc = doc
+            .add_paragraph(
+                centered(
+                    Run::new()
+                        .add_text(m.session.council.to_uppercase())
+                        .bold()
+                        .size(22),
+                )
+                .page_break_before(i > 0),
+            )
+            .add_paragraph(centered(
+                Run::new().add_text(w.sheets_title).bold().size(28),
+            ))
+            .add_paragraph(
+                centered(Run::new().add_text(m.session.title.as_str()).italic())
+                    .line_spacing(spacing(0, 120)),
+            )
+            .add_paragraph(text(format!(
+                "{}: {} ({}) — {}: {}",
+                w.product, p.name, p.code, w.producer, p.producer
+            )))
+            .add_paragraph(text(format!(
+                "{} {}: {}",
+                w.set, p.set_label, p.rubric_name
+            )))
+            .add_paragraph(text(w.member_line))
+            .add_paragraph(note(w.blank_sheets_note))
+            .add_table(form_table(w, p, None))
+            .add_paragraph(note(w.markers_note))
+            .add_paragraph(
+                text(format!("{}: ……………………………………………………", w.comment))
+                    .line_spacing(spacing(160, 160)),
+            )
+            .add_table(signature_table(("", None), (w.member_signature, None), w));
+    }
+    if m.products.is_empty() {
+        doc = doc.add_paragraph(text(w.none));
+    }
+    pack(doc)
+}
+
+/// The opening of a letter: national header with its number line, the kind of document, its
+/// subject, whom it is addressed to.
+fn letter(m: &Minutes, w: &Words, number_line: &str, kind: &str, subject: &str) -> Docx {
+    document_base(m)
+        .add_table(national_header(m, w, number_line))
+        .add_paragraph(centered(Run::new().add_text("")))
+        .add_paragraph(centered(Run::new().add_text(kind).bold().size(28)))
+        .add_paragraph(centered(Run::new().add_text(subject).bold()).line_spacing(spacing(0, 160)))
+}
+
+fn chair_signature(m: &Minutes, w: &Words) -> Table {
+    signature_table(
+        ("", None),
+        (w.chair, m.chair.as_ref().map(|x| x.name.as_str())),
+        w,
+    )
+}
+
+/// Tờ trình đề nghị công nhận: the recognised products grouped by star with producer, commune,
+/// points and rank, ready to be the annex of the chair's decision.
+fn proposal(m: &Minutes) -> Result<Vec<u8>> {
+    let w = words(m.lang);
+    let mut doc = letter(
+        m,
+        w,
+        w.proposal_number,
+        w.proposal_title,
+        w.proposal_subject,
+    )
+    .add_paragraph(centered(
+        Run::new().add_text(format!("{} {}", w.to_chair, m.chair_of)),
+    ))
+    .add_paragraph(text(w.proposal_intro))
+    .add_paragraph(centered(Run::new().add_text(w.list_heading).bold()));
+    let widths = [500, 1_300, 2_455, 2_100, 1_400, 800, 800];
+    let mut levels: Vec<u8> = m.recognised.iter().map(|r| r.stars).collect();
+    levels.dedup();
+    for stars in levels {
+        doc = doc.add_paragraph(bold(format!("{} {stars} {}", w.group_prefix, w.stars_word)));
+        let rows = m
+            .recognised
+            .iter()
+            .filter(|r| r.stars == stars)
+            .enumerate()
+            .map(|(i, r)| {
+                TableRow::new(vec![
+                    cell(
+                        &[(i + 1).to_string()],
+                        widths[0],
+                        false,
+                        AlignmentType::Center,
+                    ),
+                    cell(&[r.code.as_str()], widths[1], false, AlignmentType::Left),
+                    cell(&[r.name.as_str()], widths[2], false, AlignmentType::Left),
+                    cell(
+                        &[r.producer.as_str()],
+                        widths[3],
+                        false,
+                        AlignmentType::Left,
+                    ),
+                    cell(&[r.commune.as_str()], widths[4], false, AlignmentType::Left),
+                    cell(
+                        &[localized(m.lang, &r.mean)],
+                        widths[5],
+                        false,
+                        AlignmentType::Right,
+                    ),
+                    cell(
+                        &[format!("{stars} {}", w.stars_word)],
+                        widths[6],
+                        false,
+                        AlignmentType::Center,
+                    ),
+                ])
+            })
+            .collect();
+        doc = doc.add_table(
+            grid_table(
+                &widths,
+                &[
+                    w.no,
+                    w.code,
+                    w.product_name,
+                    w.producer,
+                    w.commune,
+                    w.mean_total,
+                    w.rank,
+                ],
+                rows,
+            )
+            .margins(narrow_margins()),
+        );
+    }
+    if m.recognised.is_empty() {
+        doc = doc.add_paragraph(text(w.none));
+    }
+    doc = doc
+        .add_paragraph(centered(Run::new().add_text("")))
+        .add_table(chair_signature(m, w));
+    pack(doc)
+}
+
+/// The council's report on the products proposed to the central council (Điều 6.3.a).
+fn central(m: &Minutes) -> Result<Vec<u8>> {
+    let w = words(m.lang);
+    let mut doc = letter(m, w, w.central_number, w.central_title, w.central_subject)
+        .add_paragraph(centered(Run::new().add_text(w.to_ministry)))
+        .add_paragraph(text(w.central_report_intro));
+    let parts = &m.part_ids;
+    let fixed = 450 + 1_300 + 2_000 + 700 * parts.len() + 800 + 600 + 700;
+    let mut widths = vec![
+        450,
+        1_300,
+        TEXT_WIDTH.saturating_sub(fixed).max(1_500),
+        2_000,
+    ];
+    widths.extend(parts.iter().map(|_| 700));
+    widths.extend([800, 600, 700]);
+    let mut header: Vec<String> = vec![
+        w.no.into(),
+        w.code.into(),
+        w.product_name.into(),
+        w.producer.into(),
+    ];
+    header.extend(parts.iter().map(|id| format!("{} {id}", w.part)));
+    header.extend([w.mean_total.into(), w.counted.into(), w.spread.into()]);
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    let rows: Vec<TableRow> = m
+        .products
+        .iter()
+        .filter(|p| p.to_central)
+        .enumerate()
+        .map(|(i, p)| {
+            let mut cells = vec![
+                cell(
+                    &[(i + 1).to_string()],
+                    widths[0],
+                    false,
+                    AlignmentType::Center,
+                ),
+                cell(&[p.code.as_str()], widths[1], false, AlignmentType::Left),
+                cell(&[p.name.as_str()], widths[2], false, AlignmentType::Left),
+                cell(
+                    &[p.producer.clone(), p.commune.clone()],
+                    widths[3],
+                    false,
+                    AlignmentType::Left,
+                ),
+            ];
+            for (k, id) in parts.iter().enumerate() {
+                cells.push(cell(
+                    &[part_mean(m, p, id)],
+                    widths[4 + k],
+                    false,
+                    AlignmentType::Right,
+                ));
+            }
+            let n = 4 + parts.len();
+            cells.push(cell(
+                &[localized(m.lang, &p.mean_display)],
+                widths[n],
+                true,
+                AlignmentType::Right,
+            ));
+            cells.push(cell(
+                &[p.counted.to_string()],
+                widths[n + 1],
+                false,
+                AlignmentType::Right,
+            ));
+            cells.push(cell(
+                &[p.spread.map_or_else(String::new, |s| s.to_string())],
+                widths[n + 2],
+                false,
+                AlignmentType::Right,
+            ));
+            TableRow::new(cells)
+        })
+        .collect();
+    if rows.is_empty() {
+        doc = doc.add_paragraph(text(w.none));
+    } else {
+        doc = doc.add_table(grid_table(&widths, &header, rows).margins(narrow_margins()));
+    }
+    doc = doc.add_paragraph(
+        text(format!(
+            "{}: {}. {}: {}.",
+            w.minimum_rule, m.minimum_rule_text, w.max_spread, m.session.policy.max_spread
+        ))
+        .line_spacing(spacing(80, 80)),
+    );
+    for line in m
+        .conclusions
+        .iter()
+        .filter(|l| l.starts_with(w.top_minimums_policy))
+    {
+        doc = doc.add_paragraph(text(format!("{line}.")));
+    }
+    doc = doc
+        .add_paragraph(centered(Run::new().add_text("")))
+        .add_table(chair_signature(m, w));
+    pack(doc)
+}
+
+/// One result notice per settled product, for its commune and its producer (Điều 7.3.g).
+fn notices(m: &Minutes) -> Result<Vec<u8>> {
+    let w = words(m.lang);
+    let mut doc = document_base(m);
+    let settled: Vec<&ProductView> = m.products.iter().filter(|p| p.settled).collect();
+    for (i, p) in settled.iter().enumerate() {
+        let mut head = national_header(m, w, w.notice_number);
+        if i > 0 {
+            // The header table starts the page: a page break before its first paragraph.
+            doc = doc.add_paragraph(Paragraph::new().page_break_before(true));
+        }
+        head = head.width(TEXT_WIDTH, WidthType::Dxa);
+        let to = [p.commune.as_str(), p.producer.as_str()]
+            .into_iter()
+            .filter(|x| !x.is_empty())
+            .collect::<Vec<_>>()
+            .join("; ");
+        doc = doc
+            .add_table(head)
+            .add_paragraph(centered(Run::new().add_text("")))
+            .add_paragraph(centered(
+                Run::new().add_text(w.notice_title).bold().size(28),
+            ))
+            .add_paragraph(
+                centered(Run::new().add_text(w.notice_subject).bold())
+                    .line_spacing(spacing(0, 160)),
+            )
+            .add_paragraph(text(format!("{}: {to}.", w.notice_to)))
+            .add_paragraph(text(w.notice_intro))
+            .add_paragraph(text(format!(
+                "- {}: {} ({}); {} {}: {}.",
+                w.product, p.name, p.code, w.set, p.set_label, p.rubric_name
+            )));
+        if p.counted > 0 {
+            let parts: Vec<String> = p
+                .parts
+                .iter()
+                .map(|x| format!("{} {} {}", w.part, x.id, localized(m.lang, &x.mean_display)))
+                .collect();
+            doc = doc.add_paragraph(text(format!(
+                "- {}: {}; {} {} ({} {}).",
+                w.mean_total,
+                parts.join("; "),
+                w.total.to_lowercase(),
+                localized(m.lang, &p.mean_display),
+                p.counted,
+                w.counted.to_lowercase()
+            )));
+        }
+        doc = doc
+            .add_paragraph(
+                Paragraph::new()
+                    .add_run(Run::new().add_text(format!("- {}: ", w.result_word)))
+                    .add_run(Run::new().add_text(p.outcome_text.as_str()).bold())
+                    .line_spacing(spacing(0, 80)),
+            )
+            .add_paragraph(centered(Run::new().add_text("")))
+            .add_table(chair_signature(m, w));
+    }
+    if settled.is_empty() {
+        doc = doc.add_paragraph(text(w.none));
+    }
+    pack(doc)
 }

@@ -39,6 +39,11 @@ pub struct Minutes {
     pub quorum: QuorumView,
     pub members: Vec<MemberView>,
     pub products: Vec<ProductView>,
+    /// The products proposed for recognition, highest rank first, then by mean: the list of the
+    /// proposal (tờ trình) and the annex of the chair's decision.
+    pub recognised: Vec<RecognisedView>,
+    /// Whose chair the proposal goes to: "tỉnh Lâm Đồng".
+    pub chair_of: String,
     /// Codes of the products proposed to the central council: closed, in the top band (5 stars,
     /// 90 points or more), at a provincial session.
     pub central: Vec<String>,
@@ -52,6 +57,18 @@ pub struct Minutes {
     pub secretary: Option<MemberView>,
     pub minimum_rule_text: String,
     pub exported_at: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RecognisedView {
+    pub stars: u8,
+    pub code: String,
+    pub name: String,
+    pub producer: String,
+    pub commune: String,
+    /// The mean total as shown ("91.38"; documents localise it).
+    pub mean: String,
+    pub rank_text: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -144,6 +161,56 @@ pub struct SheetView {
     pub lines: Vec<SheetLine>,
 }
 
+/// One criterion of the printed form, with every option a member can tick.
+#[derive(Debug, Clone, Serialize)]
+pub struct FormLine {
+    pub part: String,
+    pub criterion: String,
+    pub title: String,
+    pub max_points: u32,
+    pub options: Vec<FormOption>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FormOption {
+    /// 1-based: the number printed on the sheet and the key a secretary presses.
+    pub no: u32,
+    pub text: String,
+    pub points: u32,
+    /// "***", "****", "*****" for the star minimum this option is, else empty.
+    pub marker: String,
+}
+
+/// The form of a criteria set: parts, criteria and their options in sheet order.
+fn form_of(rubric: &Rubric) -> Vec<FormLine> {
+    rubric
+        .parts
+        .iter()
+        .flat_map(|part| part.sections.iter().map(move |s| (part, s)))
+        .flat_map(|(part, section)| section.criteria.iter().map(move |c| (part, c)))
+        .map(|(part, c)| FormLine {
+            part: part.id.clone(),
+            criterion: c.id.clone(),
+            title: c.title.clone(),
+            max_points: c.max_points,
+            options: c
+                .options
+                .iter()
+                .enumerate()
+                .map(|(i, o)| FormOption {
+                    no: i as u32 + 1,
+                    text: o.text.clone(),
+                    points: o.points,
+                    marker: o
+                        .min_stars
+                        .map(|s| "*".repeat(s as usize))
+                        .unwrap_or_default(),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct RoundView {
     pub round: u32,
@@ -188,6 +255,8 @@ pub struct ProductView {
     pub knockout_reason: Option<String>,
     /// What the result means in the decision's terms.
     pub outcome: Outcome,
+    /// The same as a sentence: "Đề nghị công nhận sản phẩm OCOP 4 sao".
+    pub outcome_text: String,
     /// Proposed to the central council (`outcome` is [`Outcome::ProposedToCentral`]).
     pub to_central: bool,
     /// The top level's minimums that fail (criterion ids with what was required), for a product
@@ -200,6 +269,9 @@ pub struct ProductView {
     pub scores: Vec<MemberTotal>,
     /// Every round, oldest first; the last is the current one.
     pub rounds: Vec<RoundView>,
+    /// The criteria set as the Phụ lục II form prints it: every criterion with every option, for
+    /// the score sheets (filled and blank).
+    pub form: Vec<FormLine>,
     pub result: ProductResult,
 }
 
@@ -262,6 +334,30 @@ impl Outcome {
             Level::Central => Self::BelowTopAtCentral { stars },
             Level::Province if stars >= RECOGNISED_FROM => Self::ProposedForRecognition { stars },
             Level::Province => Self::NotRecognised { stars },
+        }
+    }
+}
+
+fn outcome_text(w: &Words, t: &Strings, outcome: Outcome, knockout: Option<&str>) -> String {
+    match outcome {
+        Outcome::Pending => w.outcome_pending.to_string(),
+        Outcome::KnockedOut => format!("{}: {}", t.knocked_out, knockout.unwrap_or_default()),
+        Outcome::Unranked => w.not_ranked.to_string(),
+        Outcome::NotRecognised { stars } => {
+            format!(
+                "{} {stars} {}, {}",
+                w.reached, t.stars_word, w.outcome_not_recognised
+            )
+        }
+        Outcome::ProposedForRecognition { stars } => {
+            format!("{} {stars} {}", w.outcome_recognise, t.stars_word)
+        }
+        Outcome::ProposedToCentral => w.outcome_central.to_string(),
+        Outcome::BelowTopAtCentral { stars } => {
+            format!(
+                "{} {stars} {}, {}",
+                w.reached, t.stars_word, w.outcome_below_top
+            )
         }
     }
 }
@@ -466,6 +562,37 @@ pub fn build_minutes(
         None => date.clone(),
     };
     let agency = agency_line(w, info.level, info.province.as_deref());
+    let chair_of = match (&info.province, lang) {
+        (None, _) => String::new(),
+        (Some(p), Lang::Vi) if p.to_lowercase().starts_with("thành phố") => p.clone(),
+        (Some(p), Lang::Vi) => format!("tỉnh {p}"),
+        (Some(p), Lang::En) => format!("{p} province"),
+    };
+    let mut recognised: Vec<(&ProductView, u8)> = products
+        .iter()
+        .filter_map(|p| match p.outcome {
+            Outcome::ProposedForRecognition { stars } => Some((p, stars)),
+            _ => None,
+        })
+        .collect();
+    // Higher rank first; within a rank the higher mean (compared exactly, as fractions).
+    recognised.sort_by(|(a, sa), (b, sb)| {
+        let mean_a = a.result.sum_total * u64::from(b.counted);
+        let mean_b = b.result.sum_total * u64::from(a.counted);
+        sb.cmp(sa).then(mean_b.cmp(&mean_a))
+    });
+    let recognised = recognised
+        .into_iter()
+        .map(|(p, stars)| RecognisedView {
+            stars,
+            code: p.code.clone(),
+            name: p.name.clone(),
+            producer: p.producer.clone(),
+            commune: p.commune.clone(),
+            mean: p.mean_display.clone(),
+            rank_text: p.rank_text.clone(),
+        })
+        .collect();
     let draft = !info.finalised || products.iter().any(|p| !p.settled);
     let central = products
         .iter()
@@ -508,6 +635,8 @@ pub fn build_minutes(
         },
         members: data.members.iter().map(|m| member_view(w, m)).collect(),
         products,
+        recognised,
+        chair_of,
         central,
         conclusions,
         part_ids,
@@ -665,6 +794,7 @@ fn product_view(
         },
         printed_stars,
         outcome,
+        outcome_text: outcome_text(w, t, outcome, result.knocked_out.as_deref()),
         failing_top_minimums,
         star_glyphs: printed_stars
             .map(|s| star_glyphs(s, top))
@@ -695,6 +825,7 @@ fn product_view(
             })
             .collect(),
         rounds,
+        form: form_of(&p.rubric),
         result,
     }
 }

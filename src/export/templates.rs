@@ -11,7 +11,7 @@ use super::words::words;
 use crate::i18n::Lang;
 use crate::text::{xml_forbidden, xml_safe};
 
-const TEMPLATES: [(&str, &str); 5] = [
+const TEMPLATES: [(&str, &str); 12] = [
     (
         "print.css.html",
         include_str!("../../assets/templates/print.css.html"),
@@ -21,12 +21,40 @@ const TEMPLATES: [(&str, &str); 5] = [
         include_str!("../../assets/templates/national.html"),
     ),
     (
+        "head.html",
+        include_str!("../../assets/templates/head.html"),
+    ),
+    (
+        "signature.html",
+        include_str!("../../assets/templates/signature.html"),
+    ),
+    (
+        "form.html",
+        include_str!("../../assets/templates/form.html"),
+    ),
+    (
         "minutes.html",
         include_str!("../../assets/templates/minutes.html"),
     ),
     (
         "sheets.html",
         include_str!("../../assets/templates/sheets.html"),
+    ),
+    (
+        "blank.html",
+        include_str!("../../assets/templates/blank.html"),
+    ),
+    (
+        "proposal.html",
+        include_str!("../../assets/templates/proposal.html"),
+    ),
+    (
+        "central.html",
+        include_str!("../../assets/templates/central.html"),
+    ),
+    (
+        "notices.html",
+        include_str!("../../assets/templates/notices.html"),
     ),
     (
         "minutes.md",
