@@ -253,3 +253,50 @@ fn products_import_from_xlsx_with_row_numbers_for_errors() {
         Some("LD-2026-21")
     );
 }
+
+#[test]
+fn pdf_export_without_libreoffice_names_the_package_to_install() {
+    let ws = Ws::new();
+    demo_db(&ws);
+    let out = ws.dir.path().join("exports");
+    let assert = ws
+        .council()
+        .env("PATH", ws.dir.path())
+        .args(["export", "--format", "pdf", "--out"])
+        .arg(&out)
+        .assert()
+        .failure();
+    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(stderr.contains("libreoffice-writer"), "{stderr}");
+}
+
+#[test]
+fn pdf_export_renders_every_document_when_libreoffice_is_installed() {
+    let installed = std::process::Command::new("soffice")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !installed {
+        eprintln!("skipped: LibreOffice is not installed (apt-get install libreoffice-writer)");
+        return;
+    }
+    let ws = Ws::new();
+    demo_db(&ws);
+    let out = ws.dir.path().join("exports");
+    ws.council()
+        .args(["export", "--format", "pdf", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    for stem in [
+        "bien-ban",
+        "phieu-danh-gia",
+        "phieu-trang",
+        "to-trinh-cong-nhan",
+        "bao-cao-trung-uong",
+        "thong-bao-ket-qua",
+    ] {
+        let pdf = std::fs::read(out.join(format!("{stem}-lam-dong-2026-dot-2.pdf"))).unwrap();
+        assert!(pdf.starts_with(b"%PDF"), "{stem}");
+    }
+}

@@ -7,8 +7,8 @@ use std::io::Cursor;
 use color_eyre::eyre::{Result, eyre};
 use docx_rs::{
     AlignmentType, BorderType, Docx, Footer, Header, LineSpacing, PageMargin, PageNum, Paragraph,
-    ParagraphBorder, ParagraphBorderPosition, Run, RunFonts, Shading, Table, TableCell,
-    TableCellMargins, TableLayoutType, TableRow, WidthType,
+    ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, Run, RunFonts, Shading, Table,
+    TableCell, TableCellMargins, TableLayoutType, TableRow, WidthType,
 };
 
 use super::Document;
@@ -92,17 +92,20 @@ pub(super) fn finish_xml(part: &[u8]) -> Vec<u8> {
     let mut out = String::with_capacity(text.len() + text.len() / 16);
     let mut rest: &str = &text;
     let mut first_row = false;
-    loop {
-        let next = [TABLE, EMPTY_ROW_PROPS, ROW_PROPS]
-            .into_iter()
-            .filter_map(|tag| rest.find(tag).map(|at| (at, tag)))
-            .min_by_key(|(at, _)| *at);
-        let Some((at, tag)) = next else {
-            out.push_str(rest);
-            break;
-        };
+    // One pass: every tag of interest starts with "<w:t" (so do <w:t>, <w:tc>, … which are
+    // copied as they are).
+    while let Some(at) = rest.find("<w:t") {
         out.push_str(&rest[..at]);
-        rest = &rest[at + tag.len()..];
+        rest = &rest[at..];
+        let Some(tag) = [TABLE, EMPTY_ROW_PROPS, ROW_PROPS]
+            .into_iter()
+            .find(|tag| rest.starts_with(tag))
+        else {
+            out.push_str("<w:t");
+            rest = &rest[4..];
+            continue;
+        };
+        rest = &rest[tag.len()..];
         if tag == TABLE {
             out.push_str(TABLE);
             first_row = true;
@@ -117,6 +120,7 @@ pub(super) fn finish_xml(part: &[u8]) -> Vec<u8> {
             out.push_str("</w:trPr>");
         }
     }
+    out.push_str(rest);
     out.into_bytes()
 }
 
@@ -224,10 +228,13 @@ fn rule(cell_width: i32, line_width: i32) -> Paragraph {
         .add_run(Run::new().size(4))
         .line_spacing(spacing(0, 60))
         .indent(Some(side), None, Some(side), None);
-    p.property = p.property.set_border(
-        ParagraphBorder::new(ParagraphBorderPosition::Bottom)
-            .val(BorderType::Single)
-            .size(6),
+    // Only the bottom side: `set_border` would keep docx-rs's default box on the other three.
+    p.property = p.property.set_borders(
+        ParagraphBorders::with_empty().set(
+            ParagraphBorder::new(ParagraphBorderPosition::Bottom)
+                .val(BorderType::Single)
+                .size(6),
+        ),
     );
     p
 }
