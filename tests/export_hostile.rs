@@ -123,6 +123,12 @@ fn every_word_file_opens_in_python_docx_with_the_names_readable() {
     assert!(!files.is_empty());
     for file in files {
         let text = run_python(script, &file);
+        let name = file.file_name().unwrap().to_string_lossy();
+        // The proposal and the central report list no hostile product (none is 3-4 stars, and
+        // the one going up holds the hostile producer only): opening them is the check.
+        if name.starts_with("to-trinh") || name.starts_with("bao-cao") {
+            continue;
+        }
         // What XML can hold survives: diacritics, markup characters, emoji, the Excel escape.
         for kept in ["Mứt", "<&>", "🍓", "_x000B_"] {
             assert!(text.contains(kept), "{}: {kept:?} lost", file.display());

@@ -2,7 +2,7 @@
 //! Times New Roman 13 pt, margins of administrative documents; "DỰ THẢO" in the page header of
 //! every page while the session is a draft.
 
-use std::io::Cursor;
+use std::io::{Cursor, Write};
 
 use color_eyre::eyre::{Result, eyre};
 use docx_rs::{
@@ -68,6 +68,25 @@ fn document_base(m: &Minutes) -> Docx {
 }
 
 fn pack(doc: Docx) -> Result<Vec<u8>> {
+    pack_paged(doc, None)
+}
+
+/// The pages of a long document (a score sheet, a form, a notice each), built one at a time:
+/// `build(i, doc)` adds page `i` to an empty document. docx-rs holds a whole document tree in
+/// memory (1,050 score sheets took 1.2 GB), so each page is built on its own, its body is taken
+/// from its XML and written straight into the compressed file.
+struct Pages<'a> {
+    count: usize,
+    build: &'a (dyn Fn(usize, Docx) -> Docx + Sync),
+}
+
+/// Stands where the pages go in the shell document.
+const PAGES_MARKER: &str = "\u{E000}council-pages\u{E000}";
+
+fn pack_paged(mut doc: Docx, pages: Option<Pages>) -> Result<Vec<u8>> {
+    if pages.is_some() {
+        doc = doc.add_paragraph(Paragraph::new().add_run(Run::new().add_text(PAGES_MARKER)));
+    }
     let mut buf = std::io::Cursor::new(Vec::new());
     let mut xml = doc.build();
     xml.document = finish_xml(&xml.document);
@@ -76,7 +95,53 @@ fn pack(doc: Docx) -> Result<Vec<u8>> {
     }
     xml.pack(&mut buf)
         .map_err(|e| eyre!("cannot write the Word document: {e}"))?;
-    deflate(buf.into_inner()).map_err(|e| eyre!("cannot compress the Word document: {e}"))
+    deflate(buf.into_inner(), pages.as_ref())
+        .map_err(|e| eyre!("cannot compress the Word document: {e}"))
+}
+
+/// The body of a one-page document's XML (between `<w:body>` and its section properties),
+/// finished like every part.
+fn page_body(doc: Docx) -> Vec<u8> {
+    let xml = doc.build().document;
+    let text = String::from_utf8_lossy(&xml);
+    let start = text.find("<w:body>").map_or(0, |i| i + "<w:body>".len());
+    let end = text.rfind("<w:sectPr").unwrap_or(text.len());
+    finish_xml(text[start..end].as_bytes())
+}
+
+/// Writes `document` with the pages in place of the marker paragraph: pages are built in
+/// batches, each batch split over two threads (the machine has two cores), and written in order.
+fn write_pages(out: &mut impl Write, document: &[u8], pages: &Pages) -> std::io::Result<()> {
+    let text = String::from_utf8_lossy(document);
+    let (before, after) = match text.find(PAGES_MARKER) {
+        Some(at) => {
+            let start = text[..at].rfind("<w:p ").unwrap_or(at);
+            let end = text[at..]
+                .find("</w:p>")
+                .map_or(at, |e| at + e + "</w:p>".len());
+            (&text[..start], &text[end..])
+        }
+        None => (&text[..], ""),
+    };
+    out.write_all(before.as_bytes())?;
+    const BATCH: usize = 32;
+    for batch in (0..pages.count).step_by(BATCH) {
+        let upto = (batch + BATCH).min(pages.count);
+        let middle = batch + (upto - batch) / 2;
+        let build = |range: std::ops::Range<usize>| -> Vec<Vec<u8>> {
+            range
+                .map(|i| page_body((pages.build)(i, Docx::new())))
+                .collect()
+        };
+        let (first, second) = std::thread::scope(|scope| {
+            let second = scope.spawn(|| build(middle..upto));
+            (build(batch..middle), second.join().unwrap_or_default())
+        });
+        for body in first.iter().chain(&second) {
+            out.write_all(body)?;
+        }
+    }
+    out.write_all(after.as_bytes())
 }
 
 /// What docx-rs 0.4 cannot say, added to its XML in this one place: the first row of every table
@@ -126,7 +191,7 @@ pub(super) fn finish_xml(part: &[u8]) -> Vec<u8> {
 
 /// docx-rs stores its parts uncompressed (1,000 score sheets make a 57 MB file); the same parts
 /// deflated are a twentieth of that.
-fn deflate(stored: Vec<u8>) -> zip::result::ZipResult<Vec<u8>> {
+fn deflate(stored: Vec<u8>, pages: Option<&Pages>) -> zip::result::ZipResult<Vec<u8>> {
     use zip::write::SimpleFileOptions;
     let mut input = zip::ZipArchive::new(Cursor::new(stored))?;
     let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
@@ -136,9 +201,18 @@ fn deflate(stored: Vec<u8>) -> zip::result::ZipResult<Vec<u8>> {
         let name = part.name()?.into_owned();
         if part.is_dir() {
             out.add_directory(name, options)?;
-        } else {
-            out.start_file(name, options)?;
-            std::io::copy(&mut part, &mut out)?;
+            continue;
+        }
+        out.start_file(name.as_str(), options)?;
+        match pages {
+            Some(pages) if name == "word/document.xml" => {
+                let mut document = Vec::new();
+                std::io::Read::read_to_end(&mut part, &mut document)?;
+                write_pages(&mut out, &document, pages)?;
+            }
+            _ => {
+                std::io::copy(&mut part, &mut out)?;
+            }
         }
     }
     Ok(out.finish()?.into_inner())
@@ -545,18 +619,25 @@ fn minutes(m: &Minutes) -> Result<Vec<u8>> {
 /// One sheet per product and member (current round), each starting on a new page.
 fn sheets(m: &Minutes) -> Result<Vec<u8>> {
     let w = words(m.lang);
-    let mut doc = document_base(m);
-    let mut first = true;
-    for p in &m.products {
-        for sheet in p.sheets() {
-            doc = sheet_pages(doc, m, w, p, sheet, first);
-            first = false;
-        }
+    let all: Vec<(&ProductView, &SheetView)> = m
+        .products
+        .iter()
+        .flat_map(|p| p.sheets().iter().map(move |sheet| (p, sheet)))
+        .collect();
+    if all.is_empty() {
+        return pack(document_base(m).add_paragraph(text(w.none)));
     }
-    if first {
-        doc = doc.add_paragraph(text(w.none));
-    }
-    pack(doc)
+    let build = |i: usize, doc: Docx| {
+        let (p, sheet) = all[i];
+        sheet_pages(doc, m, w, p, sheet, i == 0)
+    };
+    pack_paged(
+        document_base(m),
+        Some(Pages {
+            count: all.len(),
+            build: &build,
+        }),
+    )
 }
 
 fn sheet_pages(
@@ -769,47 +850,51 @@ pub fn document(doc: Document, m: &Minutes) -> Result<Vec<u8>> {
 /// secretary presses when entering the paper.
 fn blank_sheets(m: &Minutes) -> Result<Vec<u8>> {
     let w = words(m.lang);
-    let mut doc = document_base(m);
-    for (i, p) in m.products.iter().enumerate() {
-        doc = doc
-            .add_paragraph(
-                centered(
-                    Run::new()
-                        .add_text(m.session.council.to_uppercase())
-                        .bold()
-                        .size(22),
-                )
-                .page_break_before(i > 0),
-            )
-            .add_paragraph(centered(
-                Run::new().add_text(w.sheets_title).bold().size(28),
-            ))
-            .add_paragraph(
-                centered(Run::new().add_text(m.session.title.as_str()).italic())
-                    .line_spacing(spacing(0, 120)),
-            )
-            .add_paragraph(text(format!(
-                "{}: {} ({}) — {}: {}",
-                w.product, p.name, p.code, w.producer, p.producer
-            )))
-            .add_paragraph(text(format!(
-                "{} {}: {}",
-                w.set, p.set_label, p.rubric_name
-            )))
-            .add_paragraph(text(w.member_line))
-            .add_paragraph(note(w.blank_sheets_note))
-            .add_table(form_table(w, p, None))
-            .add_paragraph(note(w.markers_note))
-            .add_paragraph(
-                text(format!("{}: ……………………………………………………", w.comment))
-                    .line_spacing(spacing(160, 160)),
-            )
-            .add_table(signature_table(("", None), (w.member_signature, None), w));
-    }
     if m.products.is_empty() {
-        doc = doc.add_paragraph(text(w.none));
+        return pack(document_base(m).add_paragraph(text(w.none)));
     }
-    pack(doc)
+    let build = |i: usize, doc: Docx| {
+        let p = &m.products[i];
+        doc.add_paragraph(
+            centered(
+                Run::new()
+                    .add_text(m.session.council.to_uppercase())
+                    .bold()
+                    .size(22),
+            )
+            .page_break_before(i > 0),
+        )
+        .add_paragraph(centered(
+            Run::new().add_text(w.sheets_title).bold().size(28),
+        ))
+        .add_paragraph(
+            centered(Run::new().add_text(m.session.title.as_str()).italic())
+                .line_spacing(spacing(0, 120)),
+        )
+        .add_paragraph(text(format!(
+            "{}: {} ({}) — {}: {}",
+            w.product, p.name, p.code, w.producer, p.producer
+        )))
+        .add_paragraph(text(format!(
+            "{} {}: {}",
+            w.set, p.set_label, p.rubric_name
+        )))
+        .add_paragraph(text(w.member_line))
+        .add_paragraph(note(w.blank_sheets_note))
+        .add_table(form_table(w, p, None))
+        .add_paragraph(note(w.markers_note))
+        .add_paragraph(
+            text(format!("{}: ……………………………………………………", w.comment)).line_spacing(spacing(160, 160)),
+        )
+        .add_table(signature_table(("", None), (w.member_signature, None), w))
+    };
+    pack_paged(
+        document_base(m),
+        Some(Pages {
+            count: m.products.len(),
+            build: &build,
+        }),
+    )
 }
 
 /// The opening of a letter: national header with its number line, the kind of document, its
@@ -1019,15 +1104,17 @@ fn central(m: &Minutes) -> Result<Vec<u8>> {
 /// One result notice per settled product, for its commune and its producer (Điều 7.3.g).
 fn notices(m: &Minutes) -> Result<Vec<u8>> {
     let w = words(m.lang);
-    let mut doc = document_base(m);
     let settled: Vec<&ProductView> = m.products.iter().filter(|p| p.settled).collect();
-    for (i, p) in settled.iter().enumerate() {
-        let mut head = national_header(m, w, w.notice_number);
+    if settled.is_empty() {
+        return pack(document_base(m).add_paragraph(text(w.none)));
+    }
+    let build = |i: usize, mut doc: Docx| {
+        let p = settled[i];
         if i > 0 {
             // The header table starts the page: a page break before its first paragraph.
             doc = doc.add_paragraph(Paragraph::new().page_break_before(true));
         }
-        head = head.width(TEXT_WIDTH, WidthType::Dxa);
+        let head = national_header(m, w, w.notice_number);
         let to = [p.commune.as_str(), p.producer.as_str()]
             .into_iter()
             .filter(|x| !x.is_empty())
@@ -1065,18 +1152,20 @@ fn notices(m: &Minutes) -> Result<Vec<u8>> {
                 w.counted.to_lowercase()
             )));
         }
-        doc = doc
-            .add_paragraph(
-                Paragraph::new()
-                    .add_run(Run::new().add_text(format!("- {}: ", w.result_word)))
-                    .add_run(Run::new().add_text(p.outcome_text.as_str()).bold())
-                    .line_spacing(spacing(0, 80)),
-            )
-            .add_paragraph(centered(Run::new().add_text("")))
-            .add_table(chair_signature(m, w));
-    }
-    if settled.is_empty() {
-        doc = doc.add_paragraph(text(w.none));
-    }
-    pack(doc)
+        doc.add_paragraph(
+            Paragraph::new()
+                .add_run(Run::new().add_text(format!("- {}: ", w.result_word)))
+                .add_run(Run::new().add_text(p.outcome_text.as_str()).bold())
+                .line_spacing(spacing(0, 80)),
+        )
+        .add_paragraph(centered(Run::new().add_text("")))
+        .add_table(chair_signature(m, w))
+    };
+    pack_paged(
+        document_base(m),
+        Some(Pages {
+            count: settled.len(),
+            build: &build,
+        }),
+    )
 }
