@@ -78,8 +78,12 @@ fn export_writes_the_chosen_formats_and_says_draft() {
         names,
         [
             "bang-tong-hop-lam-dong-2026-dot-2.xlsx",
+            "bao-cao-trung-uong-lam-dong-2026-dot-2.docx",
             "bien-ban-lam-dong-2026-dot-2.docx",
             "phieu-danh-gia-lam-dong-2026-dot-2.docx",
+            "phieu-trang-lam-dong-2026-dot-2.docx",
+            "thong-bao-ket-qua-lam-dong-2026-dot-2.docx",
+            "to-trinh-cong-nhan-lam-dong-2026-dot-2.docx",
         ]
     );
 }

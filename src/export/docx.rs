@@ -368,6 +368,23 @@ fn signature_table(left: (&str, Option<&str>), right: (&str, Option<&str>), w: &
     .layout(TableLayoutType::Fixed)
 }
 
+/// The cells of a product's part means (one per summary column) and its mean total, in bold.
+fn mean_cells(m: &Minutes, p: &ProductView, widths: &[usize]) -> Vec<TableCell> {
+    let mut cells: Vec<TableCell> = m
+        .part_ids
+        .iter()
+        .zip(widths)
+        .map(|(id, &width)| cell(&[part_mean(m, p, id)], width, false, AlignmentType::Right))
+        .collect();
+    cells.push(cell(
+        &[localized(m.lang, &p.mean_display)],
+        widths[m.part_ids.len()],
+        true,
+        AlignmentType::Right,
+    ));
+    cells
+}
+
 fn part_mean(m: &Minutes, p: &ProductView, id: &str) -> String {
     p.parts
         .iter()
@@ -490,21 +507,8 @@ fn minutes(m: &Minutes) -> Result<Vec<u8>> {
                     AlignmentType::Center,
                 ),
             ];
-            for (i, id) in parts.iter().enumerate() {
-                cells.push(cell(
-                    &[part_mean(m, p, id)],
-                    widths[4 + i],
-                    false,
-                    AlignmentType::Right,
-                ));
-            }
+            cells.extend(mean_cells(m, p, &widths[4..]));
             let n = 4 + parts.len();
-            cells.push(cell(
-                &[localized(m.lang, &p.mean_display)],
-                widths[n],
-                true,
-                AlignmentType::Right,
-            ));
             let mut rank = vec![p.rank_text.clone()];
             if !p.settled {
                 rank.push(format!("({})", p.status_text));
@@ -1046,21 +1050,8 @@ fn central(m: &Minutes) -> Result<Vec<u8>> {
                     AlignmentType::Left,
                 ),
             ];
-            for (k, id) in parts.iter().enumerate() {
-                cells.push(cell(
-                    &[part_mean(m, p, id)],
-                    widths[4 + k],
-                    false,
-                    AlignmentType::Right,
-                ));
-            }
+            cells.extend(mean_cells(m, p, &widths[4..]));
             let n = 4 + parts.len();
-            cells.push(cell(
-                &[localized(m.lang, &p.mean_display)],
-                widths[n],
-                true,
-                AlignmentType::Right,
-            ));
             cells.push(cell(
                 &[p.counted.to_string()],
                 widths[n + 1],

@@ -256,22 +256,22 @@ pub fn check_product_rows(
         let cell = |key: &str| r.cells.get(key).cloned().unwrap_or_default();
         let code = cell("code");
         let row = r.row;
+        let key = code_key(&code);
         if code.is_empty() {
             problems.push(format!("row {row}: product code is empty"));
         } else if let Err(e) = check_code(&code) {
             problems.push(format!("row {row}: product code \"{code}\": {e}"));
-        } else if let Some(&first) = first_row.get(&code_key(&code)) {
+        } else if let Some(&first) = first_row.get(&key) {
             problems.push(format!(
                 "row {row}: duplicate product code \"{code}\" (first on row {first})"
             ));
-        } else if first_row.insert(code_key(&code), row).is_none()
-            && existing.contains(&code_key(&code))
-        {
+        } else if existing.contains(&key) {
             problems.push(format!(
                 "row {row}: product \"{code}\" is already in session {}",
                 data.info.code
             ));
         }
+        first_row.entry(key).or_insert(row);
         for column in ["name", "producer", "commune", "province"] {
             if let Err(e) = check_text(&cell(column)) {
                 problems.push(format!("row {row}: column \"{column}\": {e}"));

@@ -966,32 +966,31 @@ fn conclusions(
             ));
         }
     }
-    for stars in &levels {
-        let ps = with(&|o| o == Outcome::BelowTopAtCentral { stars: *stars });
-        if !ps.is_empty() {
-            lines.push(format!(
-                "{} {} {} {stars} {}, {}: {}",
-                ps.len(),
-                w.products_word,
-                w.reached,
-                t.stars_word,
-                w.conclusion_below_top,
-                listed(&ps)
-            ));
-        }
-    }
-    for stars in &levels {
-        let ps = with(&|o| o == Outcome::NotRecognised { stars: *stars });
-        if !ps.is_empty() {
-            lines.push(format!(
-                "{} {} {} {stars} {}, {}: {}",
-                ps.len(),
-                w.products_word,
-                w.reached,
-                t.stars_word,
-                w.conclusion_not_recognised,
-                listed(&ps)
-            ));
+    // Ranks reached but not proposed: below 5★ at the central council, 1–2★ at a province.
+    type OutcomeAt = fn(u8) -> Outcome;
+    let reached: [(OutcomeAt, &str); 2] = [
+        (
+            |stars| Outcome::BelowTopAtCentral { stars },
+            w.conclusion_below_top,
+        ),
+        (
+            |stars| Outcome::NotRecognised { stars },
+            w.conclusion_not_recognised,
+        ),
+    ];
+    for (outcome, wording) in reached {
+        for stars in &levels {
+            let ps = with(&|o| o == outcome(*stars));
+            if !ps.is_empty() {
+                lines.push(format!(
+                    "{} {} {} {stars} {}, {wording}: {}",
+                    ps.len(),
+                    w.products_word,
+                    w.reached,
+                    t.stars_word,
+                    listed(&ps)
+                ));
+            }
         }
     }
     let knocked = with(&|o| o == Outcome::KnockedOut);
