@@ -222,6 +222,14 @@ fn xlsx_summary_has_number_cells_equal_to_the_results() {
     // One row per product, sortable: no merged cell anywhere.
     let xml = zip_entry(&file, "xl/worksheets/sheet1.xml");
     assert!(!xml.contains("<mergeCell "), "merged cells in the summary");
+    let styles = zip_entry(&file, "xl/styles.xml");
+    assert!(
+        !styles.contains("Calibri"),
+        "one font: Times New Roman only"
+    );
+    // A wrapped criterion row is as tall as its text, so print does not overlap the next one.
+    let product = zip_entry(&file, "xl/worksheets/sheet2.xml");
+    assert!(product.contains(r#"customHeight="1""#), "no row heights");
     assert!(
         xml.contains("<autoFilter ref=\"A4:"),
         "no autofilter on the header"

@@ -15,6 +15,7 @@ use super::numbers::localized;
 use super::words::{Words, words};
 use crate::text::xml_safe;
 
+const FONT: &str = "Times New Roman";
 /// Excel's paper size code for A4.
 const A4: u8 = 9;
 /// Sheet names: at most 31 characters, none of these.
@@ -38,7 +39,7 @@ struct Styles {
 impl Styles {
     fn new() -> Self {
         let base = Format::new()
-            .set_font_name("Times New Roman")
+            .set_font_name(FONT)
             .set_font_size(11)
             .set_border(FormatBorder::Thin)
             .set_align(FormatAlign::VerticalCenter);
@@ -48,12 +49,10 @@ impl Styles {
             .set_bold();
         Self {
             title: Format::new()
-                .set_font_name("Times New Roman")
+                .set_font_name(FONT)
                 .set_font_size(13)
                 .set_bold(),
-            plain: Format::new()
-                .set_font_name("Times New Roman")
-                .set_font_size(11),
+            plain: Format::new().set_font_name(FONT).set_font_size(11),
             centre: base.clone().set_align(FormatAlign::Center),
             header: base
                 .clone()
@@ -125,6 +124,10 @@ pub fn summary(m: &Minutes) -> Result<Vec<u8>> {
     let w = words(m.lang);
     let st = Styles::new();
     let mut book = Workbook::new();
+    // One font: empty cells and anything without a format use it too (Excel's default is
+    // Calibri). 20 × 64 pixels are the default row and column of an 11 pt font.
+    book.set_default_format(&Format::new().set_font_name(FONT).set_font_size(11), 20, 64)
+        .map_err(xlsx_err)?;
     let mut taken = HashSet::new();
     taken.insert(w.summary_sheet.to_lowercase());
     summary_sheet(book.add_worksheet(), m, w, &st)?;
