@@ -6,9 +6,9 @@ use std::io::{Cursor, Write};
 
 use color_eyre::eyre::{Result, eyre};
 use docx_rs::{
-    AlignmentType, BorderType, Docx, Footer, Header, LineSpacing, PageMargin, PageNum, Paragraph,
-    ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, Run, RunFonts, Shading, Table,
-    TableCell, TableCellMargins, TableLayoutType, TableRow, WidthType,
+    AlignmentType, BorderType, BuildXML, Docx, Footer, Header, LineSpacing, PageMargin, PageNum,
+    Paragraph, ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, Run, RunFonts, Shading,
+    Table, TableCell, TableCellMargins, TableLayoutType, TableRow, WidthType,
 };
 
 use super::Document;
@@ -102,7 +102,9 @@ fn pack_paged(mut doc: Docx, pages: Option<Pages>) -> Result<Vec<u8>> {
 /// The body of a one-page document's XML (between `<w:body>` and its section properties),
 /// finished like every part.
 fn page_body(doc: Docx) -> Vec<u8> {
-    let xml = doc.build().document;
+    // Only the document part: a whole package build would serialise styles, fonts and settings
+    // again for every page.
+    let xml = BuildXML::build(&doc.document);
     let text = String::from_utf8_lossy(&xml);
     let start = text.find("<w:body>").map_or(0, |i| i + "<w:body>".len());
     let end = text.rfind("<w:sectPr").unwrap_or(text.len());
