@@ -17,4 +17,5 @@ pub mod rubric;
 pub mod scoring;
 pub mod session;
 pub mod store;
+pub mod text;
 pub mod tui;

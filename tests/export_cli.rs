@@ -64,10 +64,11 @@ fn export_writes_the_chosen_formats_and_says_draft() {
         .assert()
         .success();
     let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
-    assert!(stdout.contains("(3 files)"), "{stdout}");
+    // Six documents in Word, and the summary table.
+    assert!(stdout.contains("(7 files)"), "{stdout}");
     assert!(stdout.contains("DỰ THẢO"), "{stdout}");
     let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
-    assert!(stderr.contains("[3/3]"), "progress: {stderr}");
+    assert!(stderr.contains("[7/7]"), "progress: {stderr}");
     let mut names: Vec<String> = std::fs::read_dir(&out)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -77,8 +78,12 @@ fn export_writes_the_chosen_formats_and_says_draft() {
         names,
         [
             "bang-tong-hop-lam-dong-2026-dot-2.xlsx",
+            "bao-cao-trung-uong-lam-dong-2026-dot-2.docx",
             "bien-ban-lam-dong-2026-dot-2.docx",
             "phieu-danh-gia-lam-dong-2026-dot-2.docx",
+            "phieu-trang-lam-dong-2026-dot-2.docx",
+            "thong-bao-ket-qua-lam-dong-2026-dot-2.docx",
+            "to-trinh-cong-nhan-lam-dong-2026-dot-2.docx",
         ]
     );
 }
@@ -251,4 +256,51 @@ fn products_import_from_xlsx_with_row_numbers_for_errors() {
         ws.product_codes().last().map(String::as_str),
         Some("LD-2026-21")
     );
+}
+
+#[test]
+fn pdf_export_without_libreoffice_names_the_package_to_install() {
+    let ws = Ws::new();
+    demo_db(&ws);
+    let out = ws.dir.path().join("exports");
+    let assert = ws
+        .council()
+        .env("PATH", ws.dir.path())
+        .args(["export", "--format", "pdf", "--out"])
+        .arg(&out)
+        .assert()
+        .failure();
+    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(stderr.contains("libreoffice-writer"), "{stderr}");
+}
+
+#[test]
+fn pdf_export_renders_every_document_when_libreoffice_is_installed() {
+    let installed = std::process::Command::new("soffice")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !installed {
+        eprintln!("skipped: LibreOffice is not installed (apt-get install libreoffice-writer)");
+        return;
+    }
+    let ws = Ws::new();
+    demo_db(&ws);
+    let out = ws.dir.path().join("exports");
+    ws.council()
+        .args(["export", "--format", "pdf", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    for stem in [
+        "bien-ban",
+        "phieu-danh-gia",
+        "phieu-trang",
+        "to-trinh-cong-nhan",
+        "bao-cao-trung-uong",
+        "thong-bao-ket-qua",
+    ] {
+        let pdf = std::fs::read(out.join(format!("{stem}-lam-dong-2026-dot-2.pdf"))).unwrap();
+        assert!(pdf.starts_with(b"%PDF"), "{stem}");
+    }
 }

@@ -6,6 +6,7 @@ mod export_support;
 use std::path::Path;
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
+use council::export::numbers::localized;
 use council::export::{Format, Progress, export_session};
 use council::i18n::Lang;
 use council::store::{SessionData, Store};
@@ -15,7 +16,7 @@ fn export_all(store: &Store, data: &SessionData, dir: &Path, lang: Lang) -> Vec<
     let mut seen = Vec::new();
     let files = export_session(store, data, &Format::ALL, dir, lang, &mut |p| seen.push(p))
         .expect("export");
-    assert_eq!(files.len(), 8, "{files:?}");
+    assert_eq!(files.len(), 16, "{files:?}");
     seen
 }
 
@@ -37,8 +38,8 @@ fn progress_counts_every_file_and_no_partial_file_is_left() {
     let d = demo();
     let out = d.dir.path().join("out");
     let seen = export_all(&d.store, &d.data, &out, Lang::Vi);
-    assert_eq!(seen.first().map(|p| (p.done, p.total)), Some((0, 8)));
-    assert_eq!(seen.last().map(|p| (p.done, p.total)), Some((8, 8)));
+    assert_eq!(seen.first().map(|p| (p.done, p.total)), Some((0, 16)));
+    assert_eq!(seen.last().map(|p| (p.done, p.total)), Some((16, 16)));
     let mut names: Vec<String> = std::fs::read_dir(&out)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -55,6 +56,15 @@ fn progress_counts_every_file_and_no_partial_file_is_left() {
         format!("phieu-danh-gia-{code}.docx"),
         format!("phieu-danh-gia-{code}.html"),
     ];
+    for stem in [
+        "phieu-trang",
+        "to-trinh-cong-nhan",
+        "bao-cao-trung-uong",
+        "thong-bao-ket-qua",
+    ] {
+        expected.push(format!("{stem}-{code}.docx"));
+        expected.push(format!("{stem}-{code}.html"));
+    }
     expected.sort();
     assert_eq!(names, expected);
 }
@@ -97,12 +107,8 @@ fn docx_minutes_hold_the_screen_figures_and_every_required_part() {
         let r = d.store.product_result(&d.data, p).unwrap();
         assert!(text.contains(&p.code), "{} missing", p.code);
         if r.counted > 0 {
-            assert!(
-                text.contains(&r.mean_display()),
-                "{}: mean {} missing",
-                p.code,
-                r.mean_display()
-            );
+            let shown = localized(Lang::Vi, &r.mean_display());
+            assert!(text.contains(&shown), "{}: mean {shown} missing", p.code);
         }
     }
     let top = d
@@ -110,7 +116,7 @@ fn docx_minutes_hold_the_screen_figures_and_every_required_part() {
         .product_result(&d.data, d.data.product("LD-2026-01").unwrap())
         .unwrap();
     assert_eq!(top.stars, Some(5));
-    assert!(text.contains("5 sao ★★★★★"));
+    assert!(text.contains("≥ 90 điểm: đề nghị Hội đồng cấp trung ương"));
     // Central council: LD-2026-01 is listed there.
     let central = text
         .split("Sản phẩm đề nghị Hội đồng cấp trung ương")
@@ -186,58 +192,83 @@ fn xlsx_summary_has_number_cells_equal_to_the_results() {
         [
             "TT",
             "Mã",
-            "Sản phẩm",
+            "Tên sản phẩm",
+            "Chủ thể",
+            "Xã",
             "Bộ",
-            "Ghế",
-            "Thành viên",
-            "A",
-            "B",
-            "C",
-            "Tổng",
             "Trung bình A",
             "Trung bình B",
             "Trung bình C",
             "Điểm TB",
+            "Hạng theo điểm",
+            "Hạng theo yêu cầu tối thiểu",
             "Số sao",
             "Xếp hạng",
-            "Đề nghị cấp trung ương"
+            "Đề nghị cấp trung ương",
+            "Chênh lệch",
+            "Số phiếu",
         ]
     );
-    // One row per product × counted member; the product's cells sit in its first row.
-    let mut row = 4;
-    for p in &d.data.products {
+    let scorers: Vec<u32> = (17..40)
+        .map(|c| cell(3, c).to_string())
+        .take_while(|h| !h.is_empty())
+        .map(|h| h.split_whitespace().nth(1).unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(
+        scorers,
+        (1..=8).collect::<Vec<u32>>(),
+        "one column per member who scored"
+    );
+    // One row per product, sortable: no merged cell anywhere.
+    let xml = zip_entry(&file, "xl/worksheets/sheet1.xml");
+    assert!(!xml.contains("<mergeCell "), "merged cells in the summary");
+    let styles = zip_entry(&file, "xl/styles.xml");
+    assert!(
+        !styles.contains("Calibri"),
+        "one font: Times New Roman only"
+    );
+    // A wrapped criterion row is as tall as its text, so print does not overlap the next one.
+    let product = zip_entry(&file, "xl/worksheets/sheet2.xml");
+    assert!(product.contains(r#"customHeight="1""#), "no row heights");
+    assert!(
+        xml.contains("<autoFilter ref=\"A4:"),
+        "no autofilter on the header"
+    );
+    for (i, p) in d.data.products.iter().enumerate() {
+        let row = 4 + i as u32;
         let r = d.store.product_result(&d.data, p).unwrap();
         assert_eq!(cell(row, 1), Data::String(p.code.clone()));
+        assert_eq!(cell(row, 2), Data::String(p.name.clone()));
         match r.counted {
-            0 => assert_eq!(cell(row, 13), Data::Empty, "{}", p.code),
+            0 => assert_eq!(cell(row, 9), Data::Empty, "{}", p.code),
             _ => {
                 let shown: f64 = r.mean_display().parse().unwrap();
-                assert_eq!(cell(row, 13), Data::Float(shown), "{}", p.code);
+                assert_eq!(cell(row, 9), Data::Float(shown), "{}", p.code);
             }
         }
-        match r.stars {
-            Some(s) => assert_eq!(cell(row, 14), Data::Float(f64::from(s))),
-            None => assert_eq!(cell(row, 14), Data::Empty),
+        assert_eq!(
+            cell(row, 10),
+            r.band_stars
+                .map_or(Data::Empty, |s| Data::Float(f64::from(s)))
+        );
+        // A province never gives the top rank: "Số sao" stays empty for a 5-star result.
+        match r.stars.filter(|&s| s < 5) {
+            Some(s) => assert_eq!(cell(row, 12), Data::Float(f64::from(s))),
+            None => assert_eq!(cell(row, 12), Data::Empty),
         }
-        let counted: Vec<_> = r.members.iter().filter(|m| m.complete).collect();
-        for (i, m) in counted.iter().enumerate() {
-            let at = row + i as u32;
-            assert_eq!(cell(at, 4), Data::Float(f64::from(m.seat)));
-            assert_eq!(
-                cell(at, 9),
-                Data::Float(f64::from(m.total)),
-                "{} seat {}",
-                p.code,
-                m.seat
-            );
-            for (k, part) in m.parts.iter().enumerate() {
-                assert_eq!(cell(at, 6 + k as u32), Data::Float(f64::from(*part)));
-            }
+        assert_eq!(cell(row, 16), Data::Float(f64::from(r.counted)));
+        for m in &r.members {
+            let col = 17 + scorers.iter().position(|&s| s == m.seat).unwrap() as u32;
+            let expected = if m.complete {
+                Data::Float(f64::from(m.total))
+            } else {
+                Data::Empty
+            };
+            assert_eq!(cell(row, col), expected, "{} seat {}", p.code, m.seat);
         }
-        row += counted.len().max(1) as u32;
     }
     assert_eq!(
-        cell(4, 16),
+        cell(4, 14),
         Data::String("✓".into()),
         "LD-2026-01 goes to the central council"
     );
@@ -304,12 +335,8 @@ fn html_and_markdown_show_the_same_figures_and_escape_names() {
         for text in [&html, &md] {
             assert!(text.contains(&p.code));
             if r.counted > 0 {
-                assert!(
-                    text.contains(&r.mean_display()),
-                    "{} {}",
-                    p.code,
-                    r.mean_display()
-                );
+                let shown = localized(Lang::Vi, &r.mean_display());
+                assert!(text.contains(&shown), "{} {shown}", p.code);
             }
         }
     }
@@ -321,7 +348,7 @@ fn html_and_markdown_show_the_same_figures_and_escape_names() {
             KNOCKOUT_REASON,
             ROUND_REASON,
             RECUSAL_REASON,
-            "5 sao ★★★★★",
+            "≥ 90 điểm: đề nghị Hội đồng cấp trung ương",
         ] {
             assert!(text.contains(needle), "{needle:?} missing");
         }
@@ -464,7 +491,7 @@ fn english_minutes_use_english_words_and_dates() {
         "SOCIALIST REPUBLIC OF VIETNAM",
         "MINUTES OF THE COUNCIL MEETING",
         "Lâm Đồng, 20 November 2026",
-        "5 stars ★★★★★",
+        "90 points or more: proposed to the central council",
         "CHAIR OF THE COUNCIL",
     ] {
         assert!(text.contains(needle), "{needle:?} missing:\n{text}");

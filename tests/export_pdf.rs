@@ -7,6 +7,7 @@ mod export_support;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use council::export::numbers::localized;
 use council::export::{Format, export_session};
 use council::i18n::Lang;
 use council::store::Store;
@@ -91,10 +92,14 @@ fn minutes_render_to_pdf_with_diacritics_intact() {
         &mut |_| {},
     )
     .expect("export");
-    let mean = store
-        .product_result(&data, data.product("LD-2026-01").unwrap())
-        .unwrap()
-        .mean_display();
+    // Vietnamese documents write the decimal comma.
+    let mean = localized(
+        Lang::Vi,
+        &store
+            .product_result(&data, data.product("LD-2026-01").unwrap())
+            .unwrap()
+            .mean_display(),
+    );
     let pdfs = dir.path().join("pdf");
     let profile = dir.path().join("lo-profile");
     for name in [

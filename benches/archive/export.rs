@@ -48,3 +48,61 @@ pub fn bench(c: &mut Criterion, fx: &Fixtures) {
     }
     group.finish();
 }
+
+/// Time and peak resident memory of the real `council export` (every format) on one session of
+/// `products` × `members`, generated into its own database: the targets are under 2 s
+/// and under 200 MB for 200 × 15.
+pub fn peak_export(
+    scratch: &std::path::Path,
+    products: u32,
+    members: u32,
+) -> Result<(f64, u64), String> {
+    use council::generate::{ArchiveSpec, generate_archive};
+    let db = scratch.join(format!("export-{products}x{members}.db"));
+    if !db.exists() {
+        let mut store = Store::open(&db).map_err(|e| e.to_string())?;
+        let spec = ArchiveSpec {
+            sessions: 1,
+            products,
+            members,
+            seed: 3,
+        };
+        generate_archive(
+            &mut store,
+            &council::rubric::Catalog::shipped(),
+            &spec,
+            &mut |_, _| {},
+        )
+        .map_err(|e| e.to_string())?;
+    }
+    let out = scratch.join(format!("export-{products}x{members}"));
+    let started = std::time::Instant::now();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_council"))
+        .arg("--db")
+        .arg(&db)
+        .env("COUNCIL_CONFIG_DIR", scratch.join("export-config"))
+        .args(["export", "--out"])
+        .arg(&out)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map_err(|e| format!("spawn: {e}"))?;
+    // The high-water mark only grows: the last reading before the process ends is its peak.
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak_kb = 0u64;
+    loop {
+        if let Ok(status) = std::fs::read_to_string(&status_file)
+            && let Some(kb) = status
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        {
+            peak_kb = peak_kb.max(kb);
+        }
+        if child.try_wait().map_err(|e| e.to_string())?.is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    Ok((started.elapsed().as_secs_f64(), peak_kb * 1024))
+}

@@ -52,6 +52,23 @@ fn main() {
         Ok(bytes) => eprintln!("memory: peak resident {:.1} MB", *bytes as f64 / 1e6),
         Err(e) => eprintln!("memory: not measured: {e}"),
     }
+    // Export at the sizes of the issue: time and peak memory against 2 s and 200 MB.
+    let sizes: &[(u32, u32)] = if measuring {
+        &[(70, 15), (200, 15)]
+    } else {
+        &[(3, 7)]
+    };
+    for &(products, members) in sizes {
+        match export::peak_export(&fx.scratch, products, members) {
+            Ok((secs, bytes)) => eprintln!(
+                "export {products}x{members}: {secs:.2} s ({:.2} of the 2 s target), peak {:.1} MB ({:.2} of the 200 MB target)",
+                secs / 2.0,
+                bytes as f64 / 1e6,
+                bytes as f64 / 200e6
+            ),
+            Err(e) => eprintln!("export {products}x{members}: not measured: {e}"),
+        }
+    }
     if measuring {
         summary::print(&criterion_dir, started, &fx, peak);
     }

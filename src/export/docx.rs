@@ -2,16 +2,20 @@
 //! Times New Roman 13 pt, margins of administrative documents; "DỰ THẢO" in the page header of
 //! every page while the session is a draft.
 
-use std::io::Cursor;
+use std::io::{Cursor, Write};
 
 use color_eyre::eyre::{Result, eyre};
 use docx_rs::{
-    AlignmentType, Docx, Footer, Header, LineSpacing, PageMargin, PageNum, Paragraph, Run,
-    RunFonts, Shading, Table, TableCell, TableCellMargins, TableLayoutType, TableRow, WidthType,
+    AlignmentType, BorderType, BuildXML, Docx, Footer, Header, LineSpacing, PageMargin, PageNum,
+    Paragraph, ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, Run, RunFonts, Shading,
+    Table, TableCell, TableCellMargins, TableLayoutType, TableRow, WidthType,
 };
 
+use super::Document;
 use super::model::{Minutes, ProductView, SheetView};
+use super::numbers::localized;
 use super::words::{Words, words};
+use crate::text::xml_safe;
 
 /// A4 in twentieths of a point, and the text width inside 30 mm / 15 mm side margins.
 const PAGE_WIDTH: u32 = 11_906;
@@ -22,7 +26,7 @@ const FONT: &str = "Times New Roman";
 const BODY_SIZE: usize = 26;
 const TABLE_SIZE: usize = 22;
 
-fn document(m: &Minutes) -> Docx {
+fn document_base(m: &Minutes) -> Docx {
     let w = words(m.lang);
     let fonts = RunFonts::new()
         .ascii(FONT)
@@ -64,16 +68,132 @@ fn document(m: &Minutes) -> Docx {
 }
 
 fn pack(doc: Docx) -> Result<Vec<u8>> {
+    pack_paged(doc, None)
+}
+
+/// The pages of a long document (a score sheet, a form, a notice each), built one at a time:
+/// `build(i, doc)` adds page `i` to an empty document. docx-rs holds a whole document tree in
+/// memory (1,050 score sheets took 1.2 GB), so each page is built on its own, its body is taken
+/// from its XML and written straight into the compressed file.
+struct Pages<'a> {
+    count: usize,
+    build: &'a (dyn Fn(usize, Docx) -> Docx + Sync),
+}
+
+/// Stands where the pages go in the shell document.
+const PAGES_MARKER: &str = "\u{E000}council-pages\u{E000}";
+
+fn pack_paged(mut doc: Docx, pages: Option<Pages>) -> Result<Vec<u8>> {
+    if pages.is_some() {
+        doc = doc.add_paragraph(Paragraph::new().add_run(Run::new().add_text(PAGES_MARKER)));
+    }
     let mut buf = std::io::Cursor::new(Vec::new());
-    doc.build()
-        .pack(&mut buf)
+    let mut xml = doc.build();
+    xml.document = finish_xml(&xml.document);
+    for part in xml.headers.iter_mut().chain(xml.footers.iter_mut()) {
+        *part = finish_xml(part);
+    }
+    xml.pack(&mut buf)
         .map_err(|e| eyre!("cannot write the Word document: {e}"))?;
-    deflate(buf.into_inner()).map_err(|e| eyre!("cannot compress the Word document: {e}"))
+    deflate(buf.into_inner(), pages.as_ref())
+        .map_err(|e| eyre!("cannot compress the Word document: {e}"))
+}
+
+/// The body of a one-page document's XML (between `<w:body>` and its section properties),
+/// finished like every part.
+fn page_body(doc: Docx) -> Vec<u8> {
+    // Only the document part: a whole package build would serialise styles, fonts and settings
+    // again for every page.
+    let xml = BuildXML::build(&doc.document);
+    let text = String::from_utf8_lossy(&xml);
+    let start = text.find("<w:body>").map_or(0, |i| i + "<w:body>".len());
+    let end = text.rfind("<w:sectPr").unwrap_or(text.len());
+    finish_xml(text[start..end].as_bytes())
+}
+
+/// Writes `document` with the pages in place of the marker paragraph: pages are built in
+/// batches, each batch split over two threads (the machine has two cores), and written in order.
+fn write_pages(out: &mut impl Write, document: &[u8], pages: &Pages) -> std::io::Result<()> {
+    let text = String::from_utf8_lossy(document);
+    let (before, after) = match text.find(PAGES_MARKER) {
+        Some(at) => {
+            let start = text[..at].rfind("<w:p ").unwrap_or(at);
+            let end = text[at..]
+                .find("</w:p>")
+                .map_or(at, |e| at + e + "</w:p>".len());
+            (&text[..start], &text[end..])
+        }
+        None => (&text[..], ""),
+    };
+    out.write_all(before.as_bytes())?;
+    const BATCH: usize = 32;
+    for batch in (0..pages.count).step_by(BATCH) {
+        let upto = (batch + BATCH).min(pages.count);
+        let middle = batch + (upto - batch) / 2;
+        let build = |range: std::ops::Range<usize>| -> Vec<Vec<u8>> {
+            range
+                .map(|i| page_body((pages.build)(i, Docx::new())))
+                .collect()
+        };
+        let (first, second) = std::thread::scope(|scope| {
+            let second = scope.spawn(|| build(middle..upto));
+            (build(batch..middle), second.join().unwrap_or_default())
+        });
+        for body in first.iter().chain(&second) {
+            out.write_all(body)?;
+        }
+    }
+    out.write_all(after.as_bytes())
+}
+
+/// What docx-rs 0.4 cannot say, added to its XML in this one place: the first row of every table
+/// repeats at the top of each page (`w:tblHeader`) and no row splits across a page break
+/// (`w:cantSplit`). Characters XML forbids are removed first, so a name that slipped past the
+/// input checks can never make the document unopenable.
+pub(super) fn finish_xml(part: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(part);
+    let text = xml_safe(&text);
+    const TABLE: &str = "<w:tbl>";
+    const EMPTY_ROW_PROPS: &str = "<w:trPr />";
+    const ROW_PROPS: &str = "<w:trPr>";
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    let mut rest: &str = &text;
+    let mut first_row = false;
+    // One pass: every tag of interest starts with "<w:t" (so do <w:t>, <w:tc>, … which are
+    // copied as they are).
+    while let Some(at) = rest.find("<w:t") {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let Some(tag) = [TABLE, EMPTY_ROW_PROPS, ROW_PROPS]
+            .into_iter()
+            .find(|tag| rest.starts_with(tag))
+        else {
+            out.push_str("<w:t");
+            rest = &rest[4..];
+            continue;
+        };
+        rest = &rest[tag.len()..];
+        if tag == TABLE {
+            out.push_str(TABLE);
+            first_row = true;
+            continue;
+        }
+        out.push_str(ROW_PROPS);
+        out.push_str("<w:cantSplit />");
+        if std::mem::take(&mut first_row) {
+            out.push_str("<w:tblHeader />");
+        }
+        if tag == EMPTY_ROW_PROPS {
+            out.push_str("</w:trPr>");
+        }
+    }
+    out.push_str(rest);
+    out.into_bytes()
 }
 
 /// docx-rs stores its parts uncompressed (1,000 score sheets make a 57 MB file); the same parts
 /// deflated are a twentieth of that.
-fn deflate(stored: Vec<u8>) -> zip::result::ZipResult<Vec<u8>> {
+fn deflate(stored: Vec<u8>, pages: Option<&Pages>) -> zip::result::ZipResult<Vec<u8>> {
     use zip::write::SimpleFileOptions;
     let mut input = zip::ZipArchive::new(Cursor::new(stored))?;
     let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
@@ -83,9 +203,18 @@ fn deflate(stored: Vec<u8>) -> zip::result::ZipResult<Vec<u8>> {
         let name = part.name()?.into_owned();
         if part.is_dir() {
             out.add_directory(name, options)?;
-        } else {
-            out.start_file(name, options)?;
-            std::io::copy(&mut part, &mut out)?;
+            continue;
+        }
+        out.start_file(name.as_str(), options)?;
+        match pages {
+            Some(pages) if name == "word/document.xml" => {
+                let mut document = Vec::new();
+                std::io::Read::read_to_end(&mut part, &mut document)?;
+                write_pages(&mut out, &document, pages)?;
+            }
+            _ => {
+                std::io::copy(&mut part, &mut out)?;
+            }
         }
     }
     Ok(out.finish()?.into_inner())
@@ -167,34 +296,55 @@ fn narrow_margins() -> TableCellMargins {
         .margin_right(57, WidthType::Dxa)
 }
 
-/// The national header: council on the left, country and motto on the right, then the place
-/// and date line.
-fn national_header(m: &Minutes, w: &Words) -> Table {
-    let left = TableCell::new()
-        .width(3_900, WidthType::Dxa)
+/// A short horizontal rule centred in a cell `cell_width` wide: a paragraph's bottom border,
+/// indented to `line_width` (Nghị định 30/2020/NĐ-CP rules the council's name and the motto).
+fn rule(cell_width: i32, line_width: i32) -> Paragraph {
+    let side = (cell_width - line_width).max(0) / 2;
+    let mut p = Paragraph::new()
+        .add_run(Run::new().size(4))
+        .line_spacing(spacing(0, 60))
+        .indent(Some(side), None, Some(side), None);
+    // Only the bottom side: `set_border` would keep docx-rs's default box on the other three.
+    p.property = p.property.set_borders(
+        ParagraphBorders::with_empty().set(
+            ParagraphBorder::new(ParagraphBorderPosition::Bottom)
+                .val(BorderType::Single)
+                .size(6),
+        ),
+    );
+    p
+}
+
+/// The national header (Nghị định 30/2020/NĐ-CP, Phụ lục I): on the left the superior agency,
+/// the council's name in bold with a short rule under it and the number line; on the right the
+/// country's name, the motto with a rule under it (not underlined), then the place and date.
+pub(super) fn national_header(m: &Minutes, w: &Words, number_line: &str) -> Table {
+    const LEFT: usize = 3_900;
+    const RIGHT: usize = 5_455;
+    let mut left = TableCell::new().width(LEFT, WidthType::Dxa);
+    if !m.agency.is_empty() {
+        left = left.add_paragraph(centered(Run::new().add_text(m.agency.as_str()).size(24)));
+    }
+    left = left
         .add_paragraph(centered(
             Run::new()
                 .add_text(m.session.council.to_uppercase())
                 .bold()
                 .size(24),
         ))
-        .add_paragraph(centered(Run::new().add_text(w.number_line).size(24)));
+        .add_paragraph(rule(LEFT as i32, 1_300))
+        .add_paragraph(centered(Run::new().add_text(number_line).size(24)));
     let right = TableCell::new()
-        .width(5_455, WidthType::Dxa)
+        .width(RIGHT, WidthType::Dxa)
         .add_paragraph(centered(Run::new().add_text(w.nation).bold().size(24)))
-        .add_paragraph(centered(
-            Run::new()
-                .add_text(w.motto)
-                .bold()
-                .underline("single")
-                .size(26),
-        ))
+        .add_paragraph(centered(Run::new().add_text(w.motto).bold().size(26)))
+        .add_paragraph(rule(RIGHT as i32, 3_500))
         .add_paragraph(centered(Run::new().add_text("")))
         .add_paragraph(centered(
             Run::new().add_text(m.place_date.as_str()).italic(),
         ));
     Table::without_borders(vec![TableRow::new(vec![left, right])])
-        .set_grid(vec![3_900, 5_455])
+        .set_grid(vec![LEFT, RIGHT])
         .width(TEXT_WIDTH, WidthType::Dxa)
         .layout(TableLayoutType::Fixed)
 }
@@ -220,32 +370,42 @@ fn signature_table(left: (&str, Option<&str>), right: (&str, Option<&str>), w: &
     .layout(TableLayoutType::Fixed)
 }
 
-fn part_mean(p: &ProductView, id: &str) -> String {
+/// The cells of a product's part means (one per summary column) and its mean total, in bold.
+fn mean_cells(m: &Minutes, p: &ProductView, widths: &[usize]) -> Vec<TableCell> {
+    let mut cells: Vec<TableCell> = m
+        .part_ids
+        .iter()
+        .zip(widths)
+        .map(|(id, &width)| cell(&[part_mean(m, p, id)], width, false, AlignmentType::Right))
+        .collect();
+    cells.push(cell(
+        &[localized(m.lang, &p.mean_display)],
+        widths[m.part_ids.len()],
+        true,
+        AlignmentType::Right,
+    ));
+    cells
+}
+
+fn part_mean(m: &Minutes, p: &ProductView, id: &str) -> String {
     p.parts
         .iter()
         .find(|part| part.id == id)
-        .map_or_else(String::new, |part| part.mean_display.clone())
+        .map_or_else(String::new, |part| localized(m.lang, &part.mean_display))
 }
 
-pub fn minutes(m: &Minutes) -> Result<Vec<u8>> {
+fn minutes(m: &Minutes) -> Result<Vec<u8>> {
     let w = words(m.lang);
     let s = &m.session;
-    let mut doc = document(m).add_table(national_header(m, w));
+    let mut doc = document_base(m).add_table(national_header(m, w, w.number_line));
     doc = doc
         .add_paragraph(centered(Run::new().add_text("")))
         .add_paragraph(centered(
             Run::new().add_text(w.minutes_title).bold().size(28),
         ))
         .add_paragraph(centered(Run::new().add_text(s.council.as_str()).bold()))
-        .add_paragraph(centered(Run::new().add_text(s.title.as_str()).bold()))
         .add_paragraph(
-            centered(
-                Run::new()
-                    .add_text(format!("{}: {}", w.session_code, s.code))
-                    .italic()
-                    .size(22),
-            )
-            .line_spacing(spacing(0, 160)),
+            centered(Run::new().add_text(s.title.as_str()).bold()).line_spacing(spacing(0, 160)),
         );
     if m.draft {
         doc = doc.add_paragraph(note(w.draft_note));
@@ -349,21 +509,8 @@ pub fn minutes(m: &Minutes) -> Result<Vec<u8>> {
                     AlignmentType::Center,
                 ),
             ];
-            for (i, id) in parts.iter().enumerate() {
-                cells.push(cell(
-                    &[part_mean(p, id)],
-                    widths[4 + i],
-                    false,
-                    AlignmentType::Right,
-                ));
-            }
+            cells.extend(mean_cells(m, p, &widths[4..]));
             let n = 4 + parts.len();
-            cells.push(cell(
-                &[p.mean_display.as_str()],
-                widths[n],
-                true,
-                AlignmentType::Right,
-            ));
             let mut rank = vec![p.rank_text.clone()];
             if !p.settled {
                 rank.push(format!("({})", p.status_text));
@@ -410,7 +557,11 @@ pub fn minutes(m: &Minutes) -> Result<Vec<u8>> {
     for p in central {
         doc = doc.add_paragraph(text(format!(
             "- {} {} — {} ({}: {})",
-            p.code, p.name, p.producer, w.mean_total, p.mean_display
+            p.code,
+            p.name,
+            p.producer,
+            w.mean_total,
+            localized(m.lang, &p.mean_display)
         )));
     }
 
@@ -472,20 +623,27 @@ pub fn minutes(m: &Minutes) -> Result<Vec<u8>> {
 }
 
 /// One sheet per product and member (current round), each starting on a new page.
-pub fn sheets(m: &Minutes) -> Result<Vec<u8>> {
+fn sheets(m: &Minutes) -> Result<Vec<u8>> {
     let w = words(m.lang);
-    let mut doc = document(m);
-    let mut first = true;
-    for p in &m.products {
-        for sheet in p.sheets() {
-            doc = sheet_pages(doc, m, w, p, sheet, first);
-            first = false;
-        }
+    let all: Vec<(&ProductView, &SheetView)> = m
+        .products
+        .iter()
+        .flat_map(|p| p.sheets().iter().map(move |sheet| (p, sheet)))
+        .collect();
+    if all.is_empty() {
+        return pack(document_base(m).add_paragraph(text(w.none)));
     }
-    if first {
-        doc = doc.add_paragraph(text(w.none));
-    }
-    pack(doc)
+    let build = |i: usize, doc: Docx| {
+        let (p, sheet) = all[i];
+        sheet_pages(doc, m, w, p, sheet, i == 0)
+    };
+    pack_paged(
+        document_base(m),
+        Some(Pages {
+            count: all.len(),
+            build: &build,
+        }),
+    )
 }
 
 fn sheet_pages(
@@ -550,94 +708,9 @@ fn sheet_pages(
     }
     doc = doc.add_paragraph(note(format!("{}: {}", w.status, flags.join(", "))));
 
-    let widths = [3_400, 4_255, 800, 900];
-    let mut rows = Vec::new();
-    let mut current_part = String::new();
-    for line in &sheet.lines {
-        if line.part != current_part {
-            current_part = line.part.clone();
-            let part = p.parts.iter().find(|x| x.id == line.part);
-            let idx = p.parts.iter().position(|x| x.id == line.part);
-            let title = format!(
-                "{} {}: {}",
-                w.part,
-                line.part,
-                part.map_or("", |x| x.title.as_str())
-            );
-            let subtotal = idx.and_then(|i| sheet.parts.get(i)).map_or(0, |v| *v);
-            rows.push(TableRow::new(vec![
-                cell(&[title], widths[0] + widths[1], true, AlignmentType::Left)
-                    .grid_span(2)
-                    .shading(Shading::new().fill("F2F2F2")),
-                cell(
-                    &[subtotal.to_string()],
-                    widths[2],
-                    true,
-                    AlignmentType::Right,
-                )
-                .shading(Shading::new().fill("F2F2F2")),
-                cell(
-                    &[part.map_or(0, |x| x.max_points).to_string()],
-                    widths[3],
-                    true,
-                    AlignmentType::Right,
-                )
-                .shading(Shading::new().fill("F2F2F2")),
-            ]));
-        }
-        let chosen = match (&line.option, &line.option_text) {
-            (Some(o), Some(t)) => format!("{o}. {t}"),
-            _ => format!("({})", w.not_answered),
-        };
-        rows.push(TableRow::new(vec![
-            cell(
-                &[format!("{} {}", line.criterion, line.title)],
-                widths[0],
-                false,
-                AlignmentType::Left,
-            ),
-            cell(&[chosen], widths[1], false, AlignmentType::Left),
-            cell(
-                &[line.points.map_or_else(String::new, |v| v.to_string())],
-                widths[2],
-                false,
-                AlignmentType::Right,
-            ),
-            cell(
-                &[line.max_points.to_string()],
-                widths[3],
-                false,
-                AlignmentType::Right,
-            ),
-        ]));
-    }
-    rows.push(TableRow::new(vec![
-        cell(
-            &[w.total.to_uppercase()],
-            widths[0] + widths[1],
-            true,
-            AlignmentType::Left,
-        )
-        .grid_span(2),
-        cell(
-            &[sheet.total.to_string()],
-            widths[2],
-            true,
-            AlignmentType::Right,
-        ),
-        cell(
-            &[p.result.max_points.to_string()],
-            widths[3],
-            true,
-            AlignmentType::Right,
-        ),
-    ]));
     doc = doc
-        .add_table(grid_table(
-            &widths,
-            &[w.criterion, w.chosen_option, w.points, w.max_points],
-            rows,
-        ))
+        .add_table(form_table(w, p, Some(sheet)))
+        .add_paragraph(note(w.markers_note))
         .add_paragraph(
             text(format!(
                 "{}: {}",
@@ -661,4 +734,431 @@ fn sheet_pages(
             w,
         ));
     doc
+}
+
+/// The Phụ lục II form of a product: every criterion with every option and its box (☒ on the
+/// ticked one, in bold), the option's points and star marker; part subtotals and the total of
+/// `sheet`, or empty cells on a blank sheet.
+fn form_table(w: &Words, p: &ProductView, sheet: Option<&SheetView>) -> Table {
+    let widths = [3_000, 4_755, 800, 800];
+    let shaded = || Shading::new().fill("F2F2F2");
+    let mut rows = Vec::new();
+    let mut current_part = "";
+    for (i, line) in p.form.iter().enumerate() {
+        if line.part != current_part {
+            current_part = &line.part;
+            let part = p.parts.iter().position(|x| x.id == line.part);
+            let title = part.map_or("", |k| p.parts[k].title.as_str());
+            let subtotal = sheet
+                .zip(part)
+                .and_then(|(s, k)| s.parts.get(k))
+                .map_or_else(String::new, u32::to_string);
+            let max = part.map_or(0, |k| p.parts[k].max_points);
+            rows.push(TableRow::new(vec![
+                cell(
+                    &[format!("{} {}: {title}", w.part, line.part)],
+                    widths[0] + widths[1],
+                    true,
+                    AlignmentType::Left,
+                )
+                .grid_span(2)
+                .shading(shaded()),
+                cell(&[subtotal], widths[2], true, AlignmentType::Right).shading(shaded()),
+                cell(&[max.to_string()], widths[3], true, AlignmentType::Right).shading(shaded()),
+            ]));
+        }
+        let ticked = sheet.and_then(|s| s.lines.get(i)).and_then(|l| l.option);
+        let mut options = TableCell::new().width(widths[1], WidthType::Dxa);
+        for o in &line.options {
+            let chosen = ticked == Some(o.no);
+            let marker = if o.marker.is_empty() {
+                String::new()
+            } else {
+                format!(" {}", o.marker)
+            };
+            let mut run = Run::new()
+                .add_text(format!(
+                    "{} {}. {} ({}{marker})",
+                    if chosen { "☒" } else { "☐" },
+                    o.no,
+                    o.text,
+                    o.points
+                ))
+                .size(TABLE_SIZE);
+            if chosen {
+                run = run.bold();
+            }
+            options =
+                options.add_paragraph(Paragraph::new().add_run(run).line_spacing(spacing(10, 10)));
+        }
+        let points = sheet
+            .and_then(|s| s.lines.get(i))
+            .and_then(|l| l.points)
+            .map_or_else(String::new, |v| v.to_string());
+        rows.push(TableRow::new(vec![
+            cell(
+                &[format!("{} {}", line.criterion, line.title)],
+                widths[0],
+                false,
+                AlignmentType::Left,
+            ),
+            options,
+            cell(&[points], widths[2], false, AlignmentType::Right),
+            cell(
+                &[line.max_points.to_string()],
+                widths[3],
+                false,
+                AlignmentType::Right,
+            ),
+        ]));
+    }
+    rows.push(TableRow::new(vec![
+        cell(
+            &[w.total.to_uppercase()],
+            widths[0] + widths[1],
+            true,
+            AlignmentType::Left,
+        )
+        .grid_span(2),
+        cell(
+            &[sheet.map_or_else(String::new, |s| s.total.to_string())],
+            widths[2],
+            true,
+            AlignmentType::Right,
+        ),
+        cell(
+            &[p.result.max_points.to_string()],
+            widths[3],
+            true,
+            AlignmentType::Right,
+        ),
+    ]));
+    grid_table(
+        &widths,
+        &[w.criterion, w.option, w.points, w.max_points],
+        rows,
+    )
+}
+
+/// Every document in Word.
+pub fn document(doc: Document, m: &Minutes) -> Result<Vec<u8>> {
+    match doc {
+        Document::Minutes => minutes(m),
+        Document::Sheets => sheets(m),
+        Document::BlankSheets => blank_sheets(m),
+        Document::Proposal => proposal(m),
+        Document::Central => central(m),
+        Document::Notices => notices(m),
+    }
+}
+
+/// One blank form per product, to print before the meeting: the option numbers are the keys the
+/// secretary presses when entering the paper.
+fn blank_sheets(m: &Minutes) -> Result<Vec<u8>> {
+    let w = words(m.lang);
+    if m.products.is_empty() {
+        return pack(document_base(m).add_paragraph(text(w.none)));
+    }
+    let build = |i: usize, doc: Docx| {
+        let p = &m.products[i];
+        doc.add_paragraph(
+            centered(
+                Run::new()
+                    .add_text(m.session.council.to_uppercase())
+                    .bold()
+                    .size(22),
+            )
+            .page_break_before(i > 0),
+        )
+        .add_paragraph(centered(
+            Run::new().add_text(w.sheets_title).bold().size(28),
+        ))
+        .add_paragraph(
+            centered(Run::new().add_text(m.session.title.as_str()).italic())
+                .line_spacing(spacing(0, 120)),
+        )
+        .add_paragraph(text(format!(
+            "{}: {} ({}) — {}: {}",
+            w.product, p.name, p.code, w.producer, p.producer
+        )))
+        .add_paragraph(text(format!(
+            "{} {}: {}",
+            w.set, p.set_label, p.rubric_name
+        )))
+        .add_paragraph(text(w.member_line))
+        .add_paragraph(note(w.blank_sheets_note))
+        .add_table(form_table(w, p, None))
+        .add_paragraph(note(w.markers_note))
+        .add_paragraph(
+            text(format!("{}: ……………………………………………………", w.comment)).line_spacing(spacing(160, 160)),
+        )
+        .add_table(signature_table(("", None), (w.member_signature, None), w))
+    };
+    pack_paged(
+        document_base(m),
+        Some(Pages {
+            count: m.products.len(),
+            build: &build,
+        }),
+    )
+}
+
+/// The opening of a letter: national header with its number line, the kind of document, its
+/// subject, whom it is addressed to.
+fn letter(m: &Minutes, w: &Words, number_line: &str, kind: &str, subject: &str) -> Docx {
+    document_base(m)
+        .add_table(national_header(m, w, number_line))
+        .add_paragraph(centered(Run::new().add_text("")))
+        .add_paragraph(centered(Run::new().add_text(kind).bold().size(28)))
+        .add_paragraph(centered(Run::new().add_text(subject).bold()).line_spacing(spacing(0, 160)))
+}
+
+fn chair_signature(m: &Minutes, w: &Words) -> Table {
+    signature_table(
+        ("", None),
+        (w.chair, m.chair.as_ref().map(|x| x.name.as_str())),
+        w,
+    )
+}
+
+/// Tờ trình đề nghị công nhận: the recognised products grouped by star with producer, commune,
+/// points and rank, ready to be the annex of the chair's decision.
+fn proposal(m: &Minutes) -> Result<Vec<u8>> {
+    let w = words(m.lang);
+    let mut doc = letter(
+        m,
+        w,
+        w.proposal_number,
+        w.proposal_title,
+        w.proposal_subject,
+    )
+    .add_paragraph(centered(
+        Run::new().add_text(format!("{} {}", w.to_chair, m.chair_of)),
+    ))
+    .add_paragraph(text(w.proposal_intro))
+    .add_paragraph(centered(Run::new().add_text(w.list_heading).bold()));
+    let widths = [500, 1_300, 2_455, 2_100, 1_400, 800, 800];
+    let mut levels: Vec<u8> = m.recognised.iter().map(|r| r.stars).collect();
+    levels.dedup();
+    for stars in levels {
+        doc = doc.add_paragraph(bold(format!("{} {stars} {}", w.group_prefix, w.stars_word)));
+        let rows = m
+            .recognised
+            .iter()
+            .filter(|r| r.stars == stars)
+            .enumerate()
+            .map(|(i, r)| {
+                TableRow::new(vec![
+                    cell(
+                        &[(i + 1).to_string()],
+                        widths[0],
+                        false,
+                        AlignmentType::Center,
+                    ),
+                    cell(&[r.code.as_str()], widths[1], false, AlignmentType::Left),
+                    cell(&[r.name.as_str()], widths[2], false, AlignmentType::Left),
+                    cell(
+                        &[r.producer.as_str()],
+                        widths[3],
+                        false,
+                        AlignmentType::Left,
+                    ),
+                    cell(&[r.commune.as_str()], widths[4], false, AlignmentType::Left),
+                    cell(
+                        &[localized(m.lang, &r.mean)],
+                        widths[5],
+                        false,
+                        AlignmentType::Right,
+                    ),
+                    cell(
+                        &[format!("{stars} {}", w.stars_word)],
+                        widths[6],
+                        false,
+                        AlignmentType::Center,
+                    ),
+                ])
+            })
+            .collect();
+        doc = doc.add_table(
+            grid_table(
+                &widths,
+                &[
+                    w.no,
+                    w.code,
+                    w.product_name,
+                    w.producer,
+                    w.commune,
+                    w.mean_total,
+                    w.rank,
+                ],
+                rows,
+            )
+            .margins(narrow_margins()),
+        );
+    }
+    if m.recognised.is_empty() {
+        doc = doc.add_paragraph(text(w.none));
+    }
+    doc = doc
+        .add_paragraph(centered(Run::new().add_text("")))
+        .add_table(chair_signature(m, w));
+    pack(doc)
+}
+
+/// The council's report on the products proposed to the central council (Điều 6.3.a).
+fn central(m: &Minutes) -> Result<Vec<u8>> {
+    let w = words(m.lang);
+    let mut doc = letter(m, w, w.central_number, w.central_title, w.central_subject)
+        .add_paragraph(centered(Run::new().add_text(w.to_ministry)))
+        .add_paragraph(text(w.central_report_intro));
+    let parts = &m.part_ids;
+    let fixed = 450 + 1_300 + 2_000 + 700 * parts.len() + 800 + 600 + 700;
+    let mut widths = vec![
+        450,
+        1_300,
+        TEXT_WIDTH.saturating_sub(fixed).max(1_500),
+        2_000,
+    ];
+    widths.extend(parts.iter().map(|_| 700));
+    widths.extend([800, 600, 700]);
+    let mut header: Vec<String> = vec![
+        w.no.into(),
+        w.code.into(),
+        w.product_name.into(),
+        w.producer.into(),
+    ];
+    header.extend(parts.iter().map(|id| format!("{} {id}", w.part)));
+    header.extend([w.mean_total.into(), w.counted.into(), w.spread.into()]);
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    let rows: Vec<TableRow> = m
+        .products
+        .iter()
+        .filter(|p| p.to_central)
+        .enumerate()
+        .map(|(i, p)| {
+            let mut cells = vec![
+                cell(
+                    &[(i + 1).to_string()],
+                    widths[0],
+                    false,
+                    AlignmentType::Center,
+                ),
+                cell(&[p.code.as_str()], widths[1], false, AlignmentType::Left),
+                cell(&[p.name.as_str()], widths[2], false, AlignmentType::Left),
+                cell(
+                    &[p.producer.clone(), p.commune.clone()],
+                    widths[3],
+                    false,
+                    AlignmentType::Left,
+                ),
+            ];
+            cells.extend(mean_cells(m, p, &widths[4..]));
+            let n = 4 + parts.len();
+            cells.push(cell(
+                &[p.counted.to_string()],
+                widths[n + 1],
+                false,
+                AlignmentType::Right,
+            ));
+            cells.push(cell(
+                &[p.spread.map_or_else(String::new, |s| s.to_string())],
+                widths[n + 2],
+                false,
+                AlignmentType::Right,
+            ));
+            TableRow::new(cells)
+        })
+        .collect();
+    if rows.is_empty() {
+        doc = doc.add_paragraph(text(w.none));
+    } else {
+        doc = doc.add_table(grid_table(&widths, &header, rows).margins(narrow_margins()));
+    }
+    doc = doc.add_paragraph(
+        text(format!(
+            "{}: {}. {}: {}.",
+            w.minimum_rule, m.minimum_rule_text, w.max_spread, m.session.policy.max_spread
+        ))
+        .line_spacing(spacing(80, 80)),
+    );
+    for line in m
+        .conclusions
+        .iter()
+        .filter(|l| l.starts_with(w.top_minimums_policy))
+    {
+        doc = doc.add_paragraph(text(format!("{line}.")));
+    }
+    doc = doc
+        .add_paragraph(centered(Run::new().add_text("")))
+        .add_table(chair_signature(m, w));
+    pack(doc)
+}
+
+/// One result notice per settled product, for its commune and its producer (Điều 7.3.g).
+fn notices(m: &Minutes) -> Result<Vec<u8>> {
+    let w = words(m.lang);
+    let settled: Vec<&ProductView> = m.products.iter().filter(|p| p.settled).collect();
+    if settled.is_empty() {
+        return pack(document_base(m).add_paragraph(text(w.none)));
+    }
+    let build = |i: usize, mut doc: Docx| {
+        let p = settled[i];
+        if i > 0 {
+            // The header table starts the page: a page break before its first paragraph.
+            doc = doc.add_paragraph(Paragraph::new().page_break_before(true));
+        }
+        let head = national_header(m, w, w.notice_number);
+        let to = [p.commune.as_str(), p.producer.as_str()]
+            .into_iter()
+            .filter(|x| !x.is_empty())
+            .collect::<Vec<_>>()
+            .join("; ");
+        doc = doc
+            .add_table(head)
+            .add_paragraph(centered(Run::new().add_text("")))
+            .add_paragraph(centered(
+                Run::new().add_text(w.notice_title).bold().size(28),
+            ))
+            .add_paragraph(
+                centered(Run::new().add_text(w.notice_subject).bold())
+                    .line_spacing(spacing(0, 160)),
+            )
+            .add_paragraph(text(format!("{}: {to}.", w.notice_to)))
+            .add_paragraph(text(w.notice_intro))
+            .add_paragraph(text(format!(
+                "- {}: {} ({}); {} {}: {}.",
+                w.product, p.name, p.code, w.set, p.set_label, p.rubric_name
+            )));
+        if p.counted > 0 {
+            let parts: Vec<String> = p
+                .parts
+                .iter()
+                .map(|x| format!("{} {} {}", w.part, x.id, localized(m.lang, &x.mean_display)))
+                .collect();
+            doc = doc.add_paragraph(text(format!(
+                "- {}: {}; {} {} ({} {}).",
+                w.mean_total,
+                parts.join("; "),
+                w.total.to_lowercase(),
+                localized(m.lang, &p.mean_display),
+                p.counted,
+                w.counted.to_lowercase()
+            )));
+        }
+        doc.add_paragraph(
+            Paragraph::new()
+                .add_run(Run::new().add_text(format!("- {}: ", w.result_word)))
+                .add_run(Run::new().add_text(p.outcome_text.as_str()).bold())
+                .line_spacing(spacing(0, 80)),
+        )
+        .add_paragraph(centered(Run::new().add_text("")))
+        .add_table(chair_signature(m, w))
+    };
+    pack_paged(
+        document_base(m),
+        Some(Pages {
+            count: settled.len(),
+            build: &build,
+        }),
+    )
 }

@@ -1,14 +1,19 @@
-//! Printable HTML: the minutes and the members' score sheets (`assets/templates/*.html`).
+//! Printable HTML of every document (`assets/templates/*.html`).
 
 use color_eyre::eyre::Result;
 
+use super::Document;
 use super::model::Minutes;
 use super::templates::render;
 
-pub fn minutes(m: &Minutes) -> Result<String> {
-    render("minutes.html", m)
-}
-
-pub fn sheets(m: &Minutes) -> Result<String> {
-    render("sheets.html", m)
+pub fn document(doc: Document, m: &Minutes) -> Result<String> {
+    let template = match doc {
+        Document::Minutes => "minutes.html",
+        Document::Sheets => "sheets.html",
+        Document::BlankSheets => "blank.html",
+        Document::Proposal => "proposal.html",
+        Document::Central => "central.html",
+        Document::Notices => "notices.html",
+    };
+    render(template, m)
 }

@@ -1,8 +1,11 @@
 //! Products imported into a session from CSV or XLSX (`council products import FILE`).
 //!
-//! The first row names the columns: `code`, `name`, `rubric` (required) and `producer`,
-//! `commune`, `province` (optional), in any order. Every row is checked before anything is
-//! written; any bad row is reported with its row number and nothing is imported.
+//! The header row names the columns: `code`, `name`, `rubric` (required) and `producer`,
+//! `commune`, `province` (optional), in any order, in English or with the Vietnamese headers the
+//! exports print (`Mã`, `Tên sản phẩm`, `Bộ`, `Chủ thể`, `Xã`, `Tỉnh`); a title row may stand
+//! above it. CSV files may be UTF-8 (with or without BOM), UTF-16 or Windows-1258, separated by
+//! commas or semicolons. Every row is checked before anything is written; any bad row is
+//! reported with its row number and nothing is imported.
 
 use std::collections::{HashMap, HashSet};
 use std::io::Cursor;
@@ -14,6 +17,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::session::Product;
 use crate::store::SessionData;
+use crate::text::{check_code, check_text, code_key};
 
 const REQUIRED: [&str; 3] = ["code", "name", "rubric"];
 const OPTIONAL: [&str; 3] = ["producer", "commune", "province"];
@@ -26,35 +30,69 @@ pub struct ImportRow {
     pub cells: HashMap<String, String>,
 }
 
-/// Reads a `.csv` or `.xlsx` file (first sheet) into rows; the header is checked here.
+/// The column a header names: the English names and the Vietnamese words the exports print
+/// (`Mã`, `Tên sản phẩm`, `Chủ thể`, …), compared without case.
+fn column_for(header: &str) -> Option<&'static str> {
+    let h: String = header
+        .trim_start_matches('\u{feff}')
+        .trim()
+        .nfc()
+        .collect::<String>()
+        .to_lowercase();
+    let column = match h.as_str() {
+        "code" | "mã" | "mã sản phẩm" | "mã sp" => "code",
+        "name" | "tên" | "tên sản phẩm" | "sản phẩm" => "name",
+        "rubric" | "bộ" | "bộ tiêu chí" | "mã bộ tiêu chí" | "bộ sản phẩm" => {
+            "rubric"
+        }
+        "producer" | "chủ thể" | "chủ thể ocop" => "producer",
+        "commune" | "xã" | "xã, phường" | "xã/phường" => "commune",
+        "province" | "tỉnh" | "tỉnh, thành phố" | "tỉnh/thành phố" => "province",
+        _ => return None,
+    };
+    Some(column)
+}
+
+/// One cell as read; `date` marks an Excel date cell, which is never a code or a name.
+#[derive(Debug, Clone, Default)]
+struct RawCell {
+    text: String,
+    date: bool,
+}
+
+type Table = Vec<(usize, Vec<RawCell>)>;
+
+/// Reads a `.csv` or `.xlsx` file (first sheet) into rows. The header is the first row naming
+/// the required columns (a title row above it is skipped); every problem names its row.
 pub fn read_product_rows(file: &Path, bytes: &[u8]) -> Result<Vec<ImportRow>> {
     let name = file.display().to_string();
     let ext = file
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
-    let table: Vec<(usize, Vec<String>)> = match ext.as_str() {
+    let table = match ext.as_str() {
         "csv" => csv_table(&name, bytes)?,
         "xlsx" => xlsx_table(&name, bytes)?,
         _ => bail!("{name}: products can be imported from .csv or .xlsx files, not \"{ext}\""),
     };
-    let mut rows = table.into_iter();
-    let Some((_, header)) = rows.next() else {
+    let non_empty = |cells: &[RawCell]| cells.iter().filter(|c| !c.text.trim().is_empty()).count();
+    // A title row ("Danh sách sản phẩm …") may stand above the header: at most one filled cell.
+    let Some(at) = table.iter().position(|(_, cells)| non_empty(cells) > 1) else {
         bail!("{name}: the file is empty; nothing was imported");
     };
-    let header: Vec<String> = header
+    let (header_row, header_cells) = &table[at];
+    let header: Vec<Option<&'static str>> =
+        header_cells.iter().map(|h| column_for(&h.text)).collect();
+    let unknown: Vec<&str> = header_cells
         .iter()
-        .map(|h| h.trim_start_matches('\u{feff}').trim().to_lowercase())
-        .collect();
-    let unknown: Vec<&str> = header
-        .iter()
-        .map(String::as_str)
-        .filter(|h| !h.is_empty() && !REQUIRED.contains(h) && !OPTIONAL.contains(h))
+        .zip(&header)
+        .filter(|(h, column)| column.is_none() && !h.text.trim().is_empty())
+        .map(|(h, _)| h.text.trim())
         .collect();
     let missing: Vec<&str> = REQUIRED
         .iter()
         .copied()
-        .filter(|r| !header.iter().any(|h| h == r))
+        .filter(|r| !header.contains(&Some(*r)))
         .collect();
     if !missing.is_empty() || !unknown.is_empty() {
         let mut problems = Vec::new();
@@ -65,24 +103,42 @@ pub fn read_product_rows(file: &Path, bytes: &[u8]) -> Result<Vec<ImportRow>> {
             problems.push(format!("unknown column(s) {}", unknown.join(", ")));
         }
         bail!(
-            "{name}:1: {}; the header row names the columns {} and optionally {}. Nothing was imported.",
+            "{name}:{header_row}: {}; the header row names the columns {} and optionally {} (or the Vietnamese headers the exports use: Mã, Tên sản phẩm, Bộ, Chủ thể, Xã, Tỉnh). Nothing was imported.",
             problems.join("; "),
             REQUIRED.join(", "),
             OPTIONAL.join(", ")
         );
     }
     let mut out = Vec::new();
-    for (row, cells) in rows {
-        if cells.iter().all(|c| c.trim().is_empty()) {
+    let mut problems = Vec::new();
+    for (row, cells) in &table[at + 1..] {
+        if non_empty(cells) == 0 {
             continue;
         }
-        let cells = header
-            .iter()
-            .zip(cells.iter().chain(std::iter::repeat(&String::new())))
-            .filter(|(h, _)| !h.is_empty())
-            .map(|(h, c)| (h.clone(), c.nfc().collect::<String>().trim().to_string()))
-            .collect();
-        out.push(ImportRow { row, cells });
+        let mut values = HashMap::new();
+        for (i, cell) in cells.iter().enumerate() {
+            let text = cell.text.nfc().collect::<String>().trim().to_string();
+            match header.get(i).copied().flatten() {
+                None if !text.is_empty() => problems.push(format!(
+                    "row {row}: a value in column {} (\"{text}\"), which has no header",
+                    i + 1
+                )),
+                None => {}
+                Some(column) if cell.date => problems.push(format!(
+                    "row {row}: column \"{column}\" holds a date cell ({text}); Excel turned the text into a date: format the column as Text and type it again"
+                )),
+                Some(column) => {
+                    values.insert(column.to_string(), text);
+                }
+            }
+        }
+        out.push(ImportRow {
+            row: *row,
+            cells: values,
+        });
+    }
+    if !problems.is_empty() {
+        bail!(rejection_message(&name, &problems));
     }
     if out.is_empty() {
         bail!("{name}: no product rows under the header; nothing was imported");
@@ -90,22 +146,70 @@ pub fn read_product_rows(file: &Path, bytes: &[u8]) -> Result<Vec<ImportRow>> {
     Ok(out)
 }
 
-fn csv_table(name: &str, bytes: &[u8]) -> Result<Vec<(usize, Vec<String>)>> {
+/// The text of a CSV file as offices save it: UTF-8 with or without a byte-order mark, UTF-16
+/// with one (Excel's "Unicode text"), or Windows-1258 (Excel's "CSV" on a Vietnamese Windows).
+fn decode_csv(name: &str, bytes: &[u8]) -> Result<String> {
+    if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (text, had_errors) = encoding.decode_without_bom_handling(&bytes[bom..]);
+        if had_errors {
+            bail!(
+                "{name}: the file starts as {} but is not valid {}; save it again as \"CSV UTF-8\". Nothing was imported.",
+                encoding.name(),
+                encoding.name()
+            );
+        }
+        return Ok(text.into_owned());
+    }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Ok(text.to_string());
+    }
+    let (text, had_errors) = encoding_rs::WINDOWS_1258.decode_without_bom_handling(bytes);
+    // Bytes Windows-1258 leaves undefined decode to C1 controls: then it is not that either.
+    if had_errors || text.chars().any(|c| ('\u{80}'..='\u{9f}').contains(&c)) {
+        bail!(
+            "{name}: the file is neither UTF-8, UTF-16 nor Windows-1258 text; in Excel choose File → Save As → \"CSV UTF-8 (Comma delimited)\". Nothing was imported."
+        );
+    }
+    // Windows-1258 writes most tones as combining marks: compose them as every other file does.
+    Ok(text.nfc().collect())
+}
+
+/// The separator of a CSV file: a semicolon when the first lines hold more semicolons than
+/// commas (Excel's CSV where the decimal separator is a comma), else a comma.
+fn delimiter(text: &str) -> u8 {
+    let head: String = text.lines().take(3).collect();
+    if head.matches(';').count() > head.matches(',').count() {
+        b';'
+    } else {
+        b','
+    }
+}
+
+fn csv_table(name: &str, bytes: &[u8]) -> Result<Table> {
+    let text = decode_csv(name, bytes)?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(bytes);
+        .delimiter(delimiter(&text))
+        .from_reader(text.as_bytes());
     let mut table = Vec::new();
     for record in reader.records() {
         let record =
             record.map_err(|e| eyre!("{name}: malformed CSV ({e}); nothing was imported"))?;
         let line = record.position().map_or(0, |p| p.line() as usize);
-        table.push((line, record.iter().map(str::to_string).collect()));
+        let cells = record
+            .iter()
+            .map(|c| RawCell {
+                text: c.to_string(),
+                date: false,
+            })
+            .collect();
+        table.push((line, cells));
     }
     Ok(table)
 }
 
-fn xlsx_table(name: &str, bytes: &[u8]) -> Result<Vec<(usize, Vec<String>)>> {
+fn xlsx_table(name: &str, bytes: &[u8]) -> Result<Table> {
     let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes))
         .map_err(|e| eyre!("{name}: not a readable XLSX file ({e}); nothing was imported"))?;
     let range = book
@@ -119,10 +223,17 @@ fn xlsx_table(name: &str, bytes: &[u8]) -> Result<Vec<(usize, Vec<String>)>> {
         .enumerate()
         .map(|(i, cells)| {
             // Columns left of the used range are empty; keep positions aligned with the header.
-            let mut row = vec![String::new(); first_col];
+            let mut row = vec![RawCell::default(); first_col];
             row.extend(cells.iter().map(|c| match c {
-                Data::Empty => String::new(),
-                other => other.to_string(),
+                Data::Empty => RawCell::default(),
+                Data::DateTime(_) | Data::DateTimeIso(_) => RawCell {
+                    text: c.to_string(),
+                    date: true,
+                },
+                other => RawCell {
+                    text: other.to_string(),
+                    date: false,
+                },
             }));
             (first_row + i + 1, row)
         })
@@ -137,24 +248,34 @@ pub fn check_product_rows(
     known_rubric: &dyn Fn(&str) -> bool,
 ) -> Result<Vec<Product>, Vec<String>> {
     let mut problems = Vec::new();
-    let mut first_row: HashMap<&str, usize> = HashMap::new();
-    let existing: HashSet<&str> = data.products.iter().map(|p| p.code.as_str()).collect();
+    // Codes are compared by their key: "ld-01", "LD-01" and "ＬＤ-01" are one product.
+    let mut first_row: HashMap<String, usize> = HashMap::new();
+    let existing: HashSet<String> = data.products.iter().map(|p| code_key(&p.code)).collect();
     let mut products = Vec::new();
     for r in rows {
         let cell = |key: &str| r.cells.get(key).cloned().unwrap_or_default();
         let code = cell("code");
         let row = r.row;
+        let key = code_key(&code);
         if code.is_empty() {
             problems.push(format!("row {row}: product code is empty"));
-        } else if let Some(first) = first_row.insert(r.cells["code"].as_str(), row) {
+        } else if let Err(e) = check_code(&code) {
+            problems.push(format!("row {row}: product code \"{code}\": {e}"));
+        } else if let Some(&first) = first_row.get(&key) {
             problems.push(format!(
                 "row {row}: duplicate product code \"{code}\" (first on row {first})"
             ));
-        } else if existing.contains(code.as_str()) {
+        } else if existing.contains(&key) {
             problems.push(format!(
                 "row {row}: product \"{code}\" is already in session {}",
                 data.info.code
             ));
+        }
+        first_row.entry(key).or_insert(row);
+        for column in ["name", "producer", "commune", "province"] {
+            if let Err(e) = check_text(&cell(column)) {
+                problems.push(format!("row {row}: column \"{column}\": {e}"));
+            }
         }
         let name = cell("name");
         if name.is_empty() {

@@ -1,5 +1,7 @@
-//! Exports of a session for staff: the minutes (DOCX, printable HTML, Markdown), the summary
-//! table (XLSX), the members' score sheets (HTML, DOCX), every choice (CSV) and everything (JSON).
+//! Exports of a session for staff: the documents an office signs and files ([`Document`]: the
+//! minutes, the score sheets filled and blank, the proposal for recognition, the report to the
+//! central council, the result notices) in DOCX, printable HTML and PDF; the minutes in Markdown;
+//! the summary table (XLSX), every choice (CSV) and everything (JSON).
 //!
 //! One [`Minutes`] model is built from the store, then rendered by one file per format, so every
 //! figure in every file is the figure the screen shows. Products can also be imported
@@ -13,6 +15,8 @@ pub mod import;
 mod json;
 mod md;
 pub mod model;
+pub mod numbers;
+mod pdf;
 mod templates;
 pub mod words;
 mod xlsx;
@@ -42,6 +46,48 @@ pub enum Format {
     Csv,
     /// Everything, machine-readable
     Json,
+    /// Every document as PDF, rendered from its DOCX by LibreOffice (when installed)
+    Pdf,
+}
+
+/// A document staff print and file; each is written in DOCX and HTML (and PDF from the DOCX).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Document {
+    /// Biên bản họp Hội đồng.
+    Minutes,
+    /// The members' score sheets as the Phụ lục II form, ticks marked.
+    Sheets,
+    /// The same form, blank, one per product, to print before the meeting.
+    BlankSheets,
+    /// Tờ trình đề nghị công nhận: the recognised products grouped by star (Điều 7.3.đ).
+    Proposal,
+    /// The council's report on the products proposed to the central council (Điều 6.3.a).
+    Central,
+    /// Thông báo kết quả: one notice per settled product for its commune and producer (7.3.g).
+    Notices,
+}
+
+impl Document {
+    pub const ALL: [Document; 6] = [
+        Document::Minutes,
+        Document::Sheets,
+        Document::BlankSheets,
+        Document::Proposal,
+        Document::Central,
+        Document::Notices,
+    ];
+
+    /// The file name's stem: `bien-ban` for `bien-ban-<session>.docx`.
+    pub fn stem(self) -> &'static str {
+        match self {
+            Document::Minutes => "bien-ban",
+            Document::Sheets => "phieu-danh-gia",
+            Document::BlankSheets => "phieu-trang",
+            Document::Proposal => "to-trinh-cong-nhan",
+            Document::Central => "bao-cao-trung-uong",
+            Document::Notices => "thong-bao-ket-qua",
+        }
+    }
 }
 
 impl Format {
@@ -54,22 +100,29 @@ impl Format {
         Format::Json,
     ];
 
-    /// The files this format writes for session `code`, relative to the output folder.
-    pub fn file_names(self, code: &str) -> Vec<String> {
+    /// The files this format writes for session `code`, relative to the output folder, each
+    /// with the document it holds (none for the data files).
+    pub fn files(self, code: &str) -> Vec<(String, Option<Document>)> {
+        let documents = |ext: &str| {
+            Document::ALL
+                .iter()
+                .map(|d| (format!("{}-{code}.{ext}", d.stem()), Some(*d)))
+                .collect()
+        };
         match self {
-            Format::Docx => vec![
-                format!("bien-ban-{code}.docx"),
-                format!("phieu-danh-gia-{code}.docx"),
-            ],
-            Format::Xlsx => vec![format!("bang-tong-hop-{code}.xlsx")],
-            Format::Html => vec![
-                format!("bien-ban-{code}.html"),
-                format!("phieu-danh-gia-{code}.html"),
-            ],
-            Format::Md => vec![format!("bien-ban-{code}.md")],
-            Format::Csv => vec![format!("{code}-choices.csv")],
-            Format::Json => vec![format!("{code}.json")],
+            Format::Docx => documents("docx"),
+            Format::Html => documents("html"),
+            Format::Pdf => documents("pdf"),
+            Format::Xlsx => vec![(format!("bang-tong-hop-{code}.xlsx"), None)],
+            Format::Md => vec![(format!("bien-ban-{code}.md"), Some(Document::Minutes))],
+            Format::Csv => vec![(format!("{code}-choices.csv"), None)],
+            Format::Json => vec![(format!("{code}.json"), None)],
         }
+    }
+
+    /// The names of [`Format::files`].
+    pub fn file_names(self, code: &str) -> Vec<String> {
+        self.files(code).into_iter().map(|(name, _)| name).collect()
     }
 }
 
@@ -111,8 +164,8 @@ pub fn export_session(
     });
     let mut written = Vec::new();
     for format in formats {
-        for name in format.file_names(code) {
-            let bytes = render(format, &name, &minutes)?;
+        for (name, document) in format.files(code) {
+            let bytes = render(format, document, &minutes)?;
             let path = out_dir.join(&name);
             write_atomically(&path, &bytes)?;
             written.push(path.clone());
@@ -126,14 +179,13 @@ pub fn export_session(
     Ok(written)
 }
 
-fn render(format: Format, name: &str, m: &Minutes) -> Result<Vec<u8>> {
-    let sheets = name.starts_with("phieu-danh-gia-");
+fn render(format: Format, document: Option<Document>, m: &Minutes) -> Result<Vec<u8>> {
+    let document = document.unwrap_or(Document::Minutes);
     Ok(match format {
-        Format::Docx if sheets => docx::sheets(m)?,
-        Format::Docx => docx::minutes(m)?,
+        Format::Docx => docx::document(document, m)?,
+        Format::Html => html::document(document, m)?.into_bytes(),
+        Format::Pdf => pdf::from_docx(&docx::document(document, m)?)?,
         Format::Xlsx => xlsx::summary(m)?,
-        Format::Html if sheets => html::sheets(m)?.into_bytes(),
-        Format::Html => html::minutes(m)?.into_bytes(),
         Format::Md => md::minutes(m)?.into_bytes(),
         Format::Csv => csv_out::choices(m)?,
         Format::Json => json::everything(m)?.into_bytes(),

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+use super::numbers::{hundredths_text, localized, shown_parts};
 use super::words::{Words, words};
 use crate::i18n::{Lang, Strings};
 use crate::report::{rank_text, rule_word, star_glyphs, status_word};
@@ -30,11 +31,19 @@ pub struct Minutes {
     pub date_text: String,
     /// "Lâm Đồng, ngày 20 tháng 11 năm 2026": the place-and-date line under the national header.
     pub place_date: String,
+    /// The superior agency line above the council's name: "UBND TỈNH LÂM ĐỒNG" for a provincial
+    /// council, the ministry for the central one; empty when the province is not known.
+    pub agency: String,
     /// A draft until the session is finalised with every product closed or knocked out.
     pub draft: bool,
     pub quorum: QuorumView,
     pub members: Vec<MemberView>,
     pub products: Vec<ProductView>,
+    /// The products proposed for recognition, highest rank first, then by mean: the list of the
+    /// proposal (tờ trình) and the annex of the chair's decision.
+    pub recognised: Vec<RecognisedView>,
+    /// Whose chair the proposal goes to: "tỉnh Lâm Đồng".
+    pub chair_of: String,
     /// Codes of the products proposed to the central council: closed, in the top band (5 stars,
     /// 90 points or more), at a provincial session.
     pub central: Vec<String>,
@@ -48,6 +57,18 @@ pub struct Minutes {
     pub secretary: Option<MemberView>,
     pub minimum_rule_text: String,
     pub exported_at: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RecognisedView {
+    pub stars: u8,
+    pub code: String,
+    pub name: String,
+    pub producer: String,
+    pub commune: String,
+    /// The mean total as shown ("91.38"; documents localise it).
+    pub mean: String,
+    pub rank_text: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -140,6 +161,56 @@ pub struct SheetView {
     pub lines: Vec<SheetLine>,
 }
 
+/// One criterion of the printed form, with every option a member can tick.
+#[derive(Debug, Clone, Serialize)]
+pub struct FormLine {
+    pub part: String,
+    pub criterion: String,
+    pub title: String,
+    pub max_points: u32,
+    pub options: Vec<FormOption>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FormOption {
+    /// 1-based: the number printed on the sheet and the key a secretary presses.
+    pub no: u32,
+    pub text: String,
+    pub points: u32,
+    /// "***", "****", "*****" for the star minimum this option is, else empty.
+    pub marker: String,
+}
+
+/// The form of a criteria set: parts, criteria and their options in sheet order.
+fn form_of(rubric: &Rubric) -> Vec<FormLine> {
+    rubric
+        .parts
+        .iter()
+        .flat_map(|part| part.sections.iter().map(move |s| (part, s)))
+        .flat_map(|(part, section)| section.criteria.iter().map(move |c| (part, c)))
+        .map(|(part, c)| FormLine {
+            part: part.id.clone(),
+            criterion: c.id.clone(),
+            title: c.title.clone(),
+            max_points: c.max_points,
+            options: c
+                .options
+                .iter()
+                .enumerate()
+                .map(|(i, o)| FormOption {
+                    no: i as u32 + 1,
+                    text: o.text.clone(),
+                    points: o.points,
+                    marker: o
+                        .min_stars
+                        .map(|s| "*".repeat(s as usize))
+                        .unwrap_or_default(),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct RoundView {
     pub round: u32,
@@ -175,11 +246,22 @@ pub struct ProductView {
     pub mean_value: Option<f64>,
     pub parts: Vec<PartView>,
     pub stars: Option<u8>,
+    /// The stars a document may print: `stars`, except the top rank at a provincial session,
+    /// which is proposed to the central council and never awarded.
+    pub printed_stars: Option<u8>,
     /// "4 sao ★★★★☆", "không đạt (bị loại)" or "chưa xếp hạng".
     pub rank_text: String,
     pub star_glyphs: String,
     pub knockout_reason: Option<String>,
+    /// What the result means in the decision's terms.
+    pub outcome: Outcome,
+    /// The same as a sentence: "Đề nghị công nhận sản phẩm OCOP 4 sao".
+    pub outcome_text: String,
+    /// Proposed to the central council (`outcome` is [`Outcome::ProposedToCentral`]).
     pub to_central: bool,
+    /// The top level's minimums that fail (criterion ids with what was required), for a product
+    /// at 90 points or more that is ranked below the top by its minimums.
+    pub failing_top_minimums: Vec<String>,
     pub spread: Option<u32>,
     pub spread_breach: bool,
     pub close_override: Option<String>,
@@ -187,6 +269,9 @@ pub struct ProductView {
     pub scores: Vec<MemberTotal>,
     /// Every round, oldest first; the last is the current one.
     pub rounds: Vec<RoundView>,
+    /// The criteria set as the Phụ lục II form prints it: every criterion with every option, for
+    /// the score sheets (filled and blank).
+    pub form: Vec<FormLine>,
     pub result: ProductResult,
 }
 
@@ -195,6 +280,101 @@ impl ProductView {
     pub fn sheets(&self) -> &[SheetView] {
         self.rounds.last().map_or(&[], |r| r.sheets.as_slice())
     }
+}
+
+/// The first rank a province recognises (Điều 4.1.a: 1 and 2 stars get no decision).
+pub const RECOGNISED_FROM: u8 = 3;
+
+/// What a product's result means in the decision's terms (Điều 3.3, 4.1, 7.3.đ–e, 7.4).
+///
+/// The stated policy for a product at 90 points or more whose top-level (5★) minimums fail: it is
+/// ranked by the minimums it holds (the lower of band and minimums, as everywhere), proposed for
+/// recognition at that rank when it is 3★ or 4★, and **not** proposed to the central council;
+/// the minutes name the failing minimums ([`ProductView::failing_top_minimums`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Outcome {
+    /// Waiting or being scored: no result yet.
+    Pending,
+    KnockedOut,
+    /// Closed without a counted sheet.
+    Unranked,
+    /// 1★ or 2★: no recognition decision, no certificate.
+    NotRecognised {
+        stars: u8,
+    },
+    /// Proposed to the chair for recognition: 3★ or 4★ at a provincial session, the top rank at
+    /// the central council.
+    ProposedForRecognition {
+        stars: u8,
+    },
+    /// A provincial session: 90 points or more and every top-level minimum held.
+    ProposedToCentral,
+    /// The central council found it below the top rank: the province may recognise it at the
+    /// rank found (Điều 7.4, last paragraph).
+    BelowTopAtCentral {
+        stars: u8,
+    },
+}
+
+impl Outcome {
+    pub fn of(level: Level, status: ProductStatus, result: &ProductResult, top: u8) -> Self {
+        if result.knocked_out.is_some() || status == ProductStatus::KnockedOut {
+            return Self::KnockedOut;
+        }
+        if status != ProductStatus::Closed {
+            return Self::Pending;
+        }
+        let Some(stars) = result.stars.filter(|_| result.counted > 0) else {
+            return Self::Unranked;
+        };
+        match level {
+            Level::Province if stars >= top => Self::ProposedToCentral,
+            Level::Central if stars >= top => Self::ProposedForRecognition { stars },
+            Level::Central => Self::BelowTopAtCentral { stars },
+            Level::Province if stars >= RECOGNISED_FROM => Self::ProposedForRecognition { stars },
+            Level::Province => Self::NotRecognised { stars },
+        }
+    }
+}
+
+fn outcome_text(w: &Words, t: &Strings, outcome: Outcome, knockout: Option<&str>) -> String {
+    match outcome {
+        Outcome::Pending => w.outcome_pending.to_string(),
+        Outcome::KnockedOut => format!("{}: {}", t.knocked_out, knockout.unwrap_or_default()),
+        Outcome::Unranked => w.not_ranked.to_string(),
+        Outcome::NotRecognised { stars } => {
+            format!(
+                "{} {stars} {}, {}",
+                w.reached, t.stars_word, w.outcome_not_recognised
+            )
+        }
+        Outcome::ProposedForRecognition { stars } => {
+            format!("{} {stars} {}", w.outcome_recognise, t.stars_word)
+        }
+        Outcome::ProposedToCentral => w.outcome_central.to_string(),
+        Outcome::BelowTopAtCentral { stars } => {
+            format!(
+                "{} {stars} {}, {}",
+                w.reached, t.stars_word, w.outcome_below_top
+            )
+        }
+    }
+}
+
+/// For a product in the top band ranked lower by its minimums: each failing top-level minimum as
+/// "A1.2 (mức 3)" — the criterion and the marked option required.
+fn failing_minimums(w: &Words, result: &ProductResult, top: u8) -> Vec<String> {
+    if result.band_stars != Some(top) || result.minimum_stars >= Some(top) {
+        return Vec::new();
+    }
+    result
+        .minimums
+        .iter()
+        .filter(|level| level.stars == top)
+        .flat_map(|level| level.markers.iter().filter(|m| !m.holds))
+        .map(|m| format!("{} ({} {})", m.criterion, w.option.to_lowercase(), m.option))
+        .collect()
 }
 
 /// "ngày 05 tháng 01 năm 2026": days under 10 and the months 1 and 2 take a leading zero, as
@@ -211,6 +391,26 @@ pub fn date_text(lang: Lang, date: jiff::civil::Date) -> String {
             format!("ngày {d:02} tháng {month} năm {y}")
         }
         Lang::En => format!("{d} {} {y}", date.strftime("%B")),
+    }
+}
+
+/// "UBND TỈNH LÂM ĐỒNG", "UBND THÀNH PHỐ HÀ NỘI" (a province named "Thành phố …" keeps its
+/// word), or the ministry for a central session.
+fn agency_line(w: &Words, level: Level, province: Option<&str>) -> String {
+    match (level, province) {
+        (Level::Central, _) => w.agency_central.to_string(),
+        (Level::Province, None) => String::new(),
+        (Level::Province, Some(name)) => {
+            let name = name.trim();
+            let city = ["thành phố ", "tp. ", "tp "]
+                .iter()
+                .any(|prefix| name.to_lowercase().starts_with(prefix));
+            if city {
+                format!("{} {}", w.agency_people_committee, name.to_uppercase())
+            } else {
+                format!("{} {}", w.agency_province, name.to_uppercase())
+            }
+        }
     }
 }
 
@@ -325,7 +525,16 @@ pub fn build_minutes(
                     .collect(),
             });
         }
-        products.push(product_view(t, data, p, i + 1, result, rounds, &recusals));
+        products.push(product_view(
+            w,
+            t,
+            data,
+            p,
+            i + 1,
+            result,
+            rounds,
+            &recusals,
+        ));
     }
 
     let quorum = data.quorum();
@@ -354,15 +563,47 @@ pub fn build_minutes(
         Some(province) => format!("{province}, {date}"),
         None => date.clone(),
     };
+    let agency = agency_line(w, info.level, info.province.as_deref());
+    let chair_of = match (&info.province, lang) {
+        (None, _) => String::new(),
+        (Some(p), Lang::Vi) if p.to_lowercase().starts_with("thành phố") => p.clone(),
+        (Some(p), Lang::Vi) => format!("tỉnh {p}"),
+        (Some(p), Lang::En) => format!("{p} province"),
+    };
+    let mut recognised: Vec<(&ProductView, u8)> = products
+        .iter()
+        .filter_map(|p| match p.outcome {
+            Outcome::ProposedForRecognition { stars } => Some((p, stars)),
+            _ => None,
+        })
+        .collect();
+    // Higher rank first; within a rank the higher mean (compared exactly, as fractions).
+    recognised.sort_by(|(a, sa), (b, sb)| {
+        let mean_a = a.result.sum_total * u64::from(b.counted);
+        let mean_b = b.result.sum_total * u64::from(a.counted);
+        sb.cmp(sa).then(mean_b.cmp(&mean_a))
+    });
+    let recognised = recognised
+        .into_iter()
+        .map(|(p, stars)| RecognisedView {
+            stars,
+            code: p.code.clone(),
+            name: p.name.clone(),
+            producer: p.producer.clone(),
+            commune: p.commune.clone(),
+            mean: p.mean_display.clone(),
+            rank_text: p.rank_text.clone(),
+        })
+        .collect();
     let draft = !info.finalised || products.iter().any(|p| !p.settled);
     let central = products
         .iter()
         .filter(|p| p.to_central)
         .map(|p| p.code.clone())
         .collect();
-    let conclusions = conclusions(w, t, &products);
+    let conclusions = conclusions(w, t, lang, info.level, &products);
     let part_ids = part_columns(&products);
-    let spread_lines = spread_lines(w, &products, info.policy.max_spread);
+    let spread_lines = spread_lines(w, lang, &products, info.policy.max_spread);
     let find_role = |role: Role| {
         data.members
             .iter()
@@ -384,6 +625,7 @@ pub fn build_minutes(
         session: info.clone(),
         date_text: date,
         place_date,
+        agency,
         draft,
         quorum: QuorumView {
             present: quorum.present,
@@ -395,6 +637,8 @@ pub fn build_minutes(
         },
         members: data.members.iter().map(|m| member_view(w, m)).collect(),
         products,
+        recognised,
+        chair_of,
         central,
         conclusions,
         part_ids,
@@ -476,6 +720,7 @@ fn sheet_view(
 
 #[allow(clippy::too_many_arguments)]
 fn product_view(
+    w: &Words,
     t: &Strings,
     data: &SessionData,
     p: &ProductRow,
@@ -486,32 +731,36 @@ fn product_view(
 ) -> ProductView {
     let counted_members: Vec<_> = result.members.iter().filter(|m| m.complete).collect();
     let count = counted_members.len() as u64;
+    let part_sums: Vec<u64> = (0..p.rubric.parts.len())
+        .map(|i| counted_members.iter().map(|m| u64::from(m.parts[i])).sum())
+        .collect();
+    // Shown by largest remainder, so that A + B + C is the total as printed.
+    let shown = shown_parts(&part_sums, count);
     let parts = p
         .rubric
         .parts
         .iter()
         .enumerate()
-        .map(|(i, part)| {
-            let sum = counted_members.iter().map(|m| u64::from(m.parts[i])).sum();
-            let (mean_display, mean_value) = mean_pair(sum, count);
-            PartView {
-                id: part.id.clone(),
-                title: part.title.clone(),
-                max_points: part.max_points,
-                mean_display,
-                mean_value,
-            }
+        .map(|(i, part)| PartView {
+            id: part.id.clone(),
+            title: part.title.clone(),
+            max_points: part.max_points,
+            mean_display: shown
+                .get(i)
+                .map_or_else(|| "—".to_string(), |&h| hundredths_text(h)),
+            mean_value: shown.get(i).map(|&h| h as f64 / 100.0),
         })
         .collect();
     let (mean_display, mean_value) = mean_pair(result.sum_total, u64::from(result.counted));
     debug_assert_eq!(mean_display, result.mean_display());
     let top = p.rubric.top_stars();
-    // Proposed on a closed result only: a product still being scored is no proposal yet.
-    let to_central = data.info.level == Level::Province
-        && p.status == ProductStatus::Closed
-        && result.knocked_out.is_none()
-        && result.counted > 0
-        && result.band_stars == Some(top);
+    let outcome = Outcome::of(data.info.level, p.status, &result, top);
+    let to_central = outcome == Outcome::ProposedToCentral;
+    let failing_top_minimums = failing_minimums(w, &result, top);
+    // A province never awards the top rank, not even provisionally on an open product.
+    let printed_stars = result
+        .stars
+        .filter(|&s| data.info.level == Level::Central || s < top);
     let name_of = |seat: u32| {
         data.member(seat)
             .map(|m| m.name.clone())
@@ -540,9 +789,16 @@ fn product_view(
         mean_value,
         parts,
         stars: result.stars,
-        rank_text: rank_text(t, &result, top),
-        star_glyphs: result
-            .stars
+        rank_text: if printed_stars == result.stars {
+            rank_text(t, &result, top)
+        } else {
+            w.rank_central.to_string()
+        },
+        printed_stars,
+        outcome,
+        outcome_text: outcome_text(w, t, outcome, result.knocked_out.as_deref()),
+        failing_top_minimums,
+        star_glyphs: printed_stars
             .map(|s| star_glyphs(s, top))
             .unwrap_or_default(),
         // The condition of the criteria set the council applied, then its stated reason.
@@ -581,6 +837,7 @@ fn product_view(
             })
             .collect(),
         rounds,
+        form: form_of(&p.rubric),
         result,
     }
 }
@@ -600,7 +857,7 @@ fn part_columns(products: &[ProductView]) -> Vec<String> {
 
 /// Per product: members' totals, the spread (flagged when above the maximum), earlier rounds
 /// with their reasons, and a close made with sheets missing.
-fn spread_lines(w: &Words, products: &[ProductView], max_spread: u32) -> Vec<String> {
+fn spread_lines(w: &Words, lang: Lang, products: &[ProductView], max_spread: u32) -> Vec<String> {
     let mut lines = Vec::new();
     for p in products {
         if p.counted == 0 && p.rounds.len() <= 1 {
@@ -631,7 +888,7 @@ fn spread_lines(w: &Words, products: &[ProductView], max_spread: u32) -> Vec<Str
                 w.earlier_round,
                 r.round,
                 w.mean_total,
-                r.mean_display,
+                localized(lang, &r.mean_display),
                 w.spread.to_lowercase(),
                 r.spread.map_or_else(|| "—".to_string(), |s| s.to_string()),
                 if r.spread_breach {
@@ -659,56 +916,106 @@ fn spread_lines(w: &Words, products: &[ProductView], max_spread: u32) -> Vec<Str
     lines
 }
 
-/// One line per outcome: "1 sản phẩm đạt 5 sao: LD-2026-01 Mứt dâu tây Đà Lạt (91.25)".
-fn conclusions(w: &Words, t: &Strings, products: &[ProductView]) -> Vec<String> {
+/// One line per outcome in the decision's terms, highest first: "1 sản phẩm đạt từ 90 điểm trở
+/// lên, đề nghị Hội đồng cấp trung ương …: LD-2026-01 Mứt dâu tây Đà Lạt (91,25)"; then the
+/// stated policy for products at 90 or more ranked lower by their minimums, naming them.
+fn conclusions(
+    w: &Words,
+    t: &Strings,
+    lang: Lang,
+    level: Level,
+    products: &[ProductView],
+) -> Vec<String> {
     let listed = |ps: &[&ProductView]| {
         ps.iter()
-            .map(|p| format!("{} {} ({})", p.code, p.name, p.mean_display))
+            .map(|p| {
+                format!(
+                    "{} {} ({})",
+                    p.code,
+                    p.name,
+                    localized(lang, &p.mean_display)
+                )
+            })
             .collect::<Vec<_>>()
             .join("; ")
     };
+    let named = |ps: &[&ProductView]| {
+        ps.iter()
+            .map(|p| format!("{} {}", p.code, p.name))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let with = |pred: &dyn Fn(Outcome) -> bool| -> Vec<&ProductView> {
+        products.iter().filter(|p| pred(p.outcome)).collect()
+    };
     let mut lines = Vec::new();
-    let settled: Vec<&ProductView> = products.iter().filter(|p| p.settled).collect();
-    let mut levels: Vec<u8> = settled.iter().filter_map(|p| p.stars).collect();
-    levels.sort_unstable_by(|a, b| b.cmp(a));
-    levels.dedup();
-    for stars in levels {
-        let ps: Vec<&ProductView> = settled
-            .iter()
-            .copied()
-            .filter(|p| p.stars == Some(stars) && p.knockout_reason.is_none())
-            .collect();
+    let central = with(&|o| o == Outcome::ProposedToCentral);
+    if !central.is_empty() {
         lines.push(format!(
-            "{} {} — {stars} {}: {}",
-            ps.len(),
+            "{} {} {}: {}",
+            central.len(),
             w.products_word,
-            t.stars_word,
-            listed(&ps)
+            w.conclusion_central,
+            listed(&central)
         ));
     }
-    let knocked: Vec<&ProductView> = settled
-        .iter()
-        .copied()
-        .filter(|p| p.knockout_reason.is_some())
-        .collect();
+    let mut levels: Vec<u8> = products.iter().filter_map(|p| p.stars).collect();
+    levels.sort_unstable_by(|a, b| b.cmp(a));
+    levels.dedup();
+    for stars in &levels {
+        let ps = with(&|o| o == Outcome::ProposedForRecognition { stars: *stars });
+        if !ps.is_empty() {
+            let whom = match level {
+                Level::Province => w.conclusion_recognise_province,
+                Level::Central => w.conclusion_recognise_central,
+            };
+            lines.push(format!(
+                "{} {} {whom} {stars} {}: {}",
+                ps.len(),
+                w.products_word,
+                t.stars_word,
+                listed(&ps)
+            ));
+        }
+    }
+    // Ranks reached but not proposed: below 5★ at the central council, 1–2★ at a province.
+    type OutcomeAt = fn(u8) -> Outcome;
+    let reached: [(OutcomeAt, &str); 2] = [
+        (
+            |stars| Outcome::BelowTopAtCentral { stars },
+            w.conclusion_below_top,
+        ),
+        (
+            |stars| Outcome::NotRecognised { stars },
+            w.conclusion_not_recognised,
+        ),
+    ];
+    for (outcome, wording) in reached {
+        for stars in &levels {
+            let ps = with(&|o| o == outcome(*stars));
+            if !ps.is_empty() {
+                lines.push(format!(
+                    "{} {} {} {stars} {}, {wording}: {}",
+                    ps.len(),
+                    w.products_word,
+                    w.reached,
+                    t.stars_word,
+                    listed(&ps)
+                ));
+            }
+        }
+    }
+    let knocked = with(&|o| o == Outcome::KnockedOut);
     if !knocked.is_empty() {
         lines.push(format!(
             "{} {} — {}: {}",
             knocked.len(),
             w.products_word,
             t.knocked_out,
-            knocked
-                .iter()
-                .map(|p| format!("{} {}", p.code, p.name))
-                .collect::<Vec<_>>()
-                .join("; ")
+            named(&knocked)
         ));
     }
-    let unranked: Vec<&ProductView> = settled
-        .iter()
-        .copied()
-        .filter(|p| p.stars.is_none() && p.knockout_reason.is_none())
-        .collect();
+    let unranked = with(&|o| o == Outcome::Unranked);
     if !unranked.is_empty() {
         lines.push(format!(
             "{} {} — {}: {}",
@@ -718,18 +1025,35 @@ fn conclusions(w: &Words, t: &Strings, products: &[ProductView]) -> Vec<String> 
             listed(&unranked)
         ));
     }
-    let open: Vec<&ProductView> = products.iter().filter(|p| !p.settled).collect();
+    let open = with(&|o| o == Outcome::Pending);
     if !open.is_empty() {
         lines.push(format!(
             "{} {} — {}: {}",
             open.len(),
             w.products_word,
             w.conclusion_unsettled,
-            open.iter()
-                .map(|p| format!("{} {}", p.code, p.name))
-                .collect::<Vec<_>>()
-                .join("; ")
+            named(&open)
         ));
+    }
+    let held_back: Vec<&ProductView> = products
+        .iter()
+        .filter(|p| p.settled && !p.failing_top_minimums.is_empty())
+        .collect();
+    if !held_back.is_empty() {
+        let each = held_back
+            .iter()
+            .map(|p| {
+                format!(
+                    "{} ({}): {} {}",
+                    p.code,
+                    localized(lang, &p.mean_display),
+                    w.minimums_failed,
+                    p.failing_top_minimums.join(", ")
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        lines.push(format!("{} — {each}", w.top_minimums_policy));
     }
     lines
 }

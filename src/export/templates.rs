@@ -3,15 +3,34 @@
 
 use color_eyre::eyre::{Result, eyre};
 use minijinja::value::Serde;
-use minijinja::{Environment, UndefinedBehavior, Value, context};
+use minijinja::{Environment, UndefinedBehavior, Value, context, escape_formatter};
 
 use super::model::Minutes;
+use super::numbers::localized;
 use super::words::words;
+use crate::i18n::Lang;
+use crate::text::{xml_forbidden, xml_safe};
 
-const TEMPLATES: [(&str, &str); 4] = [
+const TEMPLATES: [(&str, &str); 12] = [
     (
         "print.css.html",
         include_str!("../../assets/templates/print.css.html"),
+    ),
+    (
+        "national.html",
+        include_str!("../../assets/templates/national.html"),
+    ),
+    (
+        "head.html",
+        include_str!("../../assets/templates/head.html"),
+    ),
+    (
+        "signature.html",
+        include_str!("../../assets/templates/signature.html"),
+    ),
+    (
+        "form.html",
+        include_str!("../../assets/templates/form.html"),
     ),
     (
         "minutes.html",
@@ -20,6 +39,22 @@ const TEMPLATES: [(&str, &str); 4] = [
     (
         "sheets.html",
         include_str!("../../assets/templates/sheets.html"),
+    ),
+    (
+        "blank.html",
+        include_str!("../../assets/templates/blank.html"),
+    ),
+    (
+        "proposal.html",
+        include_str!("../../assets/templates/proposal.html"),
+    ),
+    (
+        "central.html",
+        include_str!("../../assets/templates/central.html"),
+    ),
+    (
+        "notices.html",
+        include_str!("../../assets/templates/notices.html"),
     ),
     (
         "minutes.md",
@@ -44,10 +79,19 @@ fn md(value: String) -> String {
     out
 }
 
-fn environment() -> Result<Environment<'static>> {
+fn environment(lang: Lang) -> Result<Environment<'static>> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.add_filter("md", md);
+    // A figure as the document's language writes it: "91,38" in Vietnamese.
+    env.add_filter("num", move |figure: String| localized(lang, &figure));
+    // Characters XML forbids never reach a printed page, whatever slipped past the input checks.
+    env.set_formatter(|out, state, value| match value.as_str() {
+        Some(text) if text.chars().any(xml_forbidden) => {
+            escape_formatter(out, state, &Value::from(xml_safe(text).into_owned()))
+        }
+        _ => escape_formatter(out, state, value),
+    });
     for (name, source) in TEMPLATES {
         env.add_template(name, source)
             .map_err(|e| eyre!("template {name}: {e}"))?;
@@ -56,7 +100,7 @@ fn environment() -> Result<Environment<'static>> {
 }
 
 pub(super) fn render(name: &str, m: &Minutes) -> Result<String> {
-    let env = environment()?;
+    let env = environment(m.lang)?;
     let template = env
         .get_template(name)
         .map_err(|e| eyre!("template {name}: {e}"))?;

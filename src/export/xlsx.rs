@@ -1,6 +1,8 @@
-//! The summary table (bảng tổng hợp): one sheet with every product × every member's part totals
-//! and total, the means and the rank; then one sheet per product with every criterion × member
-//! option and points. Numbers are number cells, header rows are frozen and repeated on every
+//! The summary table (bảng tổng hợp): a first sheet with one row per product (code, name,
+//! producer, commune, set, part means, mean, band, minimums, stars, result, spread, counted
+//! sheets and every member's total in a column), autofiltered and never merged, so staff can sort
+//! and filter; then one sheet per product with every criterion × member option and points, each
+//! wrapped row as tall as its text. One font (Times New Roman) throughout. Numbers are number cells, header rows are frozen and repeated on every
 //! printed page, A4 landscape, one page wide; "DỰ THẢO" in the page header of a draft.
 
 use std::collections::HashSet;
@@ -9,8 +11,11 @@ use color_eyre::eyre::{Result, eyre};
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
 use super::model::{Minutes, ProductView};
+use super::numbers::localized;
 use super::words::{Words, words};
+use crate::text::xml_safe;
 
+const FONT: &str = "Times New Roman";
 /// Excel's paper size code for A4.
 const A4: u8 = 9;
 /// Sheet names: at most 31 characters, none of these.
@@ -18,6 +23,8 @@ const FORBIDDEN: [char; 7] = ['[', ']', ':', '*', '?', '/', '\\'];
 
 struct Styles {
     title: Format,
+    plain: Format,
+    centre: Format,
     header: Format,
     text: Format,
     wrap: Format,
@@ -32,7 +39,7 @@ struct Styles {
 impl Styles {
     fn new() -> Self {
         let base = Format::new()
-            .set_font_name("Times New Roman")
+            .set_font_name(FONT)
             .set_font_size(11)
             .set_border(FormatBorder::Thin)
             .set_align(FormatAlign::VerticalCenter);
@@ -42,9 +49,11 @@ impl Styles {
             .set_bold();
         Self {
             title: Format::new()
-                .set_font_name("Times New Roman")
+                .set_font_name(FONT)
                 .set_font_size(13)
                 .set_bold(),
+            plain: Format::new().set_font_name(FONT).set_font_size(11),
+            centre: base.clone().set_align(FormatAlign::Center),
             header: base
                 .clone()
                 .set_bold()
@@ -69,7 +78,7 @@ fn xlsx_err(e: XlsxError) -> color_eyre::Report {
 
 /// Text for an Excel page header or footer: `&` must be doubled.
 fn hf(text: &str) -> String {
-    text.replace('&', "&&")
+    xml_safe(text).replace('&', "&&")
 }
 
 fn print_setup(ws: &mut Worksheet, m: &Minutes, w: &Words, header_rows: u32) -> Result<()> {
@@ -83,15 +92,16 @@ fn print_setup(ws: &mut Worksheet, m: &Minutes, w: &Words, header_rows: u32) -> 
     }
     ws.set_footer(format!(
         "&L&\"Times New Roman\"{}&R&\"Times New Roman\"{} &P/&N",
-        hf(&m.session.code),
+        hf(&m.session.title),
         hf(w.page)
     ));
     Ok(())
 }
 
 fn sheet_name(code: &str, taken: &mut HashSet<String>) -> String {
-    let clean: String = code
+    let clean: String = xml_safe(code)
         .chars()
+        .filter(|c| !c.is_control())
         .map(|c| if FORBIDDEN.contains(&c) { '-' } else { c })
         .take(28)
         .collect();
@@ -114,6 +124,10 @@ pub fn summary(m: &Minutes) -> Result<Vec<u8>> {
     let w = words(m.lang);
     let st = Styles::new();
     let mut book = Workbook::new();
+    // One font: empty cells and anything without a format use it too (Excel's default is
+    // Calibri). 20 × 64 pixels are the default row and column of an 11 pt font.
+    book.set_default_format(&Format::new().set_font_name(FONT).set_font_size(11), 20, 64)
+        .map_err(xlsx_err)?;
     let mut taken = HashSet::new();
     taken.insert(w.summary_sheet.to_lowercase());
     summary_sheet(book.add_worksheet(), m, w, &st)?;
@@ -124,22 +138,32 @@ pub fn summary(m: &Minutes) -> Result<Vec<u8>> {
     book.save_to_buffer().map_err(xlsx_err)
 }
 
-/// Rows 0–2: title lines; row 3: header; from row 4 one row per product and counted member.
+/// Rows 0–2: title lines; row 3: header; from row 4 one row per product.
 pub const SUMMARY_FIRST_ROW: u32 = 4;
 
-/// The summary: one row per product × member whose sheet counts (part totals and total), the
-/// product's own cells (code, name, means, stars, rank) merged down its rows. A product with no
-/// counted sheet has one row with the member cells left empty.
+/// Printed height of a row whose longest wrapped cell holds `chars` characters in a column
+/// `width` characters wide: Excel and LibreOffice print the stored height, so a wrapped row left
+/// at the default height overprints its neighbours.
+fn wrapped_height(chars: usize, width: f64) -> f64 {
+    let per_line = (width * 1.1).max(1.0) as usize;
+    let lines = chars.div_ceil(per_line).max(1);
+    15.0 * lines as f64 + 2.0
+}
+
+/// The summary staff sort and filter: one row per product (code, name, producer, commune, set,
+/// part means, mean, band, minimums, stars, result, proposal, spread, counted sheets, then each
+/// member's total in a column of its own), an autofilter on the header, no merged cells.
 fn summary_sheet(ws: &mut Worksheet, m: &Minutes, w: &Words, st: &Styles) -> Result<()> {
     ws.set_name(w.summary_sheet).map_err(xlsx_err)?;
     let s = &m.session;
     let parts = &m.part_ids;
     ws.write_string_with_format(0, 0, w.summary_title, &st.title)
         .map_err(xlsx_err)?;
-    ws.write_string(
+    ws.write_string_with_format(
         1,
         0,
         format!("{} — {} — {}", s.council, s.title, m.place_date),
+        &st.plain,
     )
     .map_err(xlsx_err)?;
     if m.draft {
@@ -147,76 +171,72 @@ fn summary_sheet(ws: &mut Worksheet, m: &Minutes, w: &Words, st: &Styles) -> Res
             .map_err(xlsx_err)?;
     }
 
+    let scorers: Vec<&super::model::MemberView> = m
+        .members
+        .iter()
+        .filter(|member| {
+            m.products
+                .iter()
+                .any(|p| p.scores.iter().any(|x| x.seat == member.seat))
+        })
+        .collect();
     let mut columns: Vec<(String, f64)> = vec![
         (w.no.into(), 5.0),
         (w.code.into(), 13.0),
-        (w.product.into(), 34.0),
+        (w.product_name.into(), 30.0),
+        (w.producer.into(), 24.0),
+        (w.commune.into(), 16.0),
         (w.set.into(), 5.0),
-        (w.seat.into(), 5.0),
-        (w.member.into(), 24.0),
     ];
-    columns.extend(parts.iter().map(|id| (id.clone(), 6.0)));
-    columns.push((w.total.into(), 7.0));
     columns.extend(parts.iter().map(|id| (format!("{} {id}", w.mean), 9.0)));
-    columns.push((w.mean_total.into(), 9.0));
-    columns.push((w.stars_count.into(), 6.0));
-    columns.push((w.rank.into(), 22.0));
-    columns.push((w.central_short.into(), 12.0));
+    columns.extend([
+        (w.mean_total.into(), 9.0),
+        (w.band_stars.into(), 8.0),
+        (w.minimum_stars.into(), 9.0),
+        (w.stars_count.into(), 6.0),
+        (w.rank.into(), 24.0),
+        (w.central_short.into(), 11.0),
+        (w.spread.into(), 8.0),
+        (w.counted.into(), 7.0),
+    ]);
+    columns.extend(
+        scorers
+            .iter()
+            .map(|member| (format!("{} {}\n{}", w.seat, member.seat, member.name), 11.0)),
+    );
     let header_row = SUMMARY_FIRST_ROW - 1;
     for (c, (label, width)) in columns.iter().enumerate() {
         ws.write_string_with_format(header_row, c as u16, label, &st.header)
             .map_err(xlsx_err)?;
         ws.set_column_width(c as u16, *width).map_err(xlsx_err)?;
     }
-    ws.set_row_height(header_row, 45).map_err(xlsx_err)?;
-    let n_parts = parts.len() as u16;
-    let member_first = 6u16;
-    let mean_first = member_first + n_parts + 1;
-    let stars_col = mean_first + n_parts + 1;
+    ws.set_row_height(header_row, 60).map_err(xlsx_err)?;
+    let mean_first = 6u16;
+    let after_means = mean_first + parts.len() as u16;
 
     let mut row = SUMMARY_FIRST_ROW;
     for p in &m.products {
-        let counted: Vec<_> = p.scores.iter().filter(|s| s.complete).collect();
-        let last = row + counted.len().max(1) as u32 - 1;
-        if last == row {
-            // Name and producer on two lines.
-            ws.set_row_height(row, 30).map_err(xlsx_err)?;
-        }
-        // The product's cells: text merged down its rows, numbers in the first row.
-        let text_cells: [(u16, String); 4] = [
-            (1, p.code.clone()),
-            (2, format!("{}\n{}", p.name, p.producer)),
-            (3, p.set_label.clone()),
-            (
-                stars_col + 1,
-                format!(
-                    "{}{}",
-                    p.rank_text,
-                    if p.settled {
-                        String::new()
-                    } else {
-                        format!(" ({})", p.status_text)
-                    }
-                ),
-            ),
+        let texts: [(u16, &str); 5] = [
+            (1, &p.code),
+            (2, &p.name),
+            (3, &p.producer),
+            (4, &p.commune),
+            (5, &p.set_label),
         ];
-        for (c, text) in text_cells {
-            if last > row {
-                ws.merge_range(row, c, last, c, &text, &st.wrap)
-                    .map_err(xlsx_err)?;
-            } else {
-                ws.write_string_with_format(row, c, &text, &st.wrap)
-                    .map_err(xlsx_err)?;
-            }
-        }
-        let central = if p.to_central { "✓" } else { "" };
-        if last > row {
-            ws.merge_range(row, stars_col + 2, last, stars_col + 2, central, &st.text)
+        for (c, text) in texts {
+            ws.write_string_with_format(row, c, text, &st.wrap)
                 .map_err(xlsx_err)?;
+        }
+        let rank = if p.settled {
+            p.rank_text.clone()
         } else {
-            ws.write_string_with_format(row, stars_col + 2, central, &st.text)
-                .map_err(xlsx_err)?;
-        }
+            format!("{} ({})", p.rank_text, p.status_text)
+        };
+        let central = if p.to_central { "✓" } else { "" };
+        ws.write_string_with_format(row, after_means + 4, &rank, &st.wrap)
+            .map_err(xlsx_err)?;
+        ws.write_string_with_format(row, after_means + 5, central, &st.centre)
+            .map_err(xlsx_err)?;
         let mut numbers: Vec<(u16, Option<f64>, &Format)> = vec![(0, Some(p.no as f64), &st.int)];
         for (k, id) in parts.iter().enumerate() {
             let mean = p
@@ -226,45 +246,52 @@ fn summary_sheet(ws: &mut Worksheet, m: &Minutes, w: &Words, st: &Styles) -> Res
                 .and_then(|x| x.mean_value);
             numbers.push((mean_first + k as u16, mean, &st.mean));
         }
-        numbers.push((mean_first + n_parts, p.mean_value, &st.strong_mean));
-        numbers.push((stars_col, p.stars.map(f64::from), &st.int));
+        numbers.extend([
+            (after_means, p.mean_value, &st.strong_mean),
+            (after_means + 1, p.result.band_stars.map(f64::from), &st.int),
+            (
+                after_means + 2,
+                p.result.minimum_stars.map(f64::from),
+                &st.int,
+            ),
+            (after_means + 3, p.printed_stars.map(f64::from), &st.int),
+            (after_means + 6, p.spread.map(f64::from), &st.int),
+            (after_means + 7, Some(f64::from(p.counted)), &st.int),
+        ]);
+        for (k, member) in scorers.iter().enumerate() {
+            let total = p
+                .scores
+                .iter()
+                .find(|x| x.seat == member.seat && x.complete)
+                .map(|x| f64::from(x.total));
+            numbers.push((after_means + 8 + k as u16, total, &st.int));
+        }
         for (c, value, format) in numbers {
-            if last > row {
-                ws.merge_range(row, c, last, c, "", format)
-                    .map_err(xlsx_err)?;
-            }
             match value {
-                Some(v) => ws
-                    .write_number_with_format(row, c, v, format)
-                    .map_err(xlsx_err)?,
-                None => ws.write_blank(row, c, format).map_err(xlsx_err)?,
-            };
-        }
-        for (i, score) in counted.iter().enumerate() {
-            let r = row + i as u32;
-            ws.write_number_with_format(r, 4, f64::from(score.seat), &st.int)
-                .map_err(xlsx_err)?;
-            ws.write_string_with_format(r, 5, &score.name, &st.text)
-                .map_err(xlsx_err)?;
-            for (k, id) in parts.iter().enumerate() {
-                let c = member_first + k as u16;
-                match p.parts.iter().position(|x| &x.id == id) {
-                    Some(pi) => ws
-                        .write_number_with_format(r, c, f64::from(score.parts[pi]), &st.int)
-                        .map_err(xlsx_err)?,
-                    None => ws.write_blank(r, c, &st.text).map_err(xlsx_err)?,
-                };
+                Some(v) => ws.write_number_with_format(row, c, v, format),
+                None => ws.write_blank(row, c, format),
             }
-            ws.write_number_with_format(r, member_first + n_parts, f64::from(score.total), &st.int)
-                .map_err(xlsx_err)?;
+            .map_err(xlsx_err)?;
         }
-        if counted.is_empty() {
-            for c in 4..mean_first {
-                ws.write_blank(row, c, &st.text).map_err(xlsx_err)?;
-            }
-        }
-        row = last + 1;
+        let longest = [
+            (p.name.chars().count(), 30.0),
+            (p.producer.chars().count(), 24.0),
+            (rank.chars().count(), 24.0),
+        ]
+        .into_iter()
+        .map(|(chars, width)| wrapped_height(chars, width))
+        .fold(0.0, f64::max);
+        ws.set_row_height(row, longest).map_err(xlsx_err)?;
+        row += 1;
     }
+    let last_col = columns.len() as u16 - 1;
+    ws.autofilter(
+        header_row,
+        0,
+        row.saturating_sub(1).max(header_row),
+        last_col,
+    )
+    .map_err(xlsx_err)?;
     ws.set_freeze_panes(SUMMARY_FIRST_ROW, 3)
         .map_err(xlsx_err)?;
     print_setup(ws, m, w, SUMMARY_FIRST_ROW)?;
@@ -285,22 +312,23 @@ fn product_sheet(
     ws.set_name(name).map_err(xlsx_err)?;
     ws.write_string_with_format(0, 0, format!("{} — {}", p.code, p.name), &st.title)
         .map_err(xlsx_err)?;
-    ws.write_string(
+    ws.write_string_with_format(
         1,
         0,
         format!(
             "{}: {} — {} {}: {} — {} {}",
             w.producer, p.producer, w.set, p.set_label, p.rubric_name, w.round, p.round
         ),
+        &st.plain,
     )
     .map_err(xlsx_err)?;
-    ws.write_string(
+    ws.write_string_with_format(
         2,
         0,
         format!(
             "{}: {} — {}: {}{}",
             w.mean_total,
-            p.mean_display,
+            localized(m.lang, &p.mean_display),
             w.rank,
             p.rank_text,
             if m.draft {
@@ -309,6 +337,7 @@ fn product_sheet(
                 String::new()
             }
         ),
+        &st.plain,
     )
     .map_err(xlsx_err)?;
 
@@ -363,6 +392,8 @@ fn product_sheet(
         ws.write_string_with_format(row, 0, &criterion.id, &st.text)
             .map_err(xlsx_err)?;
         ws.write_string_with_format(row, 1, &criterion.title, &st.wrap)
+            .map_err(xlsx_err)?;
+        ws.set_row_height(row, wrapped_height(criterion.title.chars().count(), 60.0))
             .map_err(xlsx_err)?;
         ws.write_number_with_format(row, 2, f64::from(criterion.max_points), &st.int)
             .map_err(xlsx_err)?;

@@ -345,6 +345,17 @@ pub fn parse_session(
         if m.name.get_ref().trim().is_empty() {
             fail(m.name.span(), format!("member at seat {seat} has no name"));
         }
+        for (label, value) in [
+            ("name", m.name.get_ref().as_str()),
+            ("organisation", &m.organisation),
+        ] {
+            if let Err(e) = crate::text::check_text(value) {
+                fail(
+                    m.name.span(),
+                    format!("member at seat {seat}: {label}: {e}"),
+                );
+            }
+        }
         let role = *m.role.get_ref();
         let scores = m
             .scores
@@ -357,6 +368,14 @@ pub fn parse_session(
             fail(
                 s.span(),
                 format!("member at seat {seat} is an observer; observers do not score"),
+            );
+        }
+        if let Some(d) = &m.delegated_by
+            && let Err(e) = crate::text::check_text(d.get_ref())
+        {
+            fail(
+                d.span(),
+                format!("member at seat {seat}: delegated_by: {e}"),
             );
         }
         if let Some(d) = &m.delegated_by
@@ -401,6 +420,16 @@ pub fn parse_session(
         );
     }
 
+    for (label, value) in [
+        ("title", s.title.as_str()),
+        ("council", &s.council),
+        ("venue", &s.venue),
+        ("province", s.province.as_deref().unwrap_or("")),
+    ] {
+        if let Err(e) = crate::text::check_text(value) {
+            fail(s.id.span(), format!("session {label}: {e}"));
+        }
+    }
     let products = check_products(&raw.products, known_rubric, &mut fail);
     if !problems.is_empty() {
         return Err(Problems(problems));
@@ -432,8 +461,22 @@ pub(crate) fn check_products(
         let code = p.code.get_ref().trim().to_string();
         if code.is_empty() {
             fail(p.code.span(), "product code is empty".to_string());
-        } else if !codes.insert(code.clone()) {
+        } else if let Err(e) = crate::text::check_code(&code) {
+            fail(p.code.span(), format!("product code \"{code}\": {e}"));
+        } else if !codes.insert(crate::text::code_key(&code)) {
+            // Compared case- and width-insensitively: "ld-01" and "LD-01" are one product.
             fail(p.code.span(), format!("duplicate product code \"{code}\""));
+        }
+        let texts = [
+            ("name", p.name.get_ref().as_str()),
+            ("producer", &p.producer),
+            ("commune", &p.commune),
+            ("province", p.province.as_deref().unwrap_or("")),
+        ];
+        for (label, value) in texts {
+            if let Err(e) = crate::text::check_text(value) {
+                fail(p.name.span(), format!("product \"{code}\": {label}: {e}"));
+            }
         }
         if p.name.get_ref().trim().is_empty() {
             fail(p.name.span(), format!("product \"{code}\" has no name"));

@@ -317,3 +317,50 @@ pub fn out_file(dir: &Path, name: &str) -> PathBuf {
     assert!(p.exists(), "{} was not written", p.display());
     p
 }
+
+/// The best option worth less than the option marked as the `stars` minimum, if the criterion
+/// has such a marker: choosing it costs a few points and fails that minimum.
+pub fn below_marker(c: &Criterion, stars: u8) -> Option<u32> {
+    let marker = c.options.iter().find(|o| o.min_stars == Some(stars))?;
+    c.options
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| o.points < marker.points)
+        .max_by_key(|(_, o)| o.points)
+        .map(|(i, _)| i as u32 + 1)
+}
+
+/// `SMALL_FINAL` at `level`: TN-01 scored near-perfect but below the 5-star marker on the first
+/// criterion that has one (≥ 90 points, a 5-star minimum failing), TN-02 scored perfect; both
+/// closed, the session finalised.
+pub fn top_band(store: &mut Store, level: &str) -> SessionData {
+    let text = SMALL_FINAL.replace("level = \"province\"", &format!("level = \"{level}\""));
+    let mut data = load(store, &text);
+    for seat in 1..=3 {
+        store.set_attendance(&data, seat, true).expect("attendance");
+    }
+    data = reload(store, &data);
+    let rubric = data.product("TN-01").unwrap().rubric.clone();
+    let spoiled = rubric
+        .criteria()
+        .position(|(_, c)| below_marker(c, 5).is_some())
+        .expect("a criterion with a 5-star marker");
+    fill(store, &data, "TN-01", &[1, 2, 3], &|_, i, c| {
+        if i == spoiled {
+            below_marker(c, 5).unwrap()
+        } else {
+            best(c)
+        }
+    });
+    fill(store, &data, "TN-02", &[1, 2, 3], &|_, _, c| best(c));
+    for code in ["TN-01", "TN-02"] {
+        data = reload(store, &data);
+        store
+            .close_product(&data, data.product(code).unwrap(), None)
+            .expect("close");
+    }
+    data = reload(store, &data);
+    let chair = data.members[0].name.clone();
+    store.finalise(&data, &chair).expect("finalise");
+    reload(store, &data)
+}
