@@ -410,6 +410,14 @@ fn one_submitted_sheet_is_reopened_with_a_reason() {
     let history = ws.run_ok(&["audit", "show", "--product", "LD-2026-01", "--member", "9"]);
     assert!(history.contains("sheet.reopen"), "{history}");
     assert!(history.contains("Nhập nhầm phiếu của ghế 4"), "{history}");
+    // The minutes print the correction with the old and the new choice.
+    let out = ws.path("out");
+    ws.run_ok(&["export", "--out", out.to_str().unwrap(), "--format", "md"]);
+    let md = std::fs::read_to_string(out.join(format!("bien-ban-{}.md", data.info.code))).unwrap();
+    assert!(
+        md.contains("LD-2026-01 (vòng 1), ghế 9: Nhập nhầm phiếu của ghế 4 — 1.1: 1 → 3"),
+        "{md}"
+    );
 }
 
 /// Observation 10: one product open at a time; one opened by mistake goes back to waiting.

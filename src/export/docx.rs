@@ -52,6 +52,16 @@ fn document_base(m: &Minutes) -> Docx {
                     .align(AlignmentType::Center)
                     .add_run(Run::new().add_text(format!("{} ", w.page)).size(20))
                     .add_page_num(PageNum::new())
+                    // The chain head on every page: a signed copy anchors the database.
+                    .add_run(
+                        Run::new()
+                            .add_text(if m.audit_head.is_empty() {
+                                String::new()
+                            } else {
+                                format!(" · {}: {}", w.audit_head, m.audit_head)
+                            })
+                            .size(16),
+                    )
                     .size(20),
             ),
         );
@@ -475,6 +485,14 @@ fn minutes(m: &Minutes) -> Result<Vec<u8>> {
             text(format!("{}: {}.", w.quorum, m.quorum.text)).line_spacing(spacing(80, 80)),
         );
 
+    doc = doc.add_paragraph(bold(w.per_product_attendance));
+    if m.attendance_lines.is_empty() {
+        doc = doc.add_paragraph(text(w.none));
+    }
+    for line in &m.attendance_lines {
+        doc = doc.add_paragraph(text(format!("- {line}")));
+    }
+
     doc = doc.add_paragraph(bold(format!("III. {}", w.results)));
     let parts = &m.part_ids;
     // TT, code, product (the rest), set, one column per part, mean, rank.
@@ -588,6 +606,14 @@ fn minutes(m: &Minutes) -> Result<Vec<u8>> {
     }
     for line in recusals {
         doc = doc.add_paragraph(text(line));
+    }
+
+    doc = doc.add_paragraph(bold(format!("5. {}", w.corrections)));
+    if m.correction_lines.is_empty() {
+        doc = doc.add_paragraph(text(w.none));
+    }
+    for line in &m.correction_lines {
+        doc = doc.add_paragraph(text(format!("- {line}")));
     }
 
     doc = doc

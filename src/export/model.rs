@@ -38,6 +38,13 @@ pub struct Minutes {
     pub draft: bool,
     pub quorum: QuorumView,
     pub members: Vec<MemberView>,
+    /// Each product's own attendance, as fixed when it closed (or as it stands while open).
+    pub attendance_lines: Vec<String>,
+    /// Sheets reopened for a correction: who, why, and each changed choice (old → new).
+    pub correction_lines: Vec<String>,
+    /// The audit chain's head when exported (16 hex characters): `council audit verify
+    /// --expect` checks a database against it.
+    pub audit_head: String,
     pub products: Vec<ProductView>,
     /// The products proposed for recognition, highest rank first, then by mean: the list of the
     /// proposal (tờ trình) and the annex of the chair's decision.
@@ -431,14 +438,13 @@ fn member_view(w: &Words, m: &MemberRow) -> MemberView {
         name: m.name.clone(),
         organisation: m.organisation.clone(),
         role: m.role,
-        role_text: role_text(w, m.role).to_string(),
+        role_text: match &m.delegated_by {
+            Some(by) => format!("{} ({} {by})", role_text(w, m.role), w.delegated),
+            None => role_text(w, m.role).to_string(),
+        },
         present: m.present,
-        presence_text: match m.present {
-            Some(true) => w.present,
-            Some(false) => w.absent,
-            None => w.unmarked,
-        }
-        .to_string(),
+        // The session's composition: who scores. Presence is each product's own.
+        presence_text: if m.scores { w.scores_yes } else { w.scores_no }.to_string(),
     }
 }
 
@@ -537,23 +543,30 @@ pub fn build_minutes(
         ));
     }
 
+    // The session states the rule; whether it held is each product's own attendance.
     let quorum = data.quorum();
-    let mut quorum_text = format!(
-        "{}/{} — {} ({} {}, {})",
-        quorum.present,
-        quorum.total,
-        if quorum.reached {
-            w.quorum_reached
-        } else {
-            w.quorum_not_reached
-        },
-        w.quorum_needed,
-        quorum.needed,
-        info.policy.quorum
-    );
-    if info.policy.chair_required && !quorum.chair_present {
-        quorum_text.push_str(&format!("; {}", w.chair_absent));
-    }
+    let quorum_text = w
+        .quorum_rule
+        .replace("{quorum}", &info.policy.quorum.to_string())
+        .replace("{needed}", &quorum.needed.to_string())
+        .replace("{total}", &quorum.total.to_string())
+        .replace(
+            "{chair}",
+            if info.policy.chair_required {
+                match lang {
+                    Lang::Vi => ", có chủ tịch Hội đồng",
+                    Lang::En => ", the chair present",
+                }
+            } else {
+                ""
+            },
+        );
+    let attendance_lines = attendance_lines(store, data, w)?;
+    let correction_lines = correction_lines(store, data, w, &records)?;
+    let audit_head = store
+        .audit_head()?
+        .map(|(_, hash)| hash[..16].to_string())
+        .unwrap_or_default();
     let date = info
         .date
         .parse::<jiff::civil::Date>()
@@ -636,6 +649,9 @@ pub fn build_minutes(
             text: quorum_text,
         },
         members: data.members.iter().map(|m| member_view(w, m)).collect(),
+        attendance_lines,
+        correction_lines,
+        audit_head,
         products,
         recognised,
         chair_of,
@@ -736,7 +752,7 @@ fn product_view(
         .collect();
     // Shown by largest remainder, so that A + B + C is the total as printed.
     let shown = shown_parts(&part_sums, count);
-    let parts = p
+    let parts: Vec<PartView> = p
         .rubric
         .parts
         .iter()
@@ -753,6 +769,25 @@ fn product_view(
         .collect();
     let (mean_display, mean_value) = mean_pair(result.sum_total, u64::from(result.counted));
     debug_assert_eq!(mean_display, result.mean_display());
+    // A knocked-out product is "không đạt" on its condition: the documents print no mean.
+    let knocked_out = p.status == ProductStatus::KnockedOut;
+    let (mean_display, mean_value) = if knocked_out {
+        ("—".to_string(), None)
+    } else {
+        (mean_display, mean_value)
+    };
+    let parts: Vec<PartView> = if knocked_out {
+        parts
+            .into_iter()
+            .map(|part| PartView {
+                mean_display: "—".to_string(),
+                mean_value: None,
+                ..part
+            })
+            .collect()
+    } else {
+        parts
+    };
     let top = p.rubric.top_stars();
     let outcome = Outcome::of(data.info.level, p.status, &result, top);
     let to_central = outcome == Outcome::ProposedToCentral;
@@ -803,14 +838,18 @@ fn product_view(
             .unwrap_or_default(),
         // The condition of the criteria set the council applied, then its stated reason.
         knockout_reason: result.knocked_out.as_ref().map(|_| {
-            [
+            let mut text = [
                 p.knockout_condition.as_deref(),
                 p.knockout_reason.as_deref(),
             ]
             .into_iter()
             .flatten()
             .collect::<Vec<_>>()
-            .join(" — ")
+            .join(" — ");
+            if let Some(seat) = p.knockout_proposed_by {
+                text.push_str(&format!(" ({} {seat} {})", w.proposed_by, name_of(seat)));
+            }
+            text
         }),
         to_central,
         spread: result.spread,
@@ -1079,4 +1118,122 @@ mod tests {
         );
         assert_eq!(date_text(Lang::En, d(2026, 3, 9)), "9 March 2026");
     }
+}
+
+/// One line per product that left waiting: its own attendance against the quorum, the sheets
+/// that count, who was away or recused, and who came or went while it was scored.
+fn attendance_lines(
+    store: &Store,
+    data: &SessionData,
+    w: &Words,
+) -> crate::store::Result<Vec<String>> {
+    let changes = store.presence_changes(data)?;
+    let mut lines = Vec::new();
+    for p in data
+        .products
+        .iter()
+        .filter(|p| p.status != ProductStatus::Waiting)
+    {
+        let seats = store.seat_facts(data, p.id, p.round)?;
+        let q = crate::meeting::quorum(&data.info.policy, &seats);
+        let list = |pick: &dyn Fn(&crate::meeting::SeatFacts) -> bool| {
+            seats
+                .iter()
+                .filter(|s| pick(s))
+                .map(|s| s.seat.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut line = format!(
+            "{} ({} {}): {}",
+            p.code,
+            data.info.policy.quorum,
+            if q.reached { "✓" } else { "✗" },
+            w.scoring_present
+                .replace("{present}", &q.present.to_string())
+                .replace("{total}", &q.total.to_string())
+                .replace("{needed}", &q.needed.to_string())
+        );
+        let counted = store.product_result(data, p)?.counted;
+        line.push_str(&format!("; {}: {counted}", w.counted_sheets));
+        let absent = list(&|s| s.scores && !s.present);
+        if !absent.is_empty() {
+            line.push_str(&format!(
+                "; {} {}: {absent}",
+                w.absent_seats,
+                w.seat.to_lowercase()
+            ));
+        }
+        let recused = list(&|s| s.recused);
+        if !recused.is_empty() {
+            line.push_str(&format!(
+                "; {} {}: {recused}",
+                w.recused_seats,
+                w.seat.to_lowercase()
+            ));
+        }
+        for c in changes
+            .iter()
+            .filter(|c| c.product_id == p.id && c.round == p.round)
+        {
+            let at = c.at.get(11..16).unwrap_or(&c.at);
+            let what = if c.present { w.arrived } else { w.left };
+            line.push_str(&format!(
+                "; {} {} {what} {at}",
+                w.seat.to_lowercase(),
+                c.seat
+            ));
+        }
+        lines.push(line);
+    }
+    Ok(lines)
+}
+
+/// One line per sheet reopened for a correction: product, seat, reason, and each choice that
+/// changed from what the sheet held when it was reopened.
+fn correction_lines(
+    store: &Store,
+    data: &SessionData,
+    w: &Words,
+    records: &[crate::store::ChoiceRecord],
+) -> crate::store::Result<Vec<String>> {
+    let mut lines = Vec::new();
+    for c in store.sheet_corrections(data)? {
+        let Some(p) = data.products.iter().find(|p| p.id == c.product_id) else {
+            continue;
+        };
+        let now: std::collections::BTreeMap<&str, u32> = records
+            .iter()
+            .filter(|r| r.product_id == c.product_id && r.round == c.round && r.seat == c.seat)
+            .map(|r| (r.criterion.as_str(), r.option))
+            .collect();
+        let changed: Vec<String> = c
+            .old
+            .iter()
+            .filter_map(|(criterion, old)| {
+                let new = now.get(criterion.as_str()).copied();
+                (new != Some(*old)).then(|| {
+                    format!(
+                        "{criterion}: {old} → {}",
+                        new.map_or("—".to_string(), |n| n.to_string())
+                    )
+                })
+            })
+            .collect();
+        lines.push(format!(
+            "{} ({} {}), {} {}: {}{}",
+            p.code,
+            w.round.to_lowercase(),
+            c.round,
+            w.seat.to_lowercase(),
+            c.seat,
+            c.reason,
+            if changed.is_empty() {
+                String::new()
+            } else {
+                format!(" — {}", changed.join("; "))
+            }
+        ));
+    }
+    Ok(lines)
 }
