@@ -64,7 +64,7 @@ fn an_untouched_database_verifies() {
     assert_eq!(
         out,
         format!(
-            "audit chain intact: {rows} rows verified; every choice and final result matches the log\n"
+            "audit chain intact: {rows} rows verified; every choice, attendance, status, recusal, sheet, the session file and the criteria sets match the log\n"
         )
     );
 }

@@ -25,7 +25,7 @@ struct Exported {
 fn exported() -> Exported {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("council.db");
-    let mut store = Store::open(&db).unwrap();
+    let mut store = Store::open_or_create(&db).unwrap();
     let mut data = demo_meeting(&mut store);
     fill(
         &mut store,

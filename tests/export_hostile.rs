@@ -27,7 +27,7 @@ fn hostile_store(dir: &Path) -> (Store, council::store::SessionData) {
     session.products[1].commune = HOSTILE.to_string();
     session.members[1].name = format!("Trương {HOSTILE}");
     session.venue = HOSTILE.to_string();
-    let mut store = Store::open(&dir.join("council.db")).unwrap();
+    let mut store = Store::open_or_create(&dir.join("council.db")).unwrap();
     let id = store
         .create_session(&session, SMALL_FINAL, &|id| {
             catalog.find(id).map(|(f, _)| f.text.clone())
@@ -41,8 +41,15 @@ fn hostile_store(dir: &Path) -> (Store, council::store::SessionData) {
     fill(&mut store, &data, "TN-01", &[1, 2, 3], &|_, _, c| best(c));
     data = reload(&store, &data);
     let product = data.product("TN-01").unwrap().clone();
+    // A submitted sheet's comment changes only once the sheet is reopened (with a reason).
+    store
+        .reopen_sheet(&data, &product, 2, "ý kiến bổ sung")
+        .unwrap();
     store
         .set_comment(&data, &product, 2, HOSTILE, &Actor::Secretary)
+        .unwrap();
+    store
+        .submit_sheet(&data, &product, 2, &Actor::Secretary)
         .unwrap();
     data = reload(&store, &data);
     store

@@ -11,7 +11,7 @@ use council::store::{SessionData, Store};
 use export_support::*;
 
 fn session(dir: &Path) -> (Store, SessionData) {
-    let mut store = Store::open(&dir.join("council.db")).unwrap();
+    let mut store = Store::open_or_create(&dir.join("council.db")).unwrap();
     let data = load(&mut store, SMALL_FINAL);
     (store, data)
 }

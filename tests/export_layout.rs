@@ -40,7 +40,7 @@ fn tables(xml: &str) -> Vec<&str> {
 #[test]
 fn every_word_table_repeats_its_header_row_and_no_row_splits() {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("council.db")).unwrap();
+    let mut store = Store::open_or_create(&dir.path().join("council.db")).unwrap();
     let data = demo_meeting(&mut store);
     let files = export(&store, &data, &dir.path().join("out"), &[Format::Docx]);
     assert!(!files.is_empty());
@@ -69,7 +69,7 @@ fn every_word_table_repeats_its_header_row_and_no_row_splits() {
 #[test]
 fn the_national_header_follows_decree_30() {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("council.db")).unwrap();
+    let mut store = Store::open_or_create(&dir.path().join("council.db")).unwrap();
     let data = demo_meeting(&mut store);
     let out = dir.path().join("out");
     export(
@@ -120,7 +120,7 @@ fn the_national_header_follows_decree_30() {
 /// A finished provincial session of 30 products scored by 3 members: three pages of results.
 fn seventy(dir: &Path) -> (Store, SessionData) {
     let catalog = Catalog::shipped();
-    let mut store = Store::open(&dir.join("council.db")).unwrap();
+    let mut store = Store::open_or_create(&dir.join("council.db")).unwrap();
     let spec = ArchiveSpec {
         sessions: 1,
         products: 30,

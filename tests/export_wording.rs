@@ -45,7 +45,7 @@ fn minutes_texts(out: &Path, code: &str) -> Vec<(String, String)> {
 #[test]
 fn the_provincial_minutes_never_award_five_stars() {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("council.db")).unwrap();
+    let mut store = Store::open_or_create(&dir.path().join("council.db")).unwrap();
     let data = demo_meeting(&mut store);
     let top = store
         .product_result(&data, data.product("LD-2026-01").unwrap())
@@ -76,7 +76,7 @@ fn the_provincial_minutes_never_award_five_stars() {
 #[test]
 fn a_product_at_90_held_back_by_a_minimum_is_ranked_by_it_and_not_sent_to_the_central_council() {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("council.db")).unwrap();
+    let mut store = Store::open_or_create(&dir.path().join("council.db")).unwrap();
     let data = top_band(&mut store, "province");
     let held = store
         .product_result(&data, data.product("TN-01").unwrap())
@@ -134,7 +134,7 @@ fn a_product_at_90_held_back_by_a_minimum_is_ranked_by_it_and_not_sent_to_the_ce
 #[test]
 fn a_central_session_awards_five_stars() {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("council.db")).unwrap();
+    let mut store = Store::open_or_create(&dir.path().join("council.db")).unwrap();
     let data = top_band(&mut store, "central");
     let m = build_minutes(&store, &data, Lang::Vi).unwrap();
     assert!(m.central.is_empty(), "the central council sends nothing up");
@@ -154,7 +154,7 @@ fn a_central_session_awards_five_stars() {
 #[test]
 fn part_means_add_up_to_the_displayed_total_in_every_document() {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("council.db")).unwrap();
+    let mut store = Store::open_or_create(&dir.path().join("council.db")).unwrap();
     let data = demo_meeting(&mut store);
     let m = build_minutes(&store, &data, Lang::Vi).unwrap();
     let out = export(&store, &data, dir.path(), Lang::Vi);
@@ -187,7 +187,7 @@ fn part_means_add_up_to_the_displayed_total_in_every_document() {
 #[test]
 fn vietnamese_documents_write_a_decimal_comma_and_english_ones_a_point() {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("council.db")).unwrap();
+    let mut store = Store::open_or_create(&dir.path().join("council.db")).unwrap();
     let data = demo_meeting(&mut store);
     let mean = store
         .product_result(&data, data.product("LD-2026-01").unwrap())

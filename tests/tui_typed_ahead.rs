@@ -24,7 +24,7 @@ fn keys_typed_ahead_of_a_failed_write_are_dropped() {
     unsafe { std::env::set_var("COUNCIL_BUSY_TIMEOUT_MS", "300") };
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("council.db");
-    let mut store = Store::open(&db).unwrap();
+    let mut store = Store::open_or_create(&db).unwrap();
     let g = Global {
         db: Some(db.clone()),
         lang: None,

@@ -1097,29 +1097,6 @@ fn conclusions(
     lines
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn vietnamese_dates_pad_days_under_ten_and_the_first_two_months() {
-        let d = |y, m, d| jiff::civil::date(y, m, d);
-        assert_eq!(
-            date_text(Lang::Vi, d(2026, 11, 20)),
-            "ngày 20 tháng 11 năm 2026"
-        );
-        assert_eq!(
-            date_text(Lang::Vi, d(2026, 1, 5)),
-            "ngày 05 tháng 01 năm 2026"
-        );
-        assert_eq!(
-            date_text(Lang::Vi, d(2026, 3, 9)),
-            "ngày 09 tháng 3 năm 2026"
-        );
-        assert_eq!(date_text(Lang::En, d(2026, 3, 9)), "9 March 2026");
-    }
-}
-
 /// One line per product that left waiting: its own attendance against the quorum, the sheets
 /// that count, who was away or recused, and who came or went while it was scored.
 fn attendance_lines(
@@ -1236,4 +1213,27 @@ fn correction_lines(
         ));
     }
     Ok(lines)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vietnamese_dates_pad_days_under_ten_and_the_first_two_months() {
+        let d = |y, m, d| jiff::civil::date(y, m, d);
+        assert_eq!(
+            date_text(Lang::Vi, d(2026, 11, 20)),
+            "ngày 20 tháng 11 năm 2026"
+        );
+        assert_eq!(
+            date_text(Lang::Vi, d(2026, 1, 5)),
+            "ngày 05 tháng 01 năm 2026"
+        );
+        assert_eq!(
+            date_text(Lang::Vi, d(2026, 3, 9)),
+            "ngày 09 tháng 3 năm 2026"
+        );
+        assert_eq!(date_text(Lang::En, d(2026, 3, 9)), "9 March 2026");
+    }
 }

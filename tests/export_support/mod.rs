@@ -352,13 +352,17 @@ pub fn top_band(store: &mut Store, level: &str) -> SessionData {
             best(c)
         }
     });
+    // One product open at a time: TN-01 closes before TN-02 is scored.
+    data = reload(store, &data);
+    store
+        .close_product(&data, data.product("TN-01").unwrap(), None)
+        .expect("close");
+    data = reload(store, &data);
     fill(store, &data, "TN-02", &[1, 2, 3], &|_, _, c| best(c));
-    for code in ["TN-01", "TN-02"] {
-        data = reload(store, &data);
-        store
-            .close_product(&data, data.product(code).unwrap(), None)
-            .expect("close");
-    }
+    data = reload(store, &data);
+    store
+        .close_product(&data, data.product("TN-02").unwrap(), None)
+        .expect("close");
     data = reload(store, &data);
     let chair = data.members[0].name.clone();
     store.finalise(&data, &chair).expect("finalise");
