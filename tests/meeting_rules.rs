@@ -630,3 +630,39 @@ fn an_import_never_overwrites_a_members_own_draft() {
         "the member's draft stands"
     );
 }
+
+/// Issue 11, observation 10 (input half): a reason or a comment with a control character is
+/// refused by the rules, whichever front end it came from, and changes nothing.
+#[test]
+fn control_characters_in_reasons_and_comments_are_refused() {
+    let ws = demo();
+    ws.run_ok(&["attend", "--all"]);
+    ws.run_ok(&["product", "open", "LD-2026-01"]);
+    let vi = refused(
+        &ws,
+        &[
+            "recuse",
+            "LD-2026-01",
+            "4",
+            "--reason",
+            "xung đột\u{7}lợi ích",
+        ],
+    );
+    assert!(
+        vi.contains(
+            "Lý do có ký tự điều khiển U+0007 ở ký tự thứ 9 (chỉ cho phép tab và xuống dòng)"
+        ),
+        "{vi}"
+    );
+    let (mut store, data) = open(&ws);
+    let p = data.product("LD-2026-01").unwrap().clone();
+    let e = store
+        .set_comment(&data, &p, 4, "ghi chú\u{1b}[31m", &Actor::Member(4))
+        .unwrap_err();
+    assert_eq!(
+        e.text(Lang::En),
+        "The comment holds the control character U+001B at character 8 (only tab and line break are allowed)"
+    );
+    assert!(store.recused_seats(&data, p.id).unwrap().is_empty());
+    assert!(store.member_sheet(&data, &p, 4).unwrap().is_none());
+}

@@ -2,7 +2,7 @@
 //! One match per language, so the compiler makes sure every refusal has both.
 
 use super::Lang;
-use crate::meeting::{Checkpoint, Holder, Move, ProductStatus, ReasonFor, Refusal};
+use crate::meeting::{Checkpoint, Holder, Move, ProductStatus, ReasonFor, Refusal, TextField};
 use crate::session::Role;
 
 fn seats(list: &[u32]) -> String {
@@ -171,6 +171,10 @@ fn vi(r: &Refusal) -> String {
         R::TooFewSheets { product, counted, needed } => format!("Sản phẩm {product} chỉ có {counted} phiếu hợp lệ, cần ít nhất {needed} để xếp hạng"),
         R::AlreadyScored { product, sheets } => format!("Sản phẩm {product} đã có {sheets} phiếu được chấm; không thể trả về hàng chờ"),
         R::ReasonRequired { what } => reason_vi(*what).into(),
+        R::BadText { field, character, at } => format!(
+            "{} có ký tự điều khiển {character} ở ký tự thứ {at} (chỉ cho phép tab và xuống dòng)",
+            match field { TextField::Reason => "Lý do", TextField::Comment => "Ý kiến" }
+        ),
         R::MemberAbsent { product, seat } => format!("Ghế {seat} vắng mặt khi đánh giá sản phẩm {product}"),
         R::MemberDoesNotScore { seat, role } => format!("Ghế {seat} ({}) không chấm điểm", role_vi(*role)),
         R::MemberRecused { product, seat } => format!("Ghế {seat} đã rút khỏi đánh giá sản phẩm {product}"),
@@ -231,6 +235,10 @@ fn en(r: &Refusal) -> String {
         R::TooFewSheets { product, counted, needed } => format!("Product {product} has {counted} counted sheets; at least {needed} are needed to rank it"),
         R::AlreadyScored { product, sheets } => format!("Product {product} already has {sheets} sheets scored; it cannot go back to waiting"),
         R::ReasonRequired { what } => reason_en(*what).into(),
+        R::BadText { field, character, at } => format!(
+            "The {} holds the control character {character} at character {at} (only tab and line break are allowed)",
+            match field { TextField::Reason => "reason", TextField::Comment => "comment" }
+        ),
         R::MemberAbsent { product, seat } => format!("Seat {seat} is absent for product {product}"),
         R::MemberDoesNotScore { seat, role } => format!("Seat {seat} ({}) does not score", role_en(*role)),
         R::MemberRecused { product, seat } => format!("Seat {seat} is recused from product {product}"),

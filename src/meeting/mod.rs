@@ -28,14 +28,25 @@ pub use sheet::{
     check_recuse, check_reopen_sheet, check_withdraw_recusal, check_write, counted_seats,
     min_sheets, not_counted_reason,
 };
-pub use terms::{Checkpoint, Holder, Move, ProductStatus, ReasonFor};
+pub use terms::{Checkpoint, Holder, Move, ProductStatus, ReasonFor, TextField};
 
 /// A reason the council must give (a new round, an override, a knock-out, a correction)
-/// is refused when it is blank.
+/// is refused when it is blank, or holds a control character.
 pub fn require_reason(reason: &str, what: ReasonFor) -> Result<(), Refusal> {
     if reason.trim().is_empty() {
-        Err(Refusal::ReasonRequired { what })
-    } else {
-        Ok(())
+        return Err(Refusal::ReasonRequired { what });
     }
+    check_text(reason, TextField::Reason)
+}
+
+/// A text a person typed or pasted: no control character other than tab and line break.
+pub fn check_text(value: &str, field: TextField) -> Result<(), Refusal> {
+    crate::text::check_text(value).map_err(|p| Refusal::BadText {
+        field,
+        character: crate::text::char_name(p.ch()),
+        at: match p {
+            crate::text::TextProblem::Control { at, .. }
+            | crate::text::TextProblem::Invisible { at, .. } => at,
+        },
+    })
 }

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::terms::{Checkpoint, Holder, Move, ProductStatus, ReasonFor};
+use super::terms::{Checkpoint, Holder, Move, ProductStatus, ReasonFor, TextField};
 use crate::session::{Fraction, Role};
 
 /// A refused action of the meeting, with the facts a user needs to understand it.
@@ -56,6 +56,14 @@ pub enum Refusal {
     },
     ReasonRequired {
         what: ReasonFor,
+    },
+    /// A reason or comment holding a control character (other than tab and line break).
+    BadText {
+        field: TextField,
+        /// "U+000B"
+        character: String,
+        /// 1-based position in characters.
+        at: usize,
     },
     MemberAbsent {
         product: String,

@@ -98,3 +98,11 @@ pub enum ReasonFor {
     SessionReopen,
     ImportReplace,
 }
+
+/// A text the meeting records from a person (checked for control characters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TextField {
+    Reason,
+    Comment,
+}

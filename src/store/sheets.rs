@@ -293,6 +293,7 @@ impl Store {
         actor: &Actor,
     ) -> Result<()> {
         let member = data.seat(seat)?;
+        meeting::check_text(comment, meeting::TextField::Comment)?;
         let writer = Writer {
             holder: self.holder_for(actor),
             entry: 1,

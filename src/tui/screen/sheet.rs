@@ -491,7 +491,8 @@ impl SheetScreen {
 
     /// A submitted sheet offers only moving and going back; a blind re-entry takes no comment.
     pub fn footer_keys(&self) -> Vec<Action> {
-        if self.view.submitted() && self.view.entry == 1 {
+        // Read only (someone else holds the sheet) or submitted: nothing to type here.
+        if self.read_only.is_some() || (self.view.submitted() && self.view.entry == 1) {
             return vec![Action::Down, Action::Back];
         }
         let mut keys = vec![Action::Pick1, Action::Submit];
