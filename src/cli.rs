@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand};
 use color_eyre::eyre::{Result, WrapErr, bail, eyre};
 
 mod dev;
+mod export;
 mod meeting;
 
 use crate::i18n::Lang;
@@ -147,10 +148,10 @@ pub enum Command {
     /// Replace the database with a backup FILE (checked first; the current one is kept)
     Restore { file: PathBuf },
     /// Export minutes (DOCX/HTML/MD), summary table (XLSX), score sheets, CSV and JSON
-    Export(crate::export::command::ExportArgs),
+    Export(export::ExportArgs),
     /// Products: import into a session from CSV or XLSX
     #[command(subcommand)]
-    Products(crate::export::command::ProductsCmd),
+    Products(export::ProductsCmd),
     /// Developer tools for the crash and concurrency tests
     #[command(subcommand, hide = true)]
     Dev(dev::DevCmd),
@@ -299,8 +300,8 @@ fn dispatch(cli: Cli) -> Result<()> {
             Ok(())
         }
         Some(Command::Restore { file }) => restore(&g, &file),
-        Some(Command::Export(args)) => crate::export::command::run_export(&g, &args),
-        Some(Command::Products(cmd)) => crate::export::command::run_products(&g, &cmd),
+        Some(Command::Export(args)) => export::run_export(&g, &args),
+        Some(Command::Products(cmd)) => export::run_products(&g, &cmd),
         Some(Command::Dev(cmd)) => dev::run(&g, cmd),
     }
 }

@@ -7,7 +7,6 @@
 //! figure in every file is the figure the screen shows. Products can also be imported
 //! ([`import`]).
 
-pub mod command;
 mod csv_out;
 mod docx;
 mod html;

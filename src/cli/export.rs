@@ -1,14 +1,14 @@
 //! The `council export` and `council products import` commands: thin shells over
-//! [`super::export_session`] and [`super::import`].
+//! [`crate::export::export_session`] and [`crate::export::import`].
 
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 use color_eyre::eyre::{Result, WrapErr, bail};
 
-use super::import::{check_product_rows, read_product_rows, rejection_message};
-use super::{Format, Progress, export_session};
-use crate::cli::Global;
+use super::Global;
+use crate::export::import::{check_product_rows, read_product_rows, rejection_message};
+use crate::export::{Format, Progress, export_session};
 use crate::store::Actor;
 
 #[derive(Args, Debug)]
