@@ -84,7 +84,7 @@ fn docx_minutes_hold_the_screen_figures_and_every_required_part() {
         "Lâm Đồng, ngày 20 tháng 11 năm 2026",
         "08:00, ngày 20 tháng 11 năm 2026",
         "Hội trường Sở Nông nghiệp và Môi trường",
-        "8/9 — đủ điều kiện tiến hành họp",
+        "có mặt 8/9 thành viên chấm điểm (cần 7)",
         KNOCKOUT_REASON,
         ROUND_REASON,
         RECUSAL_REASON,
@@ -92,7 +92,7 @@ fn docx_minutes_hold_the_screen_figures_and_every_required_part() {
         "CHỦ TỊCH HỘI ĐỒNG",
         "Lê Minh Đức",
         "Nguyễn Văn Hùng",
-        "Vắng mặt",
+        "vắng ghế: 9",
         "Sản phẩm đề nghị Hội đồng cấp trung ương",
         "vượt mức cho phép",
     ] {

@@ -214,6 +214,7 @@ impl Meeting {
             } => {
                 let p = product(i);
                 let mut result = Ok(());
+                let mut wrote = false;
                 for (_, c) in p.rubric.criteria() {
                     let o = option.min(c.options.len() as u32);
                     result = self
@@ -223,14 +224,29 @@ impl Meeting {
                     if result.is_err() {
                         break;
                     }
+                    wrote = true;
                 }
+                let mut submitted = false;
                 if result.is_ok() && submit {
                     result = self
                         .seats
                         .submit_sheet(&data, &p, seat, &Actor::Member(seat));
+                    submitted = result.is_ok();
                 }
-                if !self.held.iter().any(|h| h.1 == seat) {
-                    let _ = self.seats.release_holds(&Actor::Member(seat));
+                // A member's seat holds one sheet at a time: writing moves the hold to this
+                // sheet, submitting ends it; a member who was not at their seat leaves again.
+                let was_holding = self.held.iter().position(|h| h.1 == seat);
+                match was_holding {
+                    Some(at) if wrote => {
+                        self.held.remove(at);
+                        if !submitted {
+                            self.held.push((i, seat));
+                        }
+                    }
+                    Some(_) => {}
+                    None => {
+                        let _ = self.seats.release_holds(&Actor::Member(seat));
+                    }
                 }
                 result
             }
