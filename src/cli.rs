@@ -535,14 +535,14 @@ fn sheets_import(g: &Global, file: &Path, session: Option<&str>) -> Result<()> {
         |n| n.to_string_lossy().into_owned(),
     );
     let report = store.import_choices(&data, &label, &bytes, &rows)?;
-    println!(
-        "imported {} rows ({} changed) into {} sheets of session {}; {} sheets complete and submitted",
-        report.rows,
-        report.changed,
-        report.sheets,
-        report::printable(&data.info.code),
-        report.submitted
-    );
+    let done = crate::i18n::Done::Imported {
+        rows: report.rows,
+        changed: report.changed,
+        sheets: report.sheets,
+        session: report::printable(&data.info.code).into_owned(),
+        submitted: report.submitted,
+    };
+    println!("{}", crate::i18n::done(g.lang(), &done));
     Ok(())
 }
 
@@ -681,10 +681,11 @@ fn session_finalise(g: &Global, chair: &str, session: Option<&str>) -> Result<()
     let mut store = g.open_store()?;
     let data = store.load_session(store.find_session(session)?.id)?;
     let digest = store.finalise(&data, chair)?;
-    println!(
-        "session {} is final; results hash (SHA-256): {digest}",
-        report::printable(&data.info.code)
-    );
+    let done = crate::i18n::Done::Finalised {
+        session: report::printable(&data.info.code).into_owned(),
+        hash: digest,
+    };
+    println!("{}", crate::i18n::done(g.lang(), &done));
     Ok(())
 }
 
@@ -692,10 +693,10 @@ fn session_reopen(g: &Global, reason: &str, session: Option<&str>) -> Result<()>
     let mut store = g.open_store()?;
     let data = store.load_session(store.find_session(session)?.id)?;
     store.reopen_session(&data, reason)?;
-    println!(
-        "session {} is open again; the reason is logged",
-        report::printable(&data.info.code)
-    );
+    let done = crate::i18n::Done::SessionReopened {
+        session: report::printable(&data.info.code).into_owned(),
+    };
+    println!("{}", crate::i18n::done(g.lang(), &done));
     Ok(())
 }
 

@@ -218,7 +218,7 @@ fn a_finalised_session_refuses_every_change_until_reopened_with_a_reason() {
     let hash = out.trim().rsplit(' ').next().unwrap().to_string();
     assert_eq!(
         out,
-        format!("session thu-nghiem-2026 is final; results hash (SHA-256): {hash}\n")
+        format!("Phiên thu-nghiem-2026 đã hoàn tất; mã kết quả (SHA-256): {hash}\n")
     );
     assert_eq!(hash.len(), 64);
     let store = Store::open(&ws.db()).unwrap();

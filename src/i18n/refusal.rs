@@ -387,6 +387,20 @@ pub enum Done {
         code: String,
         seat: u32,
     },
+    Imported {
+        rows: usize,
+        changed: usize,
+        sheets: usize,
+        session: String,
+        submitted: usize,
+    },
+    Finalised {
+        session: String,
+        hash: String,
+    },
+    SessionReopened {
+        session: String,
+    },
 }
 
 pub fn done(lang: Lang, d: &Done) -> String {
@@ -477,6 +491,42 @@ pub fn done(lang: Lang, d: &Done) -> String {
         }
         (Lang::En, D::SheetReopened { code, seat }) => {
             format!("The sheet of seat {seat} for {code} is reopened for a correction")
+        }
+        (
+            Lang::Vi,
+            D::Imported {
+                rows,
+                changed,
+                sheets,
+                session,
+                submitted,
+            },
+        ) => format!(
+            "Đã nhập {rows} dòng ({changed} thay đổi) vào {sheets} phiếu của phiên {session}; {submitted} phiếu đủ và đã nộp"
+        ),
+        (
+            Lang::En,
+            D::Imported {
+                rows,
+                changed,
+                sheets,
+                session,
+                submitted,
+            },
+        ) => format!(
+            "imported {rows} rows ({changed} changed) into {sheets} sheets of session {session}; {submitted} sheets complete and submitted"
+        ),
+        (Lang::Vi, D::Finalised { session, hash }) => {
+            format!("Phiên {session} đã hoàn tất; mã kết quả (SHA-256): {hash}")
+        }
+        (Lang::En, D::Finalised { session, hash }) => {
+            format!("session {session} is final; results hash (SHA-256): {hash}")
+        }
+        (Lang::Vi, D::SessionReopened { session }) => {
+            format!("Phiên {session} được mở lại; lý do đã ghi vào nhật ký")
+        }
+        (Lang::En, D::SessionReopened { session }) => {
+            format!("session {session} is open again; the reason is logged")
         }
     }
 }
