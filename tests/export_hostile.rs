@@ -12,7 +12,7 @@ use council::export::{Format, export_session};
 use council::i18n::Lang;
 use council::rubric::Catalog;
 use council::session::parse_session;
-use council::store::{Actor, Store};
+use council::store::Store;
 use export_support::*;
 
 /// Every character class that ever broke a writer, in one name.
@@ -40,20 +40,30 @@ fn hostile_store(dir: &Path) -> (Store, council::store::SessionData) {
     data = reload(&store, &data);
     fill(&mut store, &data, "TN-01", &[1, 2, 3], &|_, _, c| best(c));
     data = reload(&store, &data);
-    let product = data.product("TN-01").unwrap().clone();
-    // A submitted sheet's comment changes only once the sheet is reopened (with a reason).
     store
-        .reopen_sheet(&data, &product, 2, "ý kiến bổ sung")
+        .knock_out(
+            &data,
+            data.product("TN-02").unwrap(),
+            1,
+            "Hồ sơ thiếu",
+            Some(1),
+        )
+        .unwrap();
+    // The rules refuse control characters in comments and reasons; a database written before
+    // they did may still hold them, and every writer must cope (the second line of defence).
+    store
+        .connection()
+        .execute(
+            "UPDATE sheets SET comment = ?1 WHERE member_id = (SELECT id FROM members WHERE seat = 2)",
+            [HOSTILE],
+        )
         .unwrap();
     store
-        .set_comment(&data, &product, 2, HOSTILE, &Actor::Secretary)
-        .unwrap();
-    store
-        .submit_sheet(&data, &product, 2, &Actor::Secretary)
-        .unwrap();
-    data = reload(&store, &data);
-    store
-        .knock_out(&data, data.product("TN-02").unwrap(), 1, HOSTILE, Some(1))
+        .connection()
+        .execute(
+            "UPDATE products SET knockout_reason = ?1 WHERE code = 'TN-02'",
+            [HOSTILE],
+        )
         .unwrap();
     let data = reload(&store, &data);
     (store, data)
