@@ -100,7 +100,6 @@ fn reason_vi(r: ReasonFor) -> &'static str {
         ReasonFor::Recusal => "Rút khỏi đánh giá cần nêu lý do",
         ReasonFor::SheetReopen => "Mở lại phiếu để sửa cần nêu lý do",
         ReasonFor::SessionReopen => "Mở lại phiên đã hoàn tất cần nêu lý do",
-        ReasonFor::ImportReplace => "Ghi đè phiếu cần nêu lý do",
     }
 }
 
@@ -112,7 +111,6 @@ fn reason_en(r: ReasonFor) -> &'static str {
         ReasonFor::Recusal => "A recusal needs a reason",
         ReasonFor::SheetReopen => "Reopening a sheet for a correction needs a reason",
         ReasonFor::SessionReopen => "Reopening a finalised session needs a reason",
-        ReasonFor::ImportReplace => "Replacing a sheet needs a reason",
     }
 }
 

@@ -96,7 +96,6 @@ pub enum ReasonFor {
     Recusal,
     SheetReopen,
     SessionReopen,
-    ImportReplace,
 }
 
 /// A text the meeting records from a person (checked for control characters).

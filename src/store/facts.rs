@@ -61,6 +61,19 @@ pub(super) fn seat_facts(
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// [`seat_facts`] without the member ids.
+pub(super) fn seats(
+    conn: &Connection,
+    session_id: i64,
+    product_id: i64,
+    round: u32,
+) -> Result<Vec<SeatFacts>> {
+    Ok(seat_facts(conn, session_id, product_id, round)?
+        .into_iter()
+        .map(|(_, s)| s)
+        .collect())
+}
+
 /// Whether the product's round has its own attendance yet (it has, once it left waiting).
 pub(super) fn has_presence(conn: &Connection, product_id: i64, round: u32) -> Result<bool> {
     Ok(conn

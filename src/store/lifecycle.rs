@@ -121,10 +121,8 @@ impl Store {
             ensure_open(tx, data.info.id)?;
             let state = product_state(tx, product.id)?;
             meeting::check_move(&product.code, state.status, Move::Close)?;
-            let seats: Vec<SeatFacts> = seat_facts(tx, data.info.id, product.id, state.round)?
-                .into_iter()
-                .map(|(_, s)| s)
-                .collect();
+            let seats: Vec<SeatFacts> =
+                super::facts::seats(tx, data.info.id, product.id, state.round)?;
             let sheets: Vec<_> = sheet_facts(tx, product.id, state.round)?
                 .into_iter()
                 .map(|(_, s)| s)
@@ -249,10 +247,8 @@ impl Store {
             if !has_presence(tx, product.id, state.round)? {
                 take_presence(tx, data.info.id, product.id, state.round)?;
             }
-            let seats: Vec<SeatFacts> = seat_facts(tx, data.info.id, product.id, state.round)?
-                .into_iter()
-                .map(|(_, s)| s)
-                .collect();
+            let seats: Vec<SeatFacts> =
+                super::facts::seats(tx, data.info.id, product.id, state.round)?;
             meeting::require_quorum(&policy, &seats, Checkpoint::KnockOut, Some(&product.code))?;
             tx.execute(
                 "UPDATE products SET knockout_reason = ?2, knockout_condition = ?3,
@@ -614,10 +610,7 @@ pub(super) fn open_round(
         None
     };
     take_presence(tx, data.info.id, product.id, round)?;
-    let seats: Vec<SeatFacts> = seat_facts(tx, data.info.id, product.id, round)?
-        .into_iter()
-        .map(|(_, s)| s)
-        .collect();
+    let seats: Vec<SeatFacts> = super::facts::seats(tx, data.info.id, product.id, round)?;
     let q = meeting::quorum(policy, &seats);
     meeting::check_open(&q, &product.code, other.as_deref())?;
     Ok(())

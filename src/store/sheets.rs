@@ -660,10 +660,7 @@ impl Store {
                     };
                     if opened {
                         let seats: Vec<SeatFacts> =
-                            seat_facts(tx, session_id, product.id, state.round)?
-                                .into_iter()
-                                .map(|(_, s)| s)
-                                .collect();
+                            super::facts::seats(tx, session_id, product.id, state.round)?;
                         if let Err(r) = meeting::require_quorum(
                             &policy,
                             &seats,
@@ -865,10 +862,7 @@ impl Store {
         product_id: i64,
         round: u32,
     ) -> Result<Vec<SeatFacts>> {
-        Ok(seat_facts(&self.conn, data.info.id, product_id, round)?
-            .into_iter()
-            .map(|(_, s)| s)
-            .collect())
+        super::facts::seats(&self.conn, data.info.id, product_id, round)
     }
 
     /// The council's result for a product's current round: only the sheets that count under
