@@ -9,6 +9,7 @@ use color_eyre::eyre::{Result, WrapErr, bail, eyre};
 mod dev;
 mod export;
 mod meeting;
+mod serve;
 
 use crate::i18n::Lang;
 use crate::rubric::{Catalog, RubricFile, rubric_files};
@@ -145,6 +146,11 @@ pub enum Command {
         #[arg(long)]
         session: Option<String>,
     },
+    /// Serve the members' seats over SSH: each member types `ssh -p 2222 ghe4@THIS-LAPTOP`
+    Serve(serve::ServeArgs),
+    /// Remote seats: codes, unlocking, members' public keys, disconnecting
+    #[command(subcommand)]
+    Seat(serve::SeatCmd),
     /// Replace the database with a backup FILE (checked first; the current one is kept)
     Restore { file: PathBuf },
     /// Export minutes (DOCX/HTML/MD), summary table (XLSX), score sheets, CSV and JSON
@@ -301,6 +307,8 @@ fn dispatch(cli: Cli) -> Result<()> {
         }
         Some(Command::Restore { file }) => restore(&g, &file),
         Some(Command::Export(args)) => export::run_export(&g, &args),
+        Some(Command::Serve(args)) => serve::serve_cmd(&g, &args),
+        Some(Command::Seat(cmd)) => serve::seat_cmd(&g, &cmd),
         Some(Command::Products(cmd)) => export::run_products(&g, &cmd),
         Some(Command::Dev(cmd)) => dev::run(&g, cmd),
     }

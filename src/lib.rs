@@ -15,6 +15,7 @@ pub mod paths;
 pub mod report;
 pub mod rubric;
 pub mod scoring;
+pub mod serve;
 pub mod session;
 pub mod store;
 pub mod text;

@@ -2,6 +2,7 @@
 //! One match per language, so the compiler makes sure every refusal has both.
 
 use super::Lang;
+use crate::meeting::access::Place;
 use crate::meeting::{Checkpoint, Holder, Move, ProductStatus, ReasonFor, Refusal, TextField};
 use crate::session::Role;
 
@@ -10,6 +11,28 @@ fn seats(list: &[u32]) -> String {
         .map(u32::to_string)
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+pub fn place_vi(p: Place) -> String {
+    match p {
+        Place::Seat(seat) => format!("ghế {seat}"),
+        Place::Display => "màn hình chiếu".into(),
+    }
+}
+
+pub fn place_en(p: Place) -> String {
+    match p {
+        Place::Seat(seat) => format!("seat {seat}"),
+        Place::Display => "the room display".into(),
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 pub fn status_vi(s: ProductStatus) -> &'static str {
@@ -188,6 +211,10 @@ fn vi(r: &Refusal) -> String {
         R::FirstEntryDone { product, seat } => format!("Phiếu giấy của ghế {seat} cho sản phẩm {product} đã nhập lần 1; hãy nhập lần 2 (phím 2)"),
         R::NoReentryToResolve { product, seat } => format!("Phiếu của ghế {seat} cho sản phẩm {product} không có chỗ lệch cần xử lý"),
         R::UnknownSeat { seat } => format!("Không có ghế {seat} trong Hội đồng"),
+        R::WrongSeatCode { place, tries_left } => format!("Sai mã của {}; còn {tries_left} lần thử trước khi bị khoá", place_vi(*place)),
+        R::SeatLocked { place } => format!("{} đã bị khoá sau {} lần nhập sai mã; xin thư ký mở khoá", capitalise(&place_vi(*place)), crate::meeting::access::MAX_FAILURES),
+        R::SeatCodesExpired => "Phiên đã hoàn tất; mã ghế đã hết hiệu lực".into(),
+        R::NotASeat { login } => format!("\"{login}\" không phải là ghế của phiên này (ví dụ: ghe4, 4 hoặc phong cho màn hình chiếu)"),
         R::UnknownProduct { code } => format!("Không có sản phẩm \"{code}\" trong phiên"),
         R::UnknownCriterion { rubric, criterion } => format!("Bộ tiêu chí {rubric} không có tiêu chí \"{criterion}\""),
         R::OptionOutOfRange { criterion, options, given } => format!("Tiêu chí {criterion} có các mức từ 1 đến {options}, không có mức {given}"),
@@ -252,6 +279,10 @@ fn en(r: &Refusal) -> String {
         R::FirstEntryDone { product, seat } => format!("The paper sheet of seat {seat} for {product} has its first entry; make the second entry (key 2)"),
         R::NoReentryToResolve { product, seat } => format!("The sheet of seat {seat} for {product} has no mismatch to resolve there"),
         R::UnknownSeat { seat } => format!("There is no seat {seat} on the council"),
+        R::WrongSeatCode { place, tries_left } => format!("Wrong code for {}; {tries_left} tries left before it is locked", place_en(*place)),
+        R::SeatLocked { place } => format!("{} is locked after {} wrong codes; ask the secretary to unlock it", capitalise(&place_en(*place)), crate::meeting::access::MAX_FAILURES),
+        R::SeatCodesExpired => "The session is finalised; its seat codes have expired".into(),
+        R::NotASeat { login } => format!("\"{login}\" is not a seat of this session (for example ghe4, 4, or phong for the room display)"),
         R::UnknownProduct { code } => format!("Unknown product \"{code}\""),
         R::UnknownCriterion { rubric, criterion } => format!("Criteria set {rubric} has no criterion \"{criterion}\""),
         R::OptionOutOfRange { criterion, options, given } => format!("Criterion {criterion} has options 1 to {options}, not {given}"),

@@ -9,6 +9,7 @@
 //! Where a rule comes from Decision 26/2026/QĐ-TTg its article is cited; "council rule (Quy
 //! chế)" marks a rule of provincial practice that a session's policy can tune.
 
+pub mod access;
 mod attendance;
 mod knockout;
 mod product;

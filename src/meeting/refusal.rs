@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use super::access::Place;
 use super::terms::{Checkpoint, Holder, Move, ProductStatus, ReasonFor, TextField};
 use crate::session::{Fraction, Role};
 
@@ -132,6 +133,21 @@ pub enum Refusal {
     },
     UnknownSeat {
         seat: u32,
+    },
+    /// A remote sign-in with a wrong seat code (counted).
+    WrongSeatCode {
+        place: Place,
+        tries_left: u32,
+    },
+    /// Too many wrong codes: the secretary frees the seat (`council seat unlock`).
+    SeatLocked {
+        place: Place,
+    },
+    /// The session is finalised: its seat codes have expired.
+    SeatCodesExpired,
+    /// A sign-in name that is no seat of the session ("ghe4", "4" or "phong" are).
+    NotASeat {
+        login: String,
     },
     UnknownProduct {
         code: String,

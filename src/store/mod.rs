@@ -3,6 +3,7 @@
 //! Every change is one IMMEDIATE transaction that also appends its audit row, so a choice is
 //! either fully saved (and logged) or not at all, and two processes never interleave writes.
 
+mod access;
 mod audit;
 mod facts;
 mod integrity;
@@ -27,6 +28,7 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use rusqlite_migration::{M, Migrations};
 
 pub use crate::meeting::Quorum;
+pub use access::{Connection as SeatConnection, SeatCode, SeatServer};
 pub use audit::sha256_hex;
 pub use audit::{AuditEntry, AuditReport};
 pub use load::{MemberRow, ProductRow, ProductStatus, SessionData, SessionSummary};
@@ -39,6 +41,7 @@ pub use sheets::{ChoiceRow, ImportReport, SheetKey, StoredSheet, result_from_she
 const MIGRATIONS_SLICE: &[M<'static>] = &[
     M::up(include_str!("schema_v1.sql")),
     M::up(include_str!("schema_v2.sql")),
+    M::up(include_str!("schema_seats.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATIONS_SLICE);
 pub const SCHEMA_VERSION: i64 = MIGRATIONS_SLICE.len() as i64;

@@ -121,6 +121,42 @@ where
     B::Error: Send + Sync + 'static,
 {
     let mut last_poll = Instant::now();
+    run_inputs(terminal, app, |timeout| {
+        let wait = timeout.min(POLL_EVERY.saturating_sub(last_poll.elapsed()));
+        let input = next_event(wait)?.map(Input::Event);
+        if input.is_none() && last_poll.elapsed() >= POLL_EVERY {
+            last_poll = Instant::now();
+            return Ok(Some(Input::Changed));
+        }
+        Ok(input)
+    })
+    .map(|_| ())
+}
+
+/// What drives a workbench: a terminal event, or news that the database changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    Event(Event),
+    /// Something was committed: reload what changed (`Action::Refresh`).
+    Changed,
+    /// The workbench must end (a remote seat taken over or disconnected), with why.
+    End(String),
+}
+
+/// How long the loop sleeps when nothing happens: background work (a write waiting for a
+/// lock, an export) is looked at this often.
+const TICK_EVERY: Duration = Duration::from_millis(250);
+
+/// The loop every workbench runs, whatever feeds it: draw when something changed, take the
+/// next input (or a tick), update. Returns the reason given by `Input::End`, if any.
+pub fn run_inputs<B: Backend>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    mut next_input: impl FnMut(Duration) -> std::io::Result<Option<Input>>,
+) -> Result<Option<String>>
+where
+    B::Error: Send + Sync + 'static,
+{
     let mut dirty = true;
     loop {
         if dirty {
@@ -128,33 +164,42 @@ where
             dirty = false;
         }
         if app.quit {
-            return Ok(());
+            return Ok(None);
         }
         if std::mem::take(&mut app.drop_typed_ahead) {
             // Keys pressed while a failed write ran: none is applied blind.
-            while let Some(event) = next_event(Duration::ZERO)? {
-                if !matches!(event, Event::Key(_)) {
-                    app.handle_event(&event);
+            while let Some(input) = next_input(Duration::ZERO)? {
+                match input {
+                    Input::Event(Event::Key(_)) => {}
+                    Input::Event(event) => app.handle_event(&event),
+                    Input::Changed => app.update(Action::Refresh),
+                    Input::End(why) => return Ok(Some(why)),
                 }
             }
             dirty = true;
         }
-        let wait = POLL_EVERY.saturating_sub(last_poll.elapsed());
-        if let Some(event) = next_event(wait)? {
-            if let Event::Resize(..) = event {
-                terminal.autoresize()?;
+        match next_input(TICK_EVERY)? {
+            Some(Input::Event(event)) => {
+                if let Event::Resize(width, height) = event {
+                    // The event's size, not the local terminal's: a remote seat's terminal is
+                    // the member's, far away.
+                    terminal.resize(ratatui::layout::Rect::new(0, 0, width, height))?;
+                }
+                app.handle_event(&event);
+                dirty = true;
             }
-            app.handle_event(&event);
-            dirty = true;
+            // Redrawing an unchanged screen writes nothing: ratatui sends only changed cells.
+            Some(Input::Changed) => {
+                app.update(Action::Refresh);
+                dirty = true;
+            }
+            Some(Input::End(why)) => return Ok(Some(why)),
+            None => {}
         }
         let exporting = app.export.is_some();
+        // A write that was waiting for the lock may finish now: its notice must show.
+        let was_waiting = app.waiting_for_database();
         app.update(Action::Tick);
-        dirty |= exporting;
-        if last_poll.elapsed() >= POLL_EVERY {
-            last_poll = Instant::now();
-            // Redrawing an unchanged screen writes nothing: ratatui sends only changed cells.
-            app.update(Action::Refresh);
-            dirty = true;
-        }
+        dirty |= exporting || was_waiting;
     }
 }
