@@ -97,9 +97,9 @@ pub fn check_code(facts: &AccessFacts, offered: &str) -> (Attempt, Result<(), Re
     (Attempt::Wrong { failures, locks }, Err(refusal))
 }
 
-/// A public key registered for the member signs in without a code, but not into a locked seat
-/// nor after the session is finalised.
-pub fn check_key(facts: &AccessFacts) -> Result<(), Refusal> {
+/// Whether a place takes sign-ins at all: not once locked, nor after the session is
+/// finalised. A registered public key signs in on this check alone (no code).
+pub fn check_open(facts: &AccessFacts) -> Result<(), Refusal> {
     if facts.session_finalised {
         Err(Refusal::SeatCodesExpired)
     } else if facts.locked {

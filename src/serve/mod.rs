@@ -507,19 +507,11 @@ impl Connection {
         }
     }
 
-    /// Refuses a channel request and closes the channel: only the seat's screen is served.
-    fn refuse(
-        &mut self,
-        channel: ChannelId,
-        session: &mut Session,
-        why: &str,
-    ) -> Result<(), ServeError> {
+    /// Refuses a channel request and, unless the seat's screen runs on it, closes the channel.
+    fn refuse(&mut self, channel: ChannelId, session: &mut Session) -> Result<(), ServeError> {
         session.channel_failure(channel)?;
         if self.seat.is_none() {
-            let _ = session.extended_data(channel, 1, why.as_bytes().to_vec());
-            let _ = session.exit_status_request(channel, 1);
-            let _ = session.eof(channel);
-            let _ = session.close(channel);
+            session.close(channel)?;
         }
         Ok(())
     }
@@ -580,6 +572,17 @@ impl russh::server::Handler for Connection {
         };
         match response {
             None => {
+                // A locked seat says so before its code is typed.
+                let shared = self.shared.clone();
+                let open = tokio::task::spawn_blocking(move || {
+                    let store = shared.store.lock().expect("store");
+                    store.sign_in_open(shared.options.session_id, place)
+                })
+                .await
+                .map_err(|e| ServeError(e.to_string()))?;
+                if let Err(e) = open {
+                    let _ = self.auth_outcome(place, Err(e));
+                }
                 let prompt = match &self.last_refusal {
                     Some(why) => format!("{why}\r\n{}", self.prompt(place)),
                     None => self.prompt(place),
@@ -694,7 +697,7 @@ impl russh::server::Handler for Connection {
         session: &mut Session,
     ) -> Result<(), Self::Error> {
         if self.seat.is_some() || self.signed_in.is_none() {
-            return self.refuse(channel, session, "");
+            return self.refuse(channel, session);
         }
         session.channel_success(channel)?;
         self.start_seat(channel, session).await
@@ -706,8 +709,14 @@ impl russh::server::Handler for Connection {
         _data: &[u8],
         session: &mut Session,
     ) -> Result<(), Self::Error> {
+        // Taken only to say why nothing runs: the command itself is never looked at.
+        session.channel_success(channel)?;
         let why = words(self.lang).no_commands;
-        self.refuse(channel, session, why)
+        session.extended_data(channel, 1, why.as_bytes().to_vec())?;
+        session.exit_status_request(channel, 1)?;
+        session.eof(channel)?;
+        session.close(channel)?;
+        Ok(())
     }
 
     async fn subsystem_request(
@@ -716,8 +725,8 @@ impl russh::server::Handler for Connection {
         _name: &str,
         session: &mut Session,
     ) -> Result<(), Self::Error> {
-        let why = words(self.lang).no_commands;
-        self.refuse(channel, session, why)
+        // No sftp or any other subsystem: the client reports the refusal itself.
+        self.refuse(channel, session)
     }
 
     async fn env_request(

@@ -207,6 +207,14 @@ impl Store {
         outcome.map_err(StoreError::Rule)
     }
 
+    /// Whether the place takes sign-ins now (not locked, session not finalised), without
+    /// counting anything: said before the code is asked for.
+    pub fn sign_in_open(&self, session_id: i64, place: Place) -> Result<()> {
+        let tx = self.conn.unchecked_transaction()?;
+        let facts = access_facts(&tx, session_id, place)?;
+        access::check_open(&facts).map_err(StoreError::Rule)
+    }
+
     /// A member's registered public key signs in without a code (not into a locked seat).
     pub fn sign_in_with_key(
         &mut self,
@@ -230,7 +238,7 @@ impl Store {
         if !known {
             return Ok(false);
         }
-        access::check_key(&facts).map_err(StoreError::Rule)?;
+        access::check_open(&facts).map_err(StoreError::Rule)?;
         Ok(true)
     }
 
