@@ -1211,3 +1211,85 @@ fn a_comment_typed_when_the_product_closes_is_kept_as_a_draft() {
         Some("Good jam")
     );
 }
+
+/// The secretary's view of the remote seats: where to connect, the fingerprint, each seat's
+/// code and state; `g`, `u` and `d` act on the selected seat through the store's rules.
+#[test]
+fn the_seats_screen_shows_codes_connections_and_acts_on_a_seat() {
+    use council::meeting::access::Place;
+    for (lang, _) in LANGS {
+        let dir = tempfile::tempdir().unwrap();
+        let (db, id) = demo_db(dir.path(), None);
+        {
+            let mut store = Store::open(&db).unwrap();
+            store.seat_codes(id).unwrap();
+            store
+                .server_started(
+                    id,
+                    "0.0.0.0:2222",
+                    &["192.168.1.10:2222".to_string()],
+                    "SHA256:TRsuDUEuVcD6jVATRp6tLzOvhDYDviG7o4NYIK3QcCg",
+                )
+                .unwrap();
+            store
+                .connection_opened(id, Place::Seat(4), "192.168.1.24:50412")
+                .unwrap();
+            for _ in 0..2 {
+                assert!(store.sign_in_with_code(id, Place::Seat(5), "x").is_err());
+            }
+            for _ in 0..5 {
+                assert!(store.sign_in_with_code(id, Place::Seat(7), "x").is_err());
+            }
+        }
+        let mut app = open(&db, id, Role::Secretary, lang);
+        keys(&mut app, "S");
+        assert_eq!(app.screen(), Screen::Seats);
+        insta::with_settings!({filters => vec![(r"\b\d{6}\b", "[code]")]}, {
+            snap("seats", &app);
+        });
+
+        // Unlock seat 7, then a new code for it: the old code stops working.
+        let store = Store::open(&db).unwrap();
+        let old = store.issued_seat_codes(id).unwrap()[6].code.clone();
+        keys(&mut app, "jjjjjju");
+        assert!(
+            matches!(app.notice, Some(Notice::Saved(_))),
+            "{:?}",
+            app.notice
+        );
+        keys(&mut app, "g");
+        let codes = store.issued_seat_codes(id).unwrap();
+        assert_eq!(codes[6].place, Place::Seat(7));
+        assert!(!codes[6].locked);
+        assert_ne!(codes[6].code, old);
+        let mut writer = Store::open(&db).unwrap();
+        assert!(writer.sign_in_with_code(id, Place::Seat(7), &old).is_err());
+        writer
+            .sign_in_with_code(id, Place::Seat(7), &codes[6].code)
+            .unwrap();
+        // Disconnecting a seat with nobody connected says so and asks nothing of the server.
+        keys(&mut app, "d");
+        assert!(
+            matches!(app.notice, Some(Notice::Info(_))),
+            "{:?}",
+            app.notice
+        );
+        keys(&mut app, "<home>jjjd");
+        assert!(
+            matches!(app.notice, Some(Notice::Saved(_))),
+            "{:?}",
+            app.notice
+        );
+        let asked: i64 = store
+            .connection()
+            .query_row(
+                "SELECT disconnect_requested FROM seat_connections WHERE place = 4",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(asked, 1);
+        keys(&mut app, "<esc>");
+        assert_eq!(app.screen(), Screen::Dashboard);
+    }
+}

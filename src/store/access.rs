@@ -131,6 +131,25 @@ impl Store {
         })
     }
 
+    /// The codes issued so far, without issuing any (for screens, which only read).
+    pub fn issued_seat_codes(&self, session_id: i64) -> Result<Vec<SeatCode>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT place, code, failures, locked FROM seat_access
+                 WHERE session_id = ?1 ORDER BY place = 0, place",
+            )?
+            .query_map([session_id], |r| {
+                Ok(SeatCode {
+                    place: Place::from_number(r.get(0)?),
+                    code: r.get(1)?,
+                    failures: r.get(2)?,
+                    locked: r.get(3)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+
     /// A new code for one place (or every place), which also unlocks it; the old code stops
     /// working at once. Refused once the session is finalised.
     pub fn regenerate_seat_code(&mut self, session_id: i64, place: Option<Place>) -> Result<()> {

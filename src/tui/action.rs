@@ -41,6 +41,12 @@ pub enum Action {
     ShowResult,
     ShowBoard,
     ShowSummary,
+    /// The remote seats: codes, connections, the server's fingerprint.
+    ShowSeats,
+    /// A new one-time code for the selected seat (the old one stops working).
+    NewSeatCode,
+    UnlockSeat,
+    DisconnectSeat,
     Export,
     #[serde(rename = "pick_1")]
     Pick1,

@@ -27,6 +27,7 @@ pub enum Context {
     Summary,
     Projector,
     Distribution,
+    Seats,
     Dialog,
     Input,
     Help,
@@ -174,7 +175,7 @@ impl Keymap {
                 .try_into()
                 .map_err(|_| {
                     color_eyre::eyre::eyre!(
-                        "{name}: unknown section [{section}]; sections are global, dashboard, member, sheet, resolve, board, result, summary, projector, distribution, dialog, input, help"
+                        "{name}: unknown section [{section}]; sections are global, dashboard, member, sheet, resolve, board, result, summary, projector, distribution, seats, dialog, input, help"
                     )
                 })?;
             let Some(entries) = value.as_table() else {

@@ -42,6 +42,10 @@ fn vi(action: Action) -> &'static str {
         Action::ShowResult => "kết quả",
         Action::ShowBoard => "tiến độ",
         Action::ShowSummary => "tổng hợp",
+        Action::ShowSeats => "ghế từ xa (mã, kết nối)",
+        Action::NewSeatCode => "cấp mã mới",
+        Action::UnlockSeat => "mở khoá ghế",
+        Action::DisconnectSeat => "ngắt kết nối ghế",
         Action::Export => "xuất biên bản",
         Action::Pick1
         | Action::Pick2
@@ -99,6 +103,10 @@ fn en(action: Action) -> &'static str {
         Action::ShowResult => "result",
         Action::ShowBoard => "progress",
         Action::ShowSummary => "summary",
+        Action::ShowSeats => "remote seats (codes, connections)",
+        Action::NewSeatCode => "new code",
+        Action::UnlockSeat => "unlock seat",
+        Action::DisconnectSeat => "disconnect seat",
         Action::Export => "export minutes",
         Action::Pick1
         | Action::Pick2

@@ -161,6 +161,7 @@ impl Dashboard {
             Action::ShowResult => return super::result::open_selected(app),
             Action::ShowBoard => return Nav::Push(Screen::Board(super::board::Board)),
             Action::ShowSummary => return Nav::Push(Screen::Summary(super::summary::Summary)),
+            Action::ShowSeats => return super::seats::SeatsScreen::open(app),
             Action::Export => ask_export_folder(app),
             Action::Back => return Nav::Pop,
             _ => {}

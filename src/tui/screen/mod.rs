@@ -8,6 +8,7 @@ pub mod distribution;
 pub mod member_home;
 pub mod projector;
 pub mod result;
+pub mod seats;
 pub mod sheet;
 pub mod summary;
 
@@ -32,6 +33,7 @@ pub enum Screen {
     Summary(summary::Summary),
     Projector(projector::Projector),
     Distribution(distribution::Distribution),
+    Seats(seats::SeatsScreen),
 }
 
 /// Which screen is on top (for tests and for the keymap).
@@ -46,6 +48,7 @@ pub enum ScreenKind {
     Summary,
     Projector,
     Distribution(i64),
+    Seats,
 }
 
 /// Where a screen goes after handling a key.
@@ -106,6 +109,7 @@ impl Screen {
             Self::Summary(_) => ScreenKind::Summary,
             Self::Projector(_) => ScreenKind::Projector,
             Self::Distribution(d) => ScreenKind::Distribution(d.product_id),
+            Self::Seats(_) => ScreenKind::Seats,
         }
     }
 
@@ -120,6 +124,7 @@ impl Screen {
             Self::Summary(_) => Context::Summary,
             Self::Projector(_) => Context::Projector,
             Self::Distribution(_) => Context::Distribution,
+            Self::Seats(_) => Context::Seats,
         }
     }
 
@@ -150,6 +155,7 @@ impl Screen {
             Self::Summary(s) => s.update(app, action),
             Self::Projector(s) => s.update(app, action),
             Self::Distribution(s) => s.update(app, action),
+            Self::Seats(s) => s.update(app, action),
         }
     }
 
@@ -180,6 +186,7 @@ impl Screen {
             Self::Dashboard(s) => s.after_reload(app),
             Self::Sheet(s) => s.after_reload(app),
             Self::Resolve(s) => s.after_reload(app),
+            Self::Seats(s) => s.after_reload(app),
             Self::Result(s) if !app.results.contains_key(&s.product_id) => Nav::Pop,
             Self::Distribution(s) if !app.results.contains_key(&s.product_id) => Nav::Pop,
             _ => Nav::Stay,
@@ -197,6 +204,7 @@ impl Screen {
             Self::Summary(_) => summary::draw(app, frame, area),
             Self::Projector(_) => projector::draw(app, frame, area),
             Self::Distribution(s) => s.draw(app, frame, area),
+            Self::Seats(s) => s.draw(app, frame, area),
         }
     }
 
@@ -220,6 +228,7 @@ impl Screen {
             Self::Result(s) => s.footer_keys(app),
             Self::Projector(_) => projector::footer_keys(),
             Self::Distribution(_) => distribution::footer_keys(),
+            Self::Seats(_) => seats::footer_keys(),
         }
     }
 }
