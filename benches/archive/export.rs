@@ -49,6 +49,24 @@ pub fn bench(c: &mut Criterion, fx: &Fixtures) {
     group.finish();
 }
 
+/// [`peak_export`] `runs` times: the median time and the highest peak.
+pub fn peak_export_runs(
+    scratch: &std::path::Path,
+    products: u32,
+    members: u32,
+    runs: usize,
+) -> Result<(f64, u64), String> {
+    let mut times = Vec::new();
+    let mut peak = 0;
+    for _ in 0..runs.max(1) {
+        let (secs, bytes) = peak_export(scratch, products, members)?;
+        times.push(secs);
+        peak = peak.max(bytes);
+    }
+    times.sort_by(f64::total_cmp);
+    Ok((times[times.len() / 2], peak))
+}
+
 /// Time and peak resident memory of the real `council export` (every format) on one session of
 /// `products` × `members`, generated into its own database: the targets are under 2 s
 /// and under 200 MB for 200 × 15.

@@ -2,6 +2,8 @@
 //! criterion. UTF-8 with a byte-order mark so spreadsheet programs show the diacritics; a cell
 //! that a spreadsheet would run as a formula is prefixed with `'`.
 
+use std::io::Write;
+
 use color_eyre::eyre::Result;
 
 use super::model::Minutes;
@@ -29,14 +31,14 @@ pub fn guard(cell: &str) -> String {
     }
 }
 
-pub fn choices(m: &Minutes) -> Result<Vec<u8>> {
-    let mut out = Vec::from("\u{feff}".as_bytes());
+pub fn choices(m: &Minutes, out: &mut dyn Write) -> Result<()> {
+    out.write_all("\u{feff}".as_bytes())?;
     {
-        let mut writer = csv::Writer::from_writer(&mut out);
+        let mut writer = csv::Writer::from_writer(out);
         writer.write_record(HEADER)?;
         for p in &m.products {
             for round in &p.rounds {
-                for sheet in &round.sheets {
+                for sheet in round.sheets.iter() {
                     for line in &sheet.lines {
                         let (Some(option), Some(points)) = (line.option, line.points) else {
                             continue;
@@ -61,7 +63,7 @@ pub fn choices(m: &Minutes) -> Result<Vec<u8>> {
         }
         writer.flush()?;
     }
-    Ok(out)
+    Ok(())
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! Times New Roman 13 pt, margins of administrative documents; "DỰ THẢO" in the page header of
 //! every page while the session is a draft.
 
-use std::io::{Cursor, Write};
+use std::io::{Cursor, Seek, Write};
 
 use color_eyre::eyre::{Result, eyre};
 use docx_rs::{
@@ -77,23 +77,24 @@ fn document_base(m: &Minutes) -> Docx {
     doc
 }
 
-fn pack(doc: Docx) -> Result<Vec<u8>> {
-    pack_paged(doc, None)
+fn pack<W: Write + Seek>(doc: Docx, out: &mut W) -> Result<()> {
+    pack_paged(doc, None, out)
 }
 
 /// The pages of a long document (a score sheet, a form, a notice each), built one at a time:
-/// `build(i, doc)` adds page `i` to an empty document. docx-rs holds a whole document tree in
-/// memory (1,050 score sheets took 1.2 GB), so each page is built on its own, its body is taken
-/// from its XML and written straight into the compressed file.
+/// `build(i, out)` appends the body XML of page `i`. docx-rs holds a whole document tree in
+/// memory (1,050 score sheets took 1.2 GB), so each page is built on its own and written
+/// straight into the compressed file; the forms' tables are written as XML directly
+/// ([`form_xml`]), as docx-rs spent most of an export building and serialising them.
 struct Pages<'a> {
     count: usize,
-    build: &'a (dyn Fn(usize, Docx) -> Docx + Sync),
+    build: &'a (dyn Fn(usize, &mut Vec<u8>) + Sync),
 }
 
 /// Stands where the pages go in the shell document.
 const PAGES_MARKER: &str = "\u{E000}council-pages\u{E000}";
 
-fn pack_paged(mut doc: Docx, pages: Option<Pages>) -> Result<Vec<u8>> {
+fn pack_paged<W: Write + Seek>(mut doc: Docx, pages: Option<Pages>, out: &mut W) -> Result<()> {
     if pages.is_some() {
         doc = doc.add_paragraph(Paragraph::new().add_run(Run::new().add_text(PAGES_MARKER)));
     }
@@ -105,20 +106,20 @@ fn pack_paged(mut doc: Docx, pages: Option<Pages>) -> Result<Vec<u8>> {
     }
     xml.pack(&mut buf)
         .map_err(|e| eyre!("cannot write the Word document: {e}"))?;
-    deflate(buf.into_inner(), pages.as_ref())
+    deflate(buf.into_inner(), pages.as_ref(), out)
         .map_err(|e| eyre!("cannot compress the Word document: {e}"))
 }
 
 /// The body of a one-page document's XML (between `<w:body>` and its section properties),
 /// finished like every part.
-fn page_body(doc: Docx) -> Vec<u8> {
+fn page_body(doc: Docx, out: &mut Vec<u8>) {
     // Only the document part: a whole package build would serialise styles, fonts and settings
     // again for every page.
     let xml = BuildXML::build(&doc.document);
     let text = String::from_utf8_lossy(&xml);
     let start = text.find("<w:body>").map_or(0, |i| i + "<w:body>".len());
     let end = text.rfind("<w:sectPr").unwrap_or(text.len());
-    finish_xml(text[start..end].as_bytes())
+    out.extend_from_slice(&finish_xml(text[start..end].as_bytes()));
 }
 
 /// Writes `document` with the pages in place of the marker paragraph: pages are built in
@@ -142,7 +143,12 @@ fn write_pages(out: &mut impl Write, document: &[u8], pages: &Pages) -> std::io:
         let middle = batch + (upto - batch) / 2;
         let build = |range: std::ops::Range<usize>| -> Vec<Vec<u8>> {
             range
-                .map(|i| page_body((pages.build)(i, Docx::new())))
+                .map(|i| {
+                    // About the size of one score sheet's body.
+                    let mut body = Vec::with_capacity(1 << 16);
+                    (pages.build)(i, &mut body);
+                    body
+                })
                 .collect()
         };
         let (first, second) = std::thread::scope(|scope| {
@@ -203,11 +209,19 @@ pub(super) fn finish_xml(part: &[u8]) -> Vec<u8> {
 
 /// docx-rs stores its parts uncompressed (1,000 score sheets make a 57 MB file); the same parts
 /// deflated are a twentieth of that.
-fn deflate(stored: Vec<u8>, pages: Option<&Pages>) -> zip::result::ZipResult<Vec<u8>> {
+fn deflate<W: Write + Seek>(
+    stored: Vec<u8>,
+    pages: Option<&Pages>,
+    out: &mut W,
+) -> zip::result::ZipResult<()> {
     use zip::write::SimpleFileOptions;
     let mut input = zip::ZipArchive::new(Cursor::new(stored))?;
-    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let mut out = zip::ZipWriter::new(out);
+    // The fastest level: the parts are repetitive XML, so it still shrinks them tenfold, at a
+    // third of the default level's time.
+    let options = SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(1));
     for i in 0..input.len() {
         let mut part = input.by_index(i)?;
         let name = part.name()?.into_owned();
@@ -227,7 +241,8 @@ fn deflate(stored: Vec<u8>, pages: Option<&Pages>) -> zip::result::ZipResult<Vec
             }
         }
     }
-    Ok(out.finish()?.into_inner())
+    out.finish()?;
+    Ok(())
 }
 
 fn spacing(before: u32, after: u32) -> LineSpacing {
@@ -404,7 +419,7 @@ fn part_mean(m: &Minutes, p: &ProductView, id: &str) -> String {
         .map_or_else(String::new, |part| localized(m.lang, &part.mean_display))
 }
 
-fn minutes(m: &Minutes) -> Result<Vec<u8>> {
+fn minutes<W: Write + Seek>(m: &Minutes, out: &mut W) -> Result<()> {
     let w = words(m.lang);
     let s = &m.session;
     let mut doc = document_base(m).add_table(national_header(m, w, w.number_line));
@@ -645,11 +660,11 @@ fn minutes(m: &Minutes) -> Result<Vec<u8>> {
             (w.chair, m.chair.as_ref().map(|x| x.name.as_str())),
             w,
         ));
-    pack(doc)
+    pack(doc, out)
 }
 
 /// One sheet per product and member (current round), each starting on a new page.
-fn sheets(m: &Minutes) -> Result<Vec<u8>> {
+fn sheets<W: Write + Seek>(m: &Minutes, out: &mut W) -> Result<()> {
     let w = words(m.lang);
     let all: Vec<(&ProductView, &SheetView)> = m
         .products
@@ -657,11 +672,11 @@ fn sheets(m: &Minutes) -> Result<Vec<u8>> {
         .flat_map(|p| p.sheets().iter().map(move |sheet| (p, sheet)))
         .collect();
     if all.is_empty() {
-        return pack(document_base(m).add_paragraph(text(w.none)));
+        return pack(document_base(m).add_paragraph(text(w.none)), out);
     }
-    let build = |i: usize, doc: Docx| {
+    let build = |i: usize, out: &mut Vec<u8>| {
         let (p, sheet) = all[i];
-        sheet_pages(doc, m, w, p, sheet, i == 0)
+        sheet_page(m, w, p, sheet, i == 0, out);
     };
     pack_paged(
         document_base(m),
@@ -669,18 +684,13 @@ fn sheets(m: &Minutes) -> Result<Vec<u8>> {
             count: all.len(),
             build: &build,
         }),
+        out,
     )
 }
 
-fn sheet_pages(
-    mut doc: Docx,
-    m: &Minutes,
-    w: &Words,
-    p: &ProductView,
-    sheet: &SheetView,
-    first: bool,
-) -> Docx {
-    doc = doc
+/// The heading of a form, filled or blank: the council, the title, the product and its set.
+fn form_heading(m: &Minutes, w: &Words, p: &ProductView, page_break: bool) -> Docx {
+    Docx::new()
         .add_paragraph(
             centered(
                 Run::new()
@@ -688,7 +698,7 @@ fn sheet_pages(
                     .bold()
                     .size(22),
             )
-            .page_break_before(!first),
+            .page_break_before(page_break),
         )
         .add_paragraph(centered(
             Run::new().add_text(w.sheets_title).bold().size(28),
@@ -705,18 +715,29 @@ fn sheet_pages(
             "{} {}: {}",
             w.set, p.set_label, p.rubric_name
         )))
-        .add_paragraph(text(format!(
-            "{}: {} — {} {}, {} · {} {} · {}: {}",
-            w.member,
-            sheet.name,
-            w.seat.to_lowercase(),
-            sheet.seat,
-            sheet.role_text,
-            w.round.to_lowercase(),
-            p.round,
-            w.entered_by,
-            sheet.entered_by_text
-        )));
+}
+
+/// One member's sheet: the heading and the member's line, the form, the comment and signature.
+fn sheet_page(
+    m: &Minutes,
+    w: &Words,
+    p: &ProductView,
+    sheet: &SheetView,
+    first: bool,
+    out: &mut Vec<u8>,
+) {
+    let mut doc = form_heading(m, w, p, !first).add_paragraph(text(format!(
+        "{}: {} — {} {}, {} · {} {} · {}: {}",
+        w.member,
+        sheet.name,
+        w.seat.to_lowercase(),
+        sheet.seat,
+        sheet.role_text,
+        w.round.to_lowercase(),
+        p.round,
+        w.entered_by,
+        sheet.entered_by_text
+    )));
     let mut flags = Vec::new();
     flags.push(if sheet.submitted {
         w.submitted
@@ -733,9 +754,9 @@ fn sheet_pages(
         flags.push(w.not_counted);
     }
     doc = doc.add_paragraph(note(format!("{}: {}", w.status, flags.join(", "))));
-
-    doc = doc
-        .add_table(form_table(w, p, Some(sheet)))
+    page_body(doc, out);
+    form_xml(w, p, Some(sheet), out);
+    let doc = Docx::new()
         .add_paragraph(note(w.markers_note))
         .add_paragraph(
             text(format!(
@@ -759,16 +780,27 @@ fn sheet_pages(
             (w.member_signature, Some(sheet.name.as_str())),
             w,
         ));
-    doc
+    page_body(doc, out);
 }
 
 /// The Phụ lục II form of a product: every criterion with every option and its box (☒ on the
-/// ticked one, in bold), the option's points and star marker; part subtotals and the total of
-/// `sheet`, or empty cells on a blank sheet.
-fn form_table(w: &Words, p: &ProductView, sheet: Option<&SheetView>) -> Table {
-    let widths = [3_000, 4_755, 800, 800];
-    let shaded = || Shading::new().fill("F2F2F2");
-    let mut rows = Vec::new();
+/// option ticked on `sheet`, in bold), the part and total rows with `sheet`'s points, or empty
+/// cells on a blank sheet. Written as WordprocessingML directly, with the same properties
+/// [`grid_table`] and [`cell`] give a table through docx-rs: the forms are nearly every byte of
+/// the score sheets, and docx-rs built and serialised them ten times slower.
+fn form_xml(w: &Words, p: &ProductView, sheet: Option<&SheetView>, out: &mut Vec<u8>) {
+    const WIDTHS: [usize; 4] = [3_000, 4_755, 800, 800];
+    const SHADED: Option<&str> = Some("F2F2F2");
+    let mut x = Xml(out);
+    x.table_start(&WIDTHS);
+    x.row_start(true);
+    for (label, width) in [w.criterion, w.option, w.points, w.max_points]
+        .into_iter()
+        .zip(WIDTHS)
+    {
+        x.cell(label, width, 1, Some("E7E6E6"), true, "center");
+    }
+    x.raw("</w:tr>");
     let mut current_part = "";
     for (i, line) in p.form.iter().enumerate() {
         if line.part != current_part {
@@ -780,21 +812,34 @@ fn form_table(w: &Words, p: &ProductView, sheet: Option<&SheetView>) -> Table {
                 .and_then(|(s, k)| s.parts.get(k))
                 .map_or_else(String::new, u32::to_string);
             let max = part.map_or(0, |k| p.parts[k].max_points);
-            rows.push(TableRow::new(vec![
-                cell(
-                    &[format!("{} {}: {title}", w.part, line.part)],
-                    widths[0] + widths[1],
-                    true,
-                    AlignmentType::Left,
-                )
-                .grid_span(2)
-                .shading(shaded()),
-                cell(&[subtotal], widths[2], true, AlignmentType::Right).shading(shaded()),
-                cell(&[max.to_string()], widths[3], true, AlignmentType::Right).shading(shaded()),
-            ]));
+            x.row_start(false);
+            x.cell(
+                &format!("{} {}: {title}", w.part, line.part),
+                WIDTHS[0] + WIDTHS[1],
+                2,
+                SHADED,
+                true,
+                "left",
+            );
+            x.cell(&subtotal, WIDTHS[2], 1, SHADED, true, "right");
+            x.cell(&max.to_string(), WIDTHS[3], 1, SHADED, true, "right");
+            x.raw("</w:tr>");
         }
-        let ticked = sheet.and_then(|s| s.lines.get(i)).and_then(|l| l.option);
-        let mut options = TableCell::new().width(widths[1], WidthType::Dxa);
+        let answer = sheet.and_then(|s| s.lines.get(i));
+        let ticked = answer.and_then(|l| l.option);
+        x.row_start(false);
+        x.cell(
+            &format!("{} {}", line.criterion, line.title),
+            WIDTHS[0],
+            1,
+            None,
+            false,
+            "left",
+        );
+        x.cell_start(WIDTHS[1], 1, None);
+        if line.options.is_empty() {
+            x.raw("<w:p />");
+        }
         for o in &line.options {
             let chosen = ticked == Some(o.no);
             let marker = if o.marker.is_empty() {
@@ -802,123 +847,230 @@ fn form_table(w: &Words, p: &ProductView, sheet: Option<&SheetView>) -> Table {
             } else {
                 format!(" {}", o.marker)
             };
-            let mut run = Run::new()
-                .add_text(format!(
+            x.paragraph(
+                &format!(
                     "{} {}. {} ({}{marker})",
                     if chosen { "☒" } else { "☐" },
                     o.no,
                     o.text,
                     o.points
-                ))
-                .size(TABLE_SIZE);
-            if chosen {
-                run = run.bold();
-            }
-            options =
-                options.add_paragraph(Paragraph::new().add_run(run).line_spacing(spacing(10, 10)));
+                ),
+                10,
+                None,
+                chosen,
+            );
         }
-        let points = sheet
-            .and_then(|s| s.lines.get(i))
+        x.raw("</w:tc>");
+        let points = answer
             .and_then(|l| l.points)
             .map_or_else(String::new, |v| v.to_string());
-        rows.push(TableRow::new(vec![
-            cell(
-                &[format!("{} {}", line.criterion, line.title)],
-                widths[0],
-                false,
-                AlignmentType::Left,
-            ),
-            options,
-            cell(&[points], widths[2], false, AlignmentType::Right),
-            cell(
-                &[line.max_points.to_string()],
-                widths[3],
-                false,
-                AlignmentType::Right,
-            ),
-        ]));
+        x.cell(&points, WIDTHS[2], 1, None, false, "right");
+        x.cell(
+            &line.max_points.to_string(),
+            WIDTHS[3],
+            1,
+            None,
+            false,
+            "right",
+        );
+        x.raw("</w:tr>");
     }
-    rows.push(TableRow::new(vec![
-        cell(
-            &[w.total.to_uppercase()],
-            widths[0] + widths[1],
-            true,
-            AlignmentType::Left,
-        )
-        .grid_span(2),
-        cell(
-            &[sheet.map_or_else(String::new, |s| s.total.to_string())],
-            widths[2],
-            true,
-            AlignmentType::Right,
-        ),
-        cell(
-            &[p.result.max_points.to_string()],
-            widths[3],
-            true,
-            AlignmentType::Right,
-        ),
-    ]));
-    grid_table(
-        &widths,
-        &[w.criterion, w.option, w.points, w.max_points],
-        rows,
-    )
+    x.row_start(false);
+    x.cell(
+        &w.total.to_uppercase(),
+        WIDTHS[0] + WIDTHS[1],
+        2,
+        None,
+        true,
+        "left",
+    );
+    let total = sheet.map_or_else(String::new, |s| s.total.to_string());
+    x.cell(&total, WIDTHS[2], 1, None, true, "right");
+    x.cell(
+        &p.result.max_points.to_string(),
+        WIDTHS[3],
+        1,
+        None,
+        true,
+        "right",
+    );
+    x.raw("</w:tr></w:tbl>");
+}
+
+/// A writer of the few WordprocessingML elements of [`form_xml`], in table size (11 pt).
+struct Xml<'a>(&'a mut Vec<u8>);
+
+impl Xml<'_> {
+    fn raw(&mut self, s: &str) {
+        self.0.extend_from_slice(s.as_bytes());
+    }
+
+    fn number(&mut self, n: usize) {
+        let mut digits = [0u8; 20];
+        let mut at = digits.len();
+        let mut n = n;
+        loop {
+            at -= 1;
+            digits[at] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        self.0.extend_from_slice(&digits[at..]);
+    }
+
+    /// `<w:NAME w:val="VALUE" />`.
+    fn value(&mut self, name: &str, value: &str) {
+        self.raw("<w:");
+        self.raw(name);
+        self.raw(r#" w:val=""#);
+        self.raw(value);
+        self.raw(r#"" />"#);
+    }
+
+    /// Text as docx-rs's `add_text` writes it (line breaks dropped, markup escaped), without
+    /// the characters XML forbids.
+    fn text(&mut self, s: &str) {
+        // Nearly every text needs nothing done: no markup, no control, nothing from U+F000 up.
+        let plain = |b: &u8| *b >= 0x20 && *b != 0xEF && !b"&<>\"'".contains(b);
+        if s.as_bytes().iter().all(plain) {
+            return self.raw(s);
+        }
+        for c in s.chars() {
+            match c {
+                '&' => self.raw("&amp;"),
+                '<' => self.raw("&lt;"),
+                '>' => self.raw("&gt;"),
+                '"' => self.raw("&quot;"),
+                '\'' => self.raw("&apos;"),
+                '\n' | '\r' => {}
+                c if crate::text::xml_forbidden(c) => {}
+                c => {
+                    let mut buf = [0; 4];
+                    self.raw(c.encode_utf8(&mut buf));
+                }
+            }
+        }
+    }
+
+    /// A bordered fixed-layout table of the text width, as [`grid_table`] makes it.
+    fn table_start(&mut self, widths: &[usize]) {
+        self.raw(r#"<w:tbl><w:tblPr><w:tblW w:w=""#);
+        self.number(widths.iter().sum());
+        self.raw(r#"" w:type="dxa" /><w:jc w:val="left" /><w:tblBorders>"#);
+        for side in ["top", "left", "bottom", "right", "insideH", "insideV"] {
+            self.raw("<w:");
+            self.raw(side);
+            self.raw(r#" w:val="single" w:sz="2" w:space="0" w:color="000000" />"#);
+        }
+        self.raw(r#"</w:tblBorders><w:tblLayout w:type="fixed" /></w:tblPr><w:tblGrid>"#);
+        for &width in widths {
+            self.raw(r#"<w:gridCol w:w=""#);
+            self.number(width);
+            self.raw(r#"" />"#);
+        }
+        self.raw("</w:tblGrid>");
+    }
+
+    /// A row that never splits across pages; the header row repeats on every page.
+    fn row_start(&mut self, header: bool) {
+        self.raw(if header {
+            "<w:tr><w:trPr><w:cantSplit /><w:tblHeader /></w:trPr>"
+        } else {
+            "<w:tr><w:trPr><w:cantSplit /></w:trPr>"
+        });
+    }
+
+    fn cell_start(&mut self, width: usize, span: usize, fill: Option<&str>) {
+        self.raw(r#"<w:tc><w:tcPr><w:tcW w:w=""#);
+        self.number(width);
+        self.raw(r#"" w:type="dxa" />"#);
+        if span > 1 {
+            self.raw(r#"<w:gridSpan w:val=""#);
+            self.number(span);
+            self.raw(r#"" />"#);
+        }
+        if let Some(fill) = fill {
+            self.raw(r#"<w:shd w:val="clear" w:color="auto" w:fill=""#);
+            self.raw(fill);
+            self.raw(r#"" />"#);
+        }
+        self.raw("</w:tcPr>");
+    }
+
+    /// A cell of one line, as [`cell`] makes it (spacing of 1 pt above and below).
+    fn cell(
+        &mut self,
+        s: &str,
+        width: usize,
+        span: usize,
+        fill: Option<&str>,
+        strong: bool,
+        align: &str,
+    ) {
+        self.cell_start(width, span, fill);
+        self.paragraph(s, 20, Some(align), strong);
+        self.raw("</w:tc>");
+    }
+
+    fn paragraph(&mut self, s: &str, space: usize, align: Option<&str>, strong: bool) {
+        self.raw(r#"<w:p><w:pPr><w:spacing w:before=""#);
+        self.number(space);
+        self.raw(r#"" w:after=""#);
+        self.number(space);
+        self.raw(r#"" />"#);
+        if let Some(align) = align {
+            self.value("jc", align);
+        }
+        self.raw("</w:pPr><w:r><w:rPr>");
+        if strong {
+            self.raw("<w:b /><w:bCs />");
+        }
+        self.raw(r#"<w:sz w:val=""#);
+        self.number(TABLE_SIZE);
+        self.raw(r#"" /><w:szCs w:val=""#);
+        self.number(TABLE_SIZE);
+        self.raw(r#"" /></w:rPr><w:t xml:space="preserve">"#);
+        self.text(s);
+        self.raw("</w:t></w:r></w:p>");
+    }
 }
 
 /// Every document in Word.
-pub fn document(doc: Document, m: &Minutes) -> Result<Vec<u8>> {
+pub fn document<W: Write + Seek>(doc: Document, m: &Minutes, out: &mut W) -> Result<()> {
     match doc {
-        Document::Minutes => minutes(m),
-        Document::Sheets => sheets(m),
-        Document::BlankSheets => blank_sheets(m),
-        Document::Proposal => proposal(m),
-        Document::Central => central(m),
-        Document::Notices => notices(m),
+        Document::Minutes => minutes(m, out),
+        Document::Sheets => sheets(m, out),
+        Document::BlankSheets => blank_sheets(m, out),
+        Document::Proposal => proposal(m, out),
+        Document::Central => central(m, out),
+        Document::Notices => notices(m, out),
     }
 }
 
 /// One blank form per product, to print before the meeting: the option numbers are the keys the
 /// secretary presses when entering the paper.
-fn blank_sheets(m: &Minutes) -> Result<Vec<u8>> {
+fn blank_sheets<W: Write + Seek>(m: &Minutes, out: &mut W) -> Result<()> {
     let w = words(m.lang);
     if m.products.is_empty() {
-        return pack(document_base(m).add_paragraph(text(w.none)));
+        return pack(document_base(m).add_paragraph(text(w.none)), out);
     }
-    let build = |i: usize, doc: Docx| {
+    let build = |i: usize, out: &mut Vec<u8>| {
         let p = &m.products[i];
-        doc.add_paragraph(
-            centered(
-                Run::new()
-                    .add_text(m.session.council.to_uppercase())
-                    .bold()
-                    .size(22),
+        let head = form_heading(m, w, p, i > 0)
+            .add_paragraph(text(w.member_line))
+            .add_paragraph(note(w.blank_sheets_note));
+        page_body(head, out);
+        form_xml(w, p, None, out);
+        let foot = Docx::new()
+            .add_paragraph(note(w.markers_note))
+            .add_paragraph(
+                text(format!("{}: ……………………………………………………", w.comment))
+                    .line_spacing(spacing(160, 160)),
             )
-            .page_break_before(i > 0),
-        )
-        .add_paragraph(centered(
-            Run::new().add_text(w.sheets_title).bold().size(28),
-        ))
-        .add_paragraph(
-            centered(Run::new().add_text(m.session.title.as_str()).italic())
-                .line_spacing(spacing(0, 120)),
-        )
-        .add_paragraph(text(format!(
-            "{}: {} ({}) — {}: {}",
-            w.product, p.name, p.code, w.producer, p.producer
-        )))
-        .add_paragraph(text(format!(
-            "{} {}: {}",
-            w.set, p.set_label, p.rubric_name
-        )))
-        .add_paragraph(text(w.member_line))
-        .add_paragraph(note(w.blank_sheets_note))
-        .add_table(form_table(w, p, None))
-        .add_paragraph(note(w.markers_note))
-        .add_paragraph(
-            text(format!("{}: ……………………………………………………", w.comment)).line_spacing(spacing(160, 160)),
-        )
-        .add_table(signature_table(("", None), (w.member_signature, None), w))
+            .add_table(signature_table(("", None), (w.member_signature, None), w));
+        page_body(foot, out);
     };
     pack_paged(
         document_base(m),
@@ -926,6 +1078,7 @@ fn blank_sheets(m: &Minutes) -> Result<Vec<u8>> {
             count: m.products.len(),
             build: &build,
         }),
+        out,
     )
 }
 
@@ -949,7 +1102,7 @@ fn chair_signature(m: &Minutes, w: &Words) -> Table {
 
 /// Tờ trình đề nghị công nhận: the recognised products grouped by star with producer, commune,
 /// points and rank, ready to be the annex of the chair's decision.
-fn proposal(m: &Minutes) -> Result<Vec<u8>> {
+fn proposal<W: Write + Seek>(m: &Minutes, out: &mut W) -> Result<()> {
     let w = words(m.lang);
     let mut doc = letter(
         m,
@@ -1028,11 +1181,11 @@ fn proposal(m: &Minutes) -> Result<Vec<u8>> {
     doc = doc
         .add_paragraph(centered(Run::new().add_text("")))
         .add_table(chair_signature(m, w));
-    pack(doc)
+    pack(doc, out)
 }
 
 /// The council's report on the products proposed to the central council (Điều 6.3.a).
-fn central(m: &Minutes) -> Result<Vec<u8>> {
+fn central<W: Write + Seek>(m: &Minutes, out: &mut W) -> Result<()> {
     let w = words(m.lang);
     let mut doc = letter(m, w, w.central_number, w.central_title, w.central_subject)
         .add_paragraph(centered(Run::new().add_text(w.to_ministry)))
@@ -1117,18 +1270,19 @@ fn central(m: &Minutes) -> Result<Vec<u8>> {
     doc = doc
         .add_paragraph(centered(Run::new().add_text("")))
         .add_table(chair_signature(m, w));
-    pack(doc)
+    pack(doc, out)
 }
 
 /// One result notice per settled product, for its commune and its producer (Điều 7.3.g).
-fn notices(m: &Minutes) -> Result<Vec<u8>> {
+fn notices<W: Write + Seek>(m: &Minutes, out: &mut W) -> Result<()> {
     let w = words(m.lang);
     let settled: Vec<&ProductView> = m.products.iter().filter(|p| p.settled).collect();
     if settled.is_empty() {
-        return pack(document_base(m).add_paragraph(text(w.none)));
+        return pack(document_base(m).add_paragraph(text(w.none)), out);
     }
-    let build = |i: usize, mut doc: Docx| {
+    let build = |i: usize, out: &mut Vec<u8>| {
         let p = settled[i];
+        let mut doc = Docx::new();
         if i > 0 {
             // The header table starts the page: a page break before its first paragraph.
             doc = doc.add_paragraph(Paragraph::new().page_break_before(true));
@@ -1171,14 +1325,16 @@ fn notices(m: &Minutes) -> Result<Vec<u8>> {
                 w.counted.to_lowercase()
             )));
         }
-        doc.add_paragraph(
-            Paragraph::new()
-                .add_run(Run::new().add_text(format!("- {}: ", w.result_word)))
-                .add_run(Run::new().add_text(p.outcome_text.as_str()).bold())
-                .line_spacing(spacing(0, 80)),
-        )
-        .add_paragraph(centered(Run::new().add_text("")))
-        .add_table(chair_signature(m, w))
+        doc = doc
+            .add_paragraph(
+                Paragraph::new()
+                    .add_run(Run::new().add_text(format!("- {}: ", w.result_word)))
+                    .add_run(Run::new().add_text(p.outcome_text.as_str()).bold())
+                    .line_spacing(spacing(0, 80)),
+            )
+            .add_paragraph(centered(Run::new().add_text("")))
+            .add_table(chair_signature(m, w));
+        page_body(doc, out);
     };
     pack_paged(
         document_base(m),
@@ -1186,5 +1342,6 @@ fn notices(m: &Minutes) -> Result<Vec<u8>> {
             count: settled.len(),
             build: &build,
         }),
+        out,
     )
 }

@@ -161,37 +161,137 @@ pub fn export_session(
         total,
         file: None,
     });
-    let mut written = Vec::new();
-    for format in formats {
-        for (name, document) in format.files(code) {
-            let bytes = render(format, document, &minutes)?;
-            let path = out_dir.join(&name);
-            write_atomically(&path, &bytes)?;
-            written.push(path.clone());
-            progress(Progress {
-                done: written.len(),
-                total,
-                file: Some(path),
+    // Every file is independent: two workers (the machine has two cores) take them largest
+    // first, and the main thread reports each one as it lands.
+    let mut jobs: Vec<(Format, String, Option<Document>)> = formats
+        .iter()
+        .flat_map(|&f| f.files(code).into_iter().map(move |(n, d)| (f, n, d)))
+        .collect();
+    jobs.sort_by_key(|(format, _, document)| std::cmp::Reverse(cost(*format, *document)));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let (sent, landed) = std::sync::mpsc::channel::<(usize, Result<PathBuf>)>();
+    let mut paths: Vec<Option<PathBuf>> = vec![None; jobs.len()];
+    let mut failure = None;
+    std::thread::scope(|scope| {
+        for _ in 0..WORKERS {
+            let sent = sent.clone();
+            let (jobs, next, minutes) = (&jobs, &next, &minutes);
+            scope.spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some((format, name, document)) = jobs.get(i) else {
+                        break;
+                    };
+                    let path = out_dir.join(name);
+                    let done = write_file(&path, *format, *document, minutes).map(|()| path);
+                    let failed = done.is_err();
+                    if sent.send((i, done)).is_err() || failed {
+                        // Stop taking files after an error: the export fails as a whole.
+                        next.store(jobs.len(), std::sync::atomic::Ordering::Relaxed);
+                        break;
+                    }
+                }
             });
         }
+        drop(sent);
+        let mut done = 0;
+        for (i, result) in landed {
+            match result {
+                Ok(path) => {
+                    done += 1;
+                    progress(Progress {
+                        done,
+                        total,
+                        file: Some(path.clone()),
+                    });
+                    paths[i] = Some(path);
+                }
+                Err(e) => {
+                    failure.get_or_insert(e);
+                }
+            }
+        }
+    });
+    if let Some(e) = failure {
+        return Err(e);
     }
-    Ok(written)
+    // In the order of the formats asked for, as before.
+    let mut written: Vec<(usize, PathBuf)> = Vec::new();
+    for (i, path) in paths.into_iter().enumerate() {
+        if let Some(path) = path {
+            let (format, name, _) = &jobs[i];
+            let order = formats.iter().position(|f| f == format).unwrap_or(0) * 100
+                + format
+                    .file_names(code)
+                    .iter()
+                    .position(|n| n == name)
+                    .unwrap_or(0);
+            written.push((order, path));
+        }
+    }
+    written.sort_by_key(|(order, _)| *order);
+    Ok(written.into_iter().map(|(_, path)| path).collect())
 }
 
-fn render(format: Format, document: Option<Document>, m: &Minutes) -> Result<Vec<u8>> {
+/// Worker threads of an export: the machine it is sized for has two cores.
+const WORKERS: usize = 2;
+
+/// A rough rank of how long a file takes, so the longest start first and the two workers end
+/// together: the score sheets dominate (one page per member and product).
+fn cost(format: Format, document: Option<Document>) -> u8 {
+    match (format, document) {
+        (Format::Pdf, _) => 9,
+        (Format::Docx, Some(Document::Sheets)) => 8,
+        (Format::Html, Some(Document::Sheets)) => 7,
+        (Format::Json, _) => 6,
+        (Format::Csv, _) => 5,
+        (Format::Xlsx, _) => 4,
+        (_, Some(Document::BlankSheets)) => 3,
+        (_, Some(Document::Notices)) => 2,
+        (_, Some(Document::Minutes)) => 1,
+        _ => 0,
+    }
+}
+
+/// Renders one file straight into its temporary file (a 200-product session's score sheets are
+/// hundreds of megabytes of text; none of it is held in memory).
+fn write_file(path: &Path, format: Format, document: Option<Document>, m: &Minutes) -> Result<()> {
+    let mut failure = None;
+    let written = crate::files::write_private_atomic(path, |file| {
+        render(format, document, m, file).map_err(|e| {
+            let io = std::io::Error::other(e.to_string());
+            failure = Some(e);
+            io
+        })
+    });
+    match (written, failure) {
+        (Ok(()), _) => Ok(()),
+        (Err(_), Some(e)) => Err(e),
+        (Err(e), None) => Err(e).wrap_err_with(|| format!("cannot write {}", path.display())),
+    }
+}
+
+fn render(
+    format: Format,
+    document: Option<Document>,
+    m: &Minutes,
+    file: &mut std::fs::File,
+) -> Result<()> {
     let document = document.unwrap_or(Document::Minutes);
-    Ok(match format {
-        Format::Docx => docx::document(document, m)?,
-        Format::Html => html::document(document, m)?.into_bytes(),
-        Format::Pdf => pdf::from_docx(&docx::document(document, m)?)?,
-        Format::Xlsx => xlsx::summary(m)?,
-        Format::Md => md::minutes(m)?.into_bytes(),
-        Format::Csv => csv_out::choices(m)?,
-        Format::Json => json::everything(m)?.into_bytes(),
-    })
-}
-
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    crate::files::write_private_atomic(path, |file| file.write_all(bytes))
-        .wrap_err_with(|| format!("cannot write {}", path.display()))
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
+    match format {
+        Format::Docx => docx::document(document, m, &mut out)?,
+        Format::Html => html::document(document, m, &mut out)?,
+        Format::Pdf => {
+            let mut docx = std::io::Cursor::new(Vec::new());
+            docx::document(document, m, &mut docx)?;
+            out.write_all(&pdf::from_docx(docx.get_ref())?)?;
+        }
+        Format::Xlsx => out.write_all(&xlsx::summary(m)?)?,
+        Format::Md => md::minutes(m, &mut out)?,
+        Format::Csv => csv_out::choices(m, &mut out)?,
+        Format::Json => json::everything(m, &mut out)?,
+    }
+    out.flush()?;
+    Ok(())
 }

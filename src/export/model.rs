@@ -3,6 +3,7 @@
 //! is the screen's text (`mean_text`: two decimals, rounded half up on exact integers).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -15,7 +16,7 @@ use crate::scoring::{ProductResult, Sheet, mean_text, score_sheet};
 use crate::session::{Level, Role};
 use crate::store::{
     ChoiceRecord, MemberRow, ProductRow, ProductStatus, SessionData, SessionSummary, Store,
-    StoredSheet,
+    StoredSheet, result_from_sheets,
 };
 
 /// Version of the JSON layout (`<session>.json`); bump on any incompatible change.
@@ -228,7 +229,13 @@ pub struct RoundView {
     pub mean_display: String,
     pub spread: Option<u32>,
     pub spread_breach: bool,
-    pub sheets: Vec<SheetView>,
+    /// Shared, so that [`Minutes::without_sheets`] is cheap.
+    #[serde(serialize_with = "shared")]
+    pub sheets: Arc<Vec<SheetView>>,
+}
+
+fn shared<S: serde::Serializer>(sheets: &Arc<Vec<SheetView>>, s: S) -> Result<S::Ok, S::Error> {
+    sheets.as_slice().serialize(s)
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -286,6 +293,32 @@ impl ProductView {
     /// The current round's sheets (what the score-sheet exports print).
     pub fn sheets(&self) -> &[SheetView] {
         self.rounds.last().map_or(&[], |r| r.sheets.as_slice())
+    }
+}
+
+impl Minutes {
+    /// The model without the members' sheets (every line of every sheet is most of it): what
+    /// the documents that print no sheet are rendered from.
+    pub fn without_sheets(&self) -> Minutes {
+        let products = self
+            .products
+            .iter()
+            .map(|p| ProductView {
+                rounds: p
+                    .rounds
+                    .iter()
+                    .map(|r| RoundView {
+                        sheets: Arc::default(),
+                        ..r.clone()
+                    })
+                    .collect(),
+                ..p.clone()
+            })
+            .collect();
+        Minutes {
+            products,
+            ..self.clone()
+        }
     }
 }
 
@@ -483,24 +516,27 @@ pub fn build_minutes(
 
     let mut products = Vec::with_capacity(data.products.len());
     for (i, p) in data.products.iter().enumerate() {
-        let result = store.product_result(data, p)?;
         let recused: Vec<u32> = recusals
             .iter()
             .filter(|r| r.product_id == p.id)
             .map(|r| r.seat)
             .collect();
         let mut rounds = Vec::new();
+        let mut result = None;
         for round in 1..=p.round {
+            // Each round's sheets are read once and scored here (`Store::round_result` would
+            // read them again).
             let stored = store.sheets(data, p.id, round)?;
+            let seats = store.seat_facts(data, p.id, round)?;
             let round_result = if round == p.round {
-                result.clone()
+                result_from_sheets(data, p, &stored, &seats)
             } else {
                 // An earlier round ended closed: score it as it stood, without a knock-out.
                 let ended = ProductRow {
                     status: ProductStatus::Closed,
                     ..p.clone()
                 };
-                store.round_result(data, &ended, round)?
+                result_from_sheets(data, &ended, &stored, &seats)
             };
             let start = round_starts
                 .iter()
@@ -514,23 +550,32 @@ pub fn build_minutes(
                 mean_display: round_result.mean_display(),
                 spread: round_result.spread,
                 spread_breach: round_result.spread_breach,
-                sheets: stored
-                    .iter()
-                    .map(|s| {
-                        sheet_view(
-                            w,
-                            data,
-                            p,
-                            round,
-                            s,
-                            &round_result,
-                            recused.contains(&s.seat),
-                            &record_index,
-                        )
-                    })
-                    .collect(),
+                sheets: Arc::new(
+                    stored
+                        .iter()
+                        .map(|s| {
+                            sheet_view(
+                                w,
+                                data,
+                                p,
+                                round,
+                                s,
+                                &round_result,
+                                recused.contains(&s.seat),
+                                &record_index,
+                            )
+                        })
+                        .collect(),
+                ),
             });
+            if round == p.round {
+                result = Some(round_result);
+            }
         }
+        let result = match result {
+            Some(result) => result,
+            None => store.product_result(data, p)?,
+        };
         products.push(product_view(
             w,
             t,
@@ -561,7 +606,7 @@ pub fn build_minutes(
                 ""
             },
         );
-    let attendance_lines = attendance_lines(store, data, w)?;
+    let attendance_lines = attendance_lines(store, data, w, &products)?;
     let correction_lines = correction_lines(store, data, w, &records)?;
     let audit_head = store
         .audit_head()?
@@ -1103,6 +1148,7 @@ fn attendance_lines(
     store: &Store,
     data: &SessionData,
     w: &Words,
+    products: &[ProductView],
 ) -> crate::store::Result<Vec<String>> {
     let changes = store.presence_changes(data)?;
     let mut lines = Vec::new();
@@ -1131,7 +1177,11 @@ fn attendance_lines(
                 .replace("{total}", &q.total.to_string())
                 .replace("{needed}", &q.needed.to_string())
         );
-        let counted = store.product_result(data, p)?.counted;
+        // The model's products are the session's, in the same order.
+        let counted = products
+            .iter()
+            .find(|v| v.code == p.code)
+            .map_or(0, |v| v.counted);
         line.push_str(&format!("; {}: {counted}", w.counted_sheets));
         let absent = list(&|s| s.scores && !s.present);
         if !absent.is_empty() {

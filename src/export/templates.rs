@@ -1,6 +1,8 @@
 //! The minijinja templates in `assets/templates/`, built into the binary. Templates named
 //! `*.html` are HTML-escaped automatically; the Markdown template escapes table cells with `md`.
 
+use std::io::Write;
+
 use color_eyre::eyre::{Result, eyre};
 use minijinja::value::Serde;
 use minijinja::{Environment, UndefinedBehavior, Value, context, escape_formatter};
@@ -11,7 +13,7 @@ use super::words::words;
 use crate::i18n::Lang;
 use crate::text::{xml_forbidden, xml_safe};
 
-const TEMPLATES: [(&str, &str); 12] = [
+const TEMPLATES: [(&str, &str); 13] = [
     (
         "print.css.html",
         include_str!("../../assets/templates/print.css.html"),
@@ -39,6 +41,10 @@ const TEMPLATES: [(&str, &str); 12] = [
     (
         "sheets.html",
         include_str!("../../assets/templates/sheets.html"),
+    ),
+    (
+        "sheets_end.html",
+        include_str!("../../assets/templates/sheets_end.html"),
     ),
     (
         "blank.html",
@@ -99,17 +105,35 @@ fn environment(lang: Lang) -> Result<Environment<'static>> {
     Ok(env)
 }
 
-pub(super) fn render(name: &str, m: &Minutes) -> Result<String> {
-    let env = environment(m.lang)?;
-    let template = env
-        .get_template(name)
-        .map_err(|e| eyre!("template {name}: {e}"))?;
-    template
-        .render(context! {
-            m => Value::from(Serde(m)),
-            w => Value::from(Serde(words(m.lang))),
+/// The templates with the model they render: the minutes model without the members' sheets
+/// (converted to a template value once, a few megabytes instead of hundreds), and the words.
+pub(super) struct Templates {
+    env: Environment<'static>,
+    m: Value,
+    w: Value,
+}
+
+impl Templates {
+    pub(super) fn new(m: &Minutes) -> Result<Self> {
+        Ok(Self {
+            env: environment(m.lang)?,
+            m: Value::from(Serde(m.without_sheets())),
+            w: Value::from(Serde(words(m.lang))),
         })
-        .map_err(|e| eyre!("template {name}: {e:#}"))
+    }
+
+    /// Renders template `name` into `out`, with `m`, `w` and the `extra` variables.
+    pub(super) fn render(&self, name: &str, extra: Value, out: &mut dyn Write) -> Result<()> {
+        let template = self
+            .env
+            .get_template(name)
+            .map_err(|e| eyre!("template {name}: {e}"))?;
+        let ctx = context! { m => self.m.clone(), w => self.w.clone(), ..extra };
+        template
+            .render_captured_to(ctx, out)
+            .map_err(|e| eyre!("template {name}: {e:#}"))?;
+        Ok(())
+    }
 }
 
 #[cfg(test)]
