@@ -57,7 +57,7 @@ pub struct Sheet {
     pub choices: BTreeMap<String, u32>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MemberScore {
     pub seat: u32,
     pub total: u32,
@@ -68,14 +68,14 @@ pub struct MemberScore {
     /// Counted in the result: every criterion answered with a valid option.
     pub complete: bool,
     /// Criteria not answered yet.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub missing: Vec<String>,
     /// Answers that do not fit the rubric (unknown criterion or option out of range).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub invalid: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Subtotal {
     pub id: String,
     pub title: String,
@@ -86,7 +86,7 @@ pub struct Subtotal {
 }
 
 /// One marked option ("***") and how the counted members stand against it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MarkerCheck {
     pub criterion: String,
     pub criterion_title: String,
@@ -102,14 +102,14 @@ pub struct MarkerCheck {
 }
 
 /// The minimums of one star level (cumulative: level 4 includes the 3-star markers).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LevelCheck {
     pub stars: u8,
     pub holds: bool,
     pub markers: Vec<MarkerCheck>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CriterionStats {
     pub id: String,
     pub title: String,
@@ -124,7 +124,7 @@ pub struct CriterionStats {
     pub disagreement: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NextStar {
     pub stars: u8,
     /// Mean points still missing to reach the next band (0 when only minimums block).
@@ -135,7 +135,7 @@ pub struct NextStar {
     pub failing_minimums: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProductResult {
     pub rubric_id: String,
     pub max_points: u32,

@@ -6,6 +6,7 @@
 mod audit;
 mod facts;
 mod integrity;
+mod kept;
 mod lifecycle;
 mod load;
 mod member_view;
@@ -29,7 +30,7 @@ use rusqlite_migration::{M, Migrations};
 pub use crate::meeting::Quorum;
 pub use audit::sha256_hex;
 pub use audit::{AuditEntry, AuditReport};
-pub use load::{MemberRow, ProductRow, ProductStatus, SessionData, SessionSummary};
+pub use load::{Changes, MemberRow, ProductRow, ProductStatus, SessionData, SessionSummary};
 pub use member_view::SheetProgress;
 pub use minutes::{ChoiceRecord, PresenceChange, Recusal, Reopening, RoundStart, SheetCorrection};
 pub use restore::RestoreReport;
@@ -39,6 +40,7 @@ pub use sheets::{ChoiceRow, ImportReport, SheetKey, StoredSheet, result_from_she
 const MIGRATIONS_SLICE: &[M<'static>] = &[
     M::up(include_str!("schema_v1.sql")),
     M::up(include_str!("schema_v2.sql")),
+    M::up(include_str!("schema_v3.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATIONS_SLICE);
 pub const SCHEMA_VERSION: i64 = MIGRATIONS_SLICE.len() as i64;
@@ -453,7 +455,8 @@ impl Store {
     pub fn data_version(&self) -> Result<i64> {
         Ok(self
             .conn
-            .query_row("PRAGMA data_version", [], |r| r.get(0))?)
+            .prepare_cached("PRAGMA data_version")?
+            .query_row([], |r| r.get(0))?)
     }
 
     /// Read access for benchmarks and diagnostics that compare against plain SQL.
