@@ -148,13 +148,15 @@ where
             dirty = true;
         }
         let exporting = app.export.is_some();
+        // A watching screen redraws only when a poll or a finished write changed something:
+        // drawing an unchanged frame writes nothing but still costs a full render.
+        let before = (app.version, app.notice.clone(), app.waiting_for_database());
         app.update(Action::Tick);
         dirty |= exporting;
         if last_poll.elapsed() >= POLL_EVERY {
             last_poll = Instant::now();
-            // Redrawing an unchanged screen writes nothing: ratatui sends only changed cells.
             app.update(Action::Refresh);
-            dirty = true;
         }
+        dirty |= before != (app.version, app.notice.clone(), app.waiting_for_database());
     }
 }
