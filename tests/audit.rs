@@ -348,7 +348,12 @@ fn after_finalisation_even_a_consistent_forgery_breaks_the_final_hash() {
     rehash_chain(&conn, seq);
     let err = fails(&ws, &["audit", "verify"]);
     assert!(
-        err.starts_with("error: the database was changed outside council; 1 difference(s) from the audit log:\n  session thu-nghiem-2026: the results no longer match the final hash stored when it was finalised ("),
+        err.starts_with("error: the database was changed outside council; 2 difference(s) from the audit log:\n  session thu-nghiem-2026: the results no longer match the final hash stored when it was finalised ("),
+        "{err}"
+    );
+    // The product's kept result was computed from the choice as it was.
+    assert!(
+        err.contains("product LD-2026-01 round 1: the stored result was computed from other inputs than the sheets now counted"),
         "{err}"
     );
 }
@@ -491,6 +496,18 @@ fn every_edit_behind_the_tools_back_is_named() {
             "product LD-2026-01: the database says knocked_out",
         ),
         (
+            "editing a kept result",
+            "UPDATE kept_results SET result = replace(result, '\"counted\":', '\"counted\":9')
+             WHERE product_id = (SELECT id FROM products WHERE code = 'LD-2026-01')",
+            "product LD-2026-01 round 1: the stored result differs from the result computed from its sheets",
+        ),
+        (
+            "a kept result from other inputs",
+            "UPDATE kept_results SET inputs_sha256 = 'b0gus'
+             WHERE product_id = (SELECT id FROM products WHERE code = 'LD-2026-01')",
+            "product LD-2026-01 round 1: the stored result was computed from other inputs",
+        ),
+        (
             "reopening a sheet behind the log",
             "UPDATE sheets SET status = 'draft' WHERE member_id = (SELECT id FROM members WHERE seat = 1)",
             "seat 1: the sheet is draft in the database",
@@ -541,4 +558,40 @@ fn every_edit_behind_the_tools_back_is_named() {
         )),
         "{err}"
     );
+}
+
+/// Every settled product of a generated archive keeps its result when it settles, and the
+/// kept result is exactly what a fresh computation from its sheets gives.
+#[test]
+fn kept_results_equal_a_fresh_computation_for_every_generated_product() {
+    use council::generate::{ArchiveSpec, generate_archive};
+    use council::rubric::Catalog;
+    let spec = ArchiveSpec {
+        sessions: 3,
+        products: 12,
+        members: 9,
+        seed: 15,
+    };
+    let mut store = Store::open_in_memory().unwrap();
+    generate_archive(&mut store, &Catalog::shipped(), &spec, &mut |_, _| {}).unwrap();
+    let mut settled = 0;
+    let mut knocked_out = 0;
+    for summary in store.sessions().unwrap() {
+        let data = store.load_session(summary.id).unwrap();
+        for product in &data.products {
+            assert!(product.status.is_settled(), "{}", product.code);
+            let kept = store
+                .kept_result(product, product.round)
+                .unwrap()
+                .unwrap_or_else(|| panic!("{} has no kept result", product.code));
+            let fresh = store.product_result(&data, product).unwrap();
+            assert_eq!(kept, fresh, "{}", product.code);
+            assert_eq!(store.shown_result(&data, product).unwrap(), fresh);
+            settled += 1;
+            knocked_out += usize::from(fresh.knocked_out.is_some());
+        }
+    }
+    assert_eq!(settled, 36);
+    assert!(knocked_out < settled);
+    assert_eq!(store.audit_kept_check().unwrap(), Vec::<String>::new());
 }

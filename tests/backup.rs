@@ -222,8 +222,9 @@ fn restore_refuses_anything_but_a_sound_council_database() {
         (
             &newer,
             format!(
-                "{}: this database was written by a newer version of council (schema 99; this version knows up to 2). Update council; the file was not changed.",
-                newer.display()
+                "{}: this database was written by a newer version of council (schema 99; this version knows up to {}). Update council; the file was not changed.",
+                newer.display(),
+                council::store::SCHEMA_VERSION
             ),
         ),
         (

@@ -259,8 +259,9 @@ fn a_database_from_a_newer_council_is_refused_untouched() {
         .unwrap();
     let before = sha(&ws.db());
     let message = format!(
-        "error: {}: this database was written by a newer version of council (schema 7; this version knows up to 2). Update council; the file was not changed.\n",
-        ws.db().display()
+        "error: {}: this database was written by a newer version of council (schema 7; this version knows up to {}). Update council; the file was not changed.\n",
+        ws.db().display(),
+        council::store::SCHEMA_VERSION
     );
     for args in [
         vec!["session", "list"],

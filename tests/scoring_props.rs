@@ -208,3 +208,79 @@ fn a_knock_out_leaves_no_stars_whatever_the_score() {
     assert!(result.band_stars.is_some());
     assert_eq!(result.knocked_out.as_deref(), Some("Giả mạo hồ sơ"));
 }
+
+/// A member's score computed the plain way, criterion by criterion with string look-ups, as
+/// the scoring engine did before it worked on dense indices.
+fn reference_score(rubric: &Rubric, sheet: &Sheet) -> council::scoring::MemberScore {
+    let mut parts = vec![0u32; rubric.parts.len()];
+    let mut sections = Vec::new();
+    let mut missing = Vec::new();
+    let mut invalid = Vec::new();
+    for (p, part) in rubric.parts.iter().enumerate() {
+        for section in &part.sections {
+            let mut points = 0;
+            for criterion in &section.criteria {
+                match sheet.choices.get(&criterion.id) {
+                    None => missing.push(criterion.id.clone()),
+                    Some(&pos) => match criterion.option_at(pos as usize) {
+                        Some(option) => points += option.points,
+                        None => invalid.push(format!("{}={pos}", criterion.id)),
+                    },
+                }
+            }
+            parts[p] += points;
+            sections.push(points);
+        }
+    }
+    invalid.extend(
+        sheet
+            .choices
+            .keys()
+            .filter(|id| rubric.criterion(id).is_none())
+            .cloned(),
+    );
+    council::scoring::MemberScore {
+        seat: sheet.seat,
+        total: parts.iter().sum(),
+        parts,
+        sections,
+        complete: missing.is_empty() && invalid.is_empty(),
+        missing,
+        invalid,
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// Gaps, options out of range (0 included) and criteria the set does not have are scored
+    /// and reported exactly as the plain computation does.
+    #[test]
+    fn dense_scoring_matches_the_plain_computation(
+        set in 1u32..=26,
+        picks in prop::collection::vec(prop::collection::vec(0u32..9, 40), 1..6),
+        strays in prop::collection::vec("[0-9a-z.]{1,4}", 0..4),
+    ) {
+        let rubric = rubric(set);
+        let sheets: Vec<Sheet> = picks
+            .iter()
+            .enumerate()
+            .map(|(seat, row)| {
+                let mut choices: BTreeMap<String, u32> = rubric
+                    .criteria()
+                    .zip(row.iter().cycle())
+                    .filter(|(_, pick)| **pick != 8)
+                    .map(|((_, c), &pick)| (c.id.clone(), pick))
+                    .collect();
+                for stray in &strays {
+                    choices.insert(stray.clone(), 1);
+                }
+                Sheet { seat: seat as u32 + 1, choices }
+            })
+            .collect();
+        let result = score_product(&rubric, &sheets, &ScoringPolicy::default(), None);
+        for (sheet, member) in sheets.iter().zip(&result.members) {
+            prop_assert_eq!(member, &reference_score(&rubric, sheet));
+        }
+    }
+}

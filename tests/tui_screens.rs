@@ -600,6 +600,36 @@ fn changes_from_another_process_show_without_a_key() {
     assert!(text(&app, 80, 24).contains("LD-2026-01"));
 }
 
+/// A commit by another process moves the change counter of the product it touched and of
+/// nothing else, and a screen's refresh takes in exactly that product; a change to the room
+/// (attendance) asks for a full reload.
+#[test]
+fn a_refresh_reloads_only_the_product_another_process_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, id) = demo_db(dir.path(), None);
+    let mut secretary = open(&db, id, Role::Secretary, Lang::En);
+    attendance(&mut secretary, &[9]);
+    keys(&mut secretary, "<home>o");
+    let mut display = open(&db, id, Role::Display, Lang::En);
+    let watcher = Store::open(&db).unwrap();
+    let before = watcher.changes(id).unwrap();
+    let first = secretary.data.products[0].clone();
+    score_in_store(&mut secretary, &first.code, 1, false);
+    let after = watcher.changes(id).unwrap();
+    assert_eq!(after.changed_since(&before), Some(vec![first.id]));
+    assert_eq!(display.progress_of(first.id, 1).map(|p| p.answered), None);
+    display.update(Action::Refresh);
+    assert_eq!(
+        display.progress_of(first.id, 1).map(|p| p.answered),
+        Some(first.rubric.criteria().count() as u32)
+    );
+    let version = display.version;
+    display.update(Action::Refresh);
+    assert_eq!(display.version, version, "nothing changed since");
+    keys(&mut secretary, "<tab><home>a<tab>");
+    assert_eq!(watcher.changes(id).unwrap().changed_since(&after), None);
+}
+
 #[test]
 fn help_is_generated_from_the_keymap_with_user_overrides() {
     let dir = tempfile::tempdir().unwrap();

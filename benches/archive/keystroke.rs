@@ -36,6 +36,9 @@ pub fn bench(c: &mut Criterion, fx: &Fixtures) {
         Keymap::defaults(),
     )
     .expect("the workbench starts");
+    // On a loaded machine an fsync can outlast the screen's patience; the figure is the
+    // commit's time, so the key waits for it instead of being refused.
+    app.set_write_patience(std::time::Duration::from_secs(30));
     app.open_sheet(product.id, 1, 1);
     assert_eq!(app.screen(), ScreenKind::Sheet, "{:?}", app.notice);
     let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).expect("test terminal");

@@ -12,6 +12,7 @@ mod import;
 mod keystroke;
 mod memory;
 mod results;
+mod room;
 mod startup;
 mod summary;
 
@@ -41,6 +42,12 @@ fn main() {
     startup::bench(&mut c, &fx);
     keystroke::bench(&mut c, &fx);
     results::bench(&mut c, &fx);
+    // Two minutes of a meeting (a few seconds under `cargo test --benches`).
+    let meeting = Duration::from_secs(if measuring { 120 } else { 10 });
+    let room = room::run(&fx, meeting);
+    for line in room.lines() {
+        eprintln!("{line}");
+    }
     export::bench(&mut c, &fx);
     import::bench(&mut c, &fx);
     c.final_summary();
@@ -79,7 +86,7 @@ fn main() {
         });
     }
     if measuring {
-        summary::print(&criterion_dir, started, &fx, peak, &exports);
+        summary::print(&criterion_dir, started, &fx, peak, &room, &exports);
     }
 }
 

@@ -123,7 +123,11 @@ pub fn bench(c: &mut Criterion, fx: &Fixtures) {
     check_same_figures(&store, &data);
 
     let mut group = c.benchmark_group("results");
+    // What a screen shows: the kept result, read and parsed.
     group.bench_function("product_rust", |b| {
+        b.iter(|| store.shown_result(&data, product).expect("result"))
+    });
+    group.bench_function("product_fresh", |b| {
         b.iter(|| store.product_result(&data, product).expect("result"))
     });
     group.bench_function("product_sql", |b| {
@@ -148,6 +152,14 @@ pub fn bench(c: &mut Criterion, fx: &Fixtures) {
     });
     group.sample_size(20);
     group.bench_function("session_rust", |b| {
+        b.iter(|| {
+            data.products
+                .iter()
+                .map(|p| store.shown_result(&data, p).expect("result"))
+                .collect::<Vec<_>>()
+        })
+    });
+    group.bench_function("session_fresh", |b| {
         b.iter(|| store.session_results(&data).expect("results"))
     });
     group.bench_function("session_sql", |b| {
@@ -161,6 +173,13 @@ fn check_same_figures(store: &Store, data: &SessionData) {
     let sql = sql_session(store.connection(), data.info.id);
     let results = store.session_results(data).expect("results");
     for (product, result) in data.products.iter().zip(&results) {
+        let kept = store.kept_result(product, product.round).expect("kept");
+        assert_eq!(
+            kept.as_ref(),
+            Some(result),
+            "kept result of {}",
+            product.code
+        );
         if product.status == ProductStatus::KnockedOut {
             continue; // no band: the product is "không đạt"
         }

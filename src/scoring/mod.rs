@@ -8,7 +8,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::rubric::Rubric;
+use crate::rubric::{Criterion, Rubric};
 
 /// How a star minimum is judged from several members' choices (a session policy; the decision
 /// itself does not say).
@@ -57,7 +57,7 @@ pub struct Sheet {
     pub choices: BTreeMap<String, u32>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MemberScore {
     pub seat: u32,
     pub total: u32,
@@ -68,14 +68,14 @@ pub struct MemberScore {
     /// Counted in the result: every criterion answered with a valid option.
     pub complete: bool,
     /// Criteria not answered yet.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub missing: Vec<String>,
     /// Answers that do not fit the rubric (unknown criterion or option out of range).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub invalid: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Subtotal {
     pub id: String,
     pub title: String,
@@ -86,7 +86,7 @@ pub struct Subtotal {
 }
 
 /// One marked option ("***") and how the counted members stand against it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MarkerCheck {
     pub criterion: String,
     pub criterion_title: String,
@@ -102,14 +102,14 @@ pub struct MarkerCheck {
 }
 
 /// The minimums of one star level (cumulative: level 4 includes the 3-star markers).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LevelCheck {
     pub stars: u8,
     pub holds: bool,
     pub markers: Vec<MarkerCheck>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CriterionStats {
     pub id: String,
     pub title: String,
@@ -124,7 +124,7 @@ pub struct CriterionStats {
     pub disagreement: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NextStar {
     pub stars: u8,
     /// Mean points still missing to reach the next band (0 when only minimums block).
@@ -135,7 +135,7 @@ pub struct NextStar {
     pub failing_minimums: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProductResult {
     pub rubric_id: String,
     pub max_points: u32,
@@ -187,42 +187,115 @@ fn mean(sum: u64, count: u64) -> Option<f64> {
     (count > 0).then(|| sum as f64 / count as f64)
 }
 
-/// Scores one member's sheet against the rubric.
-pub fn score_sheet(rubric: &Rubric, sheet: &Sheet) -> MemberScore {
-    let mut parts = vec![0u32; rubric.parts.len()];
-    let mut sections = Vec::new();
-    let mut missing = Vec::new();
-    let mut invalid = Vec::new();
-    for (p, part) in rubric.parts.iter().enumerate() {
-        for section in &part.sections {
-            let mut section_points = 0;
-            for criterion in &section.criteria {
-                match sheet.choices.get(&criterion.id) {
-                    None => missing.push(criterion.id.clone()),
-                    Some(&pos) => match criterion.option_at(pos as usize) {
-                        Some(option) => section_points += option.points,
-                        None => invalid.push(format!("{}={pos}", criterion.id)),
-                    },
+/// The rubric's criteria flattened once per product, so every sheet is scored by dense
+/// index: one merge of the sheet's sorted choices with the criteria sorted by id, instead of
+/// a string lookup per criterion (and a scan of the rubric per choice).
+struct Layout<'r> {
+    criteria: Vec<&'r Criterion>,
+    /// Index of each criterion's section, counted across parts.
+    section_of: Vec<usize>,
+    /// Index of each section's part.
+    part_of_section: Vec<usize>,
+    /// Criterion indices in the order of their ids.
+    by_id: Vec<usize>,
+}
+
+/// One sheet on the layout: the member's score and, per criterion, the 1-based position
+/// chosen and its points (0 when not answered or invalid).
+struct DenseSheet {
+    score: MemberScore,
+    positions: Vec<Option<u32>>,
+    points: Vec<u32>,
+}
+
+impl<'r> Layout<'r> {
+    fn new(rubric: &'r Rubric) -> Self {
+        let mut criteria = Vec::new();
+        let mut section_of = Vec::new();
+        let mut part_of_section = Vec::new();
+        for (p, part) in rubric.parts.iter().enumerate() {
+            for section in &part.sections {
+                for criterion in &section.criteria {
+                    criteria.push(criterion);
+                    section_of.push(part_of_section.len());
+                }
+                part_of_section.push(p);
+            }
+        }
+        let mut by_id: Vec<usize> = (0..criteria.len()).collect();
+        by_id.sort_unstable_by(|&a, &b| criteria[a].id.cmp(&criteria[b].id));
+        Self {
+            criteria,
+            section_of,
+            part_of_section,
+            by_id,
+        }
+    }
+
+    fn score(&self, parts: usize, sheet: &Sheet) -> DenseSheet {
+        let n = self.criteria.len();
+        let mut positions = vec![None; n];
+        // Choices not in the rubric, in the sheet's (id) order.
+        let mut unknown = Vec::new();
+        let mut ids = self.by_id.iter().peekable();
+        for (id, &pos) in &sheet.choices {
+            loop {
+                match ids.peek() {
+                    Some(&&i) if self.criteria[i].id.as_str() < id.as_str() => {
+                        ids.next();
+                    }
+                    Some(&&i) if self.criteria[i].id == *id => {
+                        positions[i] = Some(pos);
+                        ids.next();
+                        break;
+                    }
+                    _ => {
+                        unknown.push(id.clone());
+                        break;
+                    }
                 }
             }
-            parts[p] += section_points;
-            sections.push(section_points);
+        }
+        let mut points = vec![0u32; n];
+        let mut sections = vec![0u32; self.part_of_section.len()];
+        let mut missing = Vec::new();
+        let mut invalid = Vec::new();
+        for (i, criterion) in self.criteria.iter().enumerate() {
+            match positions[i] {
+                None => missing.push(criterion.id.clone()),
+                Some(pos) => match criterion.option_at(pos as usize) {
+                    Some(option) => {
+                        points[i] = option.points;
+                        sections[self.section_of[i]] += option.points;
+                    }
+                    None => invalid.push(format!("{}={pos}", criterion.id)),
+                },
+            }
+        }
+        invalid.extend(unknown);
+        let mut part_points = vec![0u32; parts];
+        for (s, &p) in sections.iter().zip(&self.part_of_section) {
+            part_points[p] += s;
+        }
+        DenseSheet {
+            score: MemberScore {
+                seat: sheet.seat,
+                total: part_points.iter().sum(),
+                parts: part_points,
+                sections,
+                complete: missing.is_empty() && invalid.is_empty(),
+                missing,
+                invalid,
+            },
+            positions,
+            points,
         }
     }
-    for id in sheet.choices.keys() {
-        if rubric.criterion(id).is_none() {
-            invalid.push(id.clone());
-        }
-    }
-    MemberScore {
-        seat: sheet.seat,
-        total: parts.iter().sum(),
-        parts,
-        sections,
-        complete: missing.is_empty() && invalid.is_empty(),
-        missing,
-        invalid,
-    }
+}
+
+/// Scores one member's sheet against the rubric.
+pub fn score_sheet(rubric: &Rubric, sheet: &Sheet) -> MemberScore {
+    Layout::new(rubric).score(rubric.parts.len(), sheet).score
 }
 
 /// The council's result for one product and round.
@@ -232,36 +305,39 @@ pub fn score_product(
     policy: &ScoringPolicy,
     knockout: Option<&str>,
 ) -> ProductResult {
-    let members: Vec<MemberScore> = sheets.iter().map(|s| score_sheet(rubric, s)).collect();
-    let counted_sheets: Vec<(&Sheet, &MemberScore)> = sheets
+    let layout = Layout::new(rubric);
+    let dense: Vec<DenseSheet> = sheets
         .iter()
-        .zip(&members)
-        .filter(|(_, m)| m.complete)
+        .map(|s| layout.score(rubric.parts.len(), s))
         .collect();
+    let counted_sheets: Vec<&DenseSheet> = dense.iter().filter(|d| d.score.complete).collect();
     let counted = counted_sheets.len() as u64;
-    let sum_total: u64 = counted_sheets.iter().map(|(_, m)| u64::from(m.total)).sum();
-    let incomplete = members
+    let sum_total: u64 = counted_sheets
         .iter()
-        .filter(|m| !m.complete)
-        .map(|m| m.seat)
+        .map(|d| u64::from(d.score.total))
+        .sum();
+    let incomplete = dense
+        .iter()
+        .filter(|d| !d.score.complete)
+        .map(|d| d.score.seat)
         .collect();
 
-    let part_sum = |i: usize| {
-        counted_sheets
-            .iter()
-            .map(|(_, m)| u64::from(m.parts[i]))
-            .sum()
-    };
     let parts = rubric
         .parts
         .iter()
         .enumerate()
-        .map(|(i, p)| Subtotal {
-            id: p.id.clone(),
-            title: p.title.clone(),
-            max_points: p.max_points,
-            sum: part_sum(i),
-            mean: mean(part_sum(i), counted),
+        .map(|(i, p)| {
+            let sum = counted_sheets
+                .iter()
+                .map(|d| u64::from(d.score.parts[i]))
+                .sum();
+            Subtotal {
+                id: p.id.clone(),
+                title: p.title.clone(),
+                max_points: p.max_points,
+                sum,
+                mean: mean(sum, counted),
+            }
         })
         .collect();
     let sections = rubric
@@ -272,7 +348,7 @@ pub fn score_product(
         .map(|(i, s)| {
             let sum = counted_sheets
                 .iter()
-                .map(|(_, m)| u64::from(m.sections[i]))
+                .map(|d| u64::from(d.score.sections[i]))
                 .sum();
             Subtotal {
                 id: s.id.clone(),
@@ -284,28 +360,25 @@ pub fn score_product(
         })
         .collect();
 
-    let points_of = |sheet: &Sheet, criterion: &crate::rubric::Criterion| -> u32 {
-        sheet
-            .choices
-            .get(&criterion.id)
-            .and_then(|&pos| criterion.option_at(pos as usize))
-            .map_or(0, |o| o.points)
-    };
-
-    let criteria: Vec<CriterionStats> = rubric
-        .criteria()
-        .map(|(_, c)| {
+    // Counted sheets are complete: every position is a valid option.
+    let criteria: Vec<CriterionStats> = layout
+        .criteria
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
             let mut counts = vec![0u32; c.options.len()];
-            let mut points = Vec::new();
-            for (sheet, _) in &counted_sheets {
-                if let Some(&pos) = sheet.choices.get(&c.id) {
+            let mut sum = 0u64;
+            let mut min = None::<u32>;
+            let mut max = None::<u32>;
+            for d in &counted_sheets {
+                if let Some(pos) = d.positions[i] {
                     counts[pos as usize - 1] += 1;
                 }
-                points.push(points_of(sheet, c));
+                let p = d.points[i];
+                sum += u64::from(p);
+                min = Some(min.map_or(p, |m| m.min(p)));
+                max = Some(max.map_or(p, |m| m.max(p)));
             }
-            let min = points.iter().copied().min();
-            let max = points.iter().copied().max();
-            let sum = points.iter().map(|&p| u64::from(p)).sum();
             CriterionStats {
                 id: c.id.clone(),
                 title: c.title.clone(),
@@ -322,7 +395,7 @@ pub fn score_product(
 
     // Every marked option, judged once; levels then take the markers at or below them.
     let mut markers: Vec<MarkerCheck> = Vec::new();
-    for (_, c) in rubric.criteria() {
+    for (ci, c) in layout.criteria.iter().enumerate() {
         for (i, option) in c.options.iter().enumerate() {
             let Some(stars) = option.min_stars else {
                 continue;
@@ -330,13 +403,13 @@ pub fn score_product(
             let mut met_by = Vec::new();
             let mut not_met_by = Vec::new();
             let mut sum = 0u64;
-            for (sheet, _) in &counted_sheets {
-                let p = points_of(sheet, c);
+            for d in &counted_sheets {
+                let p = d.points[ci];
                 sum += u64::from(p);
                 if p >= option.points {
-                    met_by.push(sheet.seat);
+                    met_by.push(d.score.seat);
                 } else {
-                    not_met_by.push(sheet.seat);
+                    not_met_by.push(d.score.seat);
                 }
             }
             let n = counted;
@@ -394,7 +467,7 @@ pub fn score_product(
         _ => None,
     };
 
-    let totals = counted_sheets.iter().map(|(_, m)| m.total);
+    let totals = counted_sheets.iter().map(|d| d.score.total);
     let spread = totals
         .clone()
         .max()
@@ -430,7 +503,7 @@ pub fn score_product(
         counted: counted as u32,
         sum_total,
         mean_total: mean(sum_total, counted),
-        members,
+        members: dense.into_iter().map(|d| d.score).collect(),
         incomplete,
         parts,
         sections,

@@ -84,6 +84,7 @@ impl Store {
                 ));
             }
         }
+        problems.extend(self.audit_kept_check()?);
         Ok(problems)
     }
 }

@@ -631,6 +631,9 @@ fn set_status(
         "UPDATE products SET status = ?2 WHERE id = ?1",
         params![product.id, to.as_str()],
     )?;
+    if to.is_settled() {
+        super::kept::keep_result(tx, data, product, round)?;
+    }
     let new = match note {
         Some(n) => format!("{} ({n})", to.as_str()),
         None => to.as_str().to_string(),

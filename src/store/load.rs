@@ -323,46 +323,113 @@ impl Store {
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
 
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT p.id, p.position, p.code, p.name, p.producer, p.commune, p.province,
-                    p.status, p.round, p.knockout_reason, p.close_override,
-                    r.id, r.rubric_id, r.sha256,
-                    p.knockout_condition, p.knockout_proposed_by, p.case_number
-             FROM products p JOIN rubrics r ON r.id = p.rubric
-             WHERE p.session_id = ?1 ORDER BY p.position",
-        )?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "{PRODUCT_SELECT} WHERE p.session_id = ?1 ORDER BY p.position"
+        ))?;
         let mut rows = stmt.query([session_id])?;
         let mut products = Vec::new();
         while let Some(r) = rows.next()? {
-            let sha: String = r.get(13)?;
-            let rubric = self.stored_rubric(r.get(11)?, &sha)?;
-            let status: String = r.get(7)?;
-            products.push(ProductRow {
-                id: r.get(0)?,
-                position: r.get(1)?,
-                code: r.get(2)?,
-                name: r.get(3)?,
-                producer: r.get(4)?,
-                commune: r.get(5)?,
-                province: r.get(6)?,
-                status: ProductStatus::parse(&status)
-                    .ok_or_else(|| unknown_value(7, "product status", &status))?,
-                round: r.get(8)?,
-                knockout_reason: r.get(9)?,
-                close_override: r.get(10)?,
-                knockout_condition: r.get(14)?,
-                knockout_proposed_by: r.get(15)?,
-                case_number: r.get(16)?,
-                rubric_id: r.get(12)?,
-                rubric_sha256: sha,
-                rubric,
-            });
+            products.push(self.product_from_row(r)?);
         }
         Ok(SessionData {
             info,
             members,
             products,
         })
+    }
+}
+
+const PRODUCT_SELECT: &str =
+    "SELECT p.id, p.position, p.code, p.name, p.producer, p.commune, p.province,
+        p.status, p.round, p.knockout_reason, p.close_override,
+        r.id, r.rubric_id, r.sha256,
+        p.knockout_condition, p.knockout_proposed_by, p.case_number
+ FROM products p JOIN rubrics r ON r.id = p.rubric";
+
+impl Store {
+    /// One product's row as stored now (a screen reloads just the product that changed).
+    pub fn load_product(&self, product_id: i64) -> Result<ProductRow> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("{PRODUCT_SELECT} WHERE p.id = ?1"))?;
+        let mut rows = stmt.query([product_id])?;
+        match rows.next()? {
+            Some(r) => self.product_from_row(r),
+            None => Err(StoreError::NotFound(format!("product {product_id}"))),
+        }
+    }
+
+    fn product_from_row(&self, r: &rusqlite::Row) -> Result<ProductRow> {
+        let sha: String = r.get(13)?;
+        let rubric = self.stored_rubric(r.get(11)?, &sha)?;
+        let status: String = r.get(7)?;
+        Ok(ProductRow {
+            id: r.get(0)?,
+            position: r.get(1)?,
+            code: r.get(2)?,
+            name: r.get(3)?,
+            producer: r.get(4)?,
+            commune: r.get(5)?,
+            province: r.get(6)?,
+            status: ProductStatus::parse(&status)
+                .ok_or_else(|| unknown_value(7, "product status", &status))?,
+            round: r.get(8)?,
+            knockout_reason: r.get(9)?,
+            close_override: r.get(10)?,
+            knockout_condition: r.get(14)?,
+            knockout_proposed_by: r.get(15)?,
+            case_number: r.get(16)?,
+            rubric_id: r.get(12)?,
+            rubric_sha256: sha,
+            rubric,
+        })
+    }
+
+    /// The session's change counters: bumped by triggers (schema 3) on every change to the
+    /// session, its members and each of its products, so a screen can tell what to reload.
+    pub fn changes(&self, session_id: i64) -> Result<Changes> {
+        let session: i64 = self
+            .conn
+            .prepare_cached("SELECT n FROM session_changes WHERE session_id = ?1")?
+            .query_row([session_id], |r| r.get(0))
+            .optional()?
+            .unwrap_or(0);
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT product_id, n FROM product_changes WHERE session_id = ?1 ORDER BY product_id",
+        )?;
+        let products = stmt
+            .query_map([session_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(Changes { session, products })
+    }
+}
+
+/// Change counters of a session ([`Store::changes`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// The session row, its members and its list of products.
+    pub session: i64,
+    /// (product id, its counter), by product id.
+    pub products: Vec<(i64, i64)>,
+}
+
+impl Changes {
+    /// Products whose counter moved since `before`; None when the session itself changed
+    /// (or its list of products), which needs a full reload.
+    pub fn changed_since(&self, before: &Self) -> Option<Vec<i64>> {
+        if self.session != before.session || self.products.len() != before.products.len() {
+            return None;
+        }
+        let mut changed = Vec::new();
+        for (&(id, n), &(was_id, was_n)) in self.products.iter().zip(&before.products) {
+            if id != was_id {
+                return None;
+            }
+            if n != was_n {
+                changed.push(id);
+            }
+        }
+        Some(changed)
     }
 }
 

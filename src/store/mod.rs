@@ -7,6 +7,7 @@ mod access;
 mod audit;
 mod facts;
 mod integrity;
+mod kept;
 mod lifecycle;
 mod load;
 mod member_view;
@@ -31,7 +32,7 @@ pub use crate::meeting::Quorum;
 pub use access::{Connection as SeatConnection, SeatCode, SeatServer};
 pub use audit::sha256_hex;
 pub use audit::{AuditEntry, AuditReport};
-pub use load::{MemberRow, ProductRow, ProductStatus, SessionData, SessionSummary};
+pub use load::{Changes, MemberRow, ProductRow, ProductStatus, SessionData, SessionSummary};
 pub use member_view::SheetProgress;
 pub use minutes::{ChoiceRecord, PresenceChange, Recusal, Reopening, RoundStart, SheetCorrection};
 pub use restore::RestoreReport;
@@ -41,7 +42,8 @@ pub use sheets::{ChoiceRow, ImportReport, SheetKey, StoredSheet, result_from_she
 const MIGRATIONS_SLICE: &[M<'static>] = &[
     M::up(include_str!("schema_v1.sql")),
     M::up(include_str!("schema_v2.sql")),
-    M::up(include_str!("schema_seats.sql")),
+    M::up(include_str!("schema_v3.sql")),
+    M::up(include_str!("schema_v4.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATIONS_SLICE);
 pub const SCHEMA_VERSION: i64 = MIGRATIONS_SLICE.len() as i64;
@@ -456,7 +458,8 @@ impl Store {
     pub fn data_version(&self) -> Result<i64> {
         Ok(self
             .conn
-            .query_row("PRAGMA data_version", [], |r| r.get(0))?)
+            .prepare_cached("PRAGMA data_version")?
+            .query_row([], |r| r.get(0))?)
     }
 
     /// Read access for benchmarks and diagnostics that compare against plain SQL.

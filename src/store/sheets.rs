@@ -794,48 +794,7 @@ impl Store {
         product_id: i64,
         round: u32,
     ) -> Result<Vec<StoredSheet>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT member_id, entered_by, status, verified, comment FROM sheets
-             WHERE product_id = ?1 AND round = ?2",
-        )?;
-        let mut sheets: Vec<StoredSheet> = stmt
-            .query_map(params![product_id, round], |r| {
-                Ok(StoredSheet {
-                    member_id: r.get(0)?,
-                    seat: 0,
-                    entered_by: r.get(1)?,
-                    submitted: r.get::<_, String>(2)? == "submitted",
-                    verified: r.get(3)?,
-                    comment: r.get(4)?,
-                    choices: BTreeMap::new(),
-                    reentry: BTreeMap::new(),
-                })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT member_id, entry, criterion, option FROM choices WHERE product_id = ?1 AND round = ?2",
-        )?;
-        let mut rows = stmt.query(params![product_id, round])?;
-        let mut index: HashMap<i64, usize> = HashMap::new();
-        for (i, s) in sheets.iter_mut().enumerate() {
-            s.seat = data.member_by_id(s.member_id).map_or(0, |m| m.seat);
-            index.insert(s.member_id, i);
-        }
-        while let Some(r) = rows.next()? {
-            let member: i64 = r.get(0)?;
-            let entry: u8 = r.get(1)?;
-            let Some(&i) = index.get(&member) else {
-                continue;
-            };
-            let map = if entry == 2 {
-                &mut sheets[i].reentry
-            } else {
-                &mut sheets[i].choices
-            };
-            map.insert(r.get(2)?, r.get(3)?);
-        }
-        sheets.sort_by_key(|s| s.seat);
-        Ok(sheets)
+        read_sheets(&self.conn, data, product_id, round)
     }
 
     /// Seats recused from a product.
@@ -904,6 +863,57 @@ impl Store {
     }
 }
 
+/// [`Store::sheets`] on any connection (a write transaction reads its own sheets).
+pub(super) fn read_sheets(
+    conn: &rusqlite::Connection,
+    data: &SessionData,
+    product_id: i64,
+    round: u32,
+) -> Result<Vec<StoredSheet>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT member_id, entered_by, status, verified, comment FROM sheets
+             WHERE product_id = ?1 AND round = ?2",
+    )?;
+    let mut sheets: Vec<StoredSheet> = stmt
+        .query_map(params![product_id, round], |r| {
+            Ok(StoredSheet {
+                member_id: r.get(0)?,
+                seat: 0,
+                entered_by: r.get(1)?,
+                submitted: r.get::<_, String>(2)? == "submitted",
+                verified: r.get(3)?,
+                comment: r.get(4)?,
+                choices: BTreeMap::new(),
+                reentry: BTreeMap::new(),
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut stmt = conn.prepare_cached(
+            "SELECT member_id, entry, criterion, option FROM choices WHERE product_id = ?1 AND round = ?2",
+        )?;
+    let mut rows = stmt.query(params![product_id, round])?;
+    let mut index: HashMap<i64, usize> = HashMap::new();
+    for (i, s) in sheets.iter_mut().enumerate() {
+        s.seat = data.member_by_id(s.member_id).map_or(0, |m| m.seat);
+        index.insert(s.member_id, i);
+    }
+    while let Some(r) = rows.next()? {
+        let member: i64 = r.get(0)?;
+        let entry: u8 = r.get(1)?;
+        let Some(&i) = index.get(&member) else {
+            continue;
+        };
+        let map = if entry == 2 {
+            &mut sheets[i].reentry
+        } else {
+            &mut sheets[i].choices
+        };
+        map.insert(r.get(2)?, r.get(3)?);
+    }
+    sheets.sort_by_key(|s| s.seat);
+    Ok(sheets)
+}
+
 /// The sheets that count under the meeting rules, then the pure scoring.
 pub fn result_from_sheets(
     data: &SessionData,
@@ -911,8 +921,23 @@ pub fn result_from_sheets(
     sheets: &[StoredSheet],
     seats: &[SeatFacts],
 ) -> ProductResult {
+    let counted = counted_sheets(data, sheets, seats);
+    score_product(
+        &product.rubric,
+        &counted,
+        &data.info.policy.scoring(),
+        knockout_of(product),
+    )
+}
+
+/// The sheets that count under the meeting rules (`meeting::not_counted_reason`).
+pub(super) fn counted_sheets(
+    data: &SessionData,
+    sheets: &[StoredSheet],
+    seats: &[SeatFacts],
+) -> Vec<Sheet> {
     let policy = &data.info.policy;
-    let counted: Vec<Sheet> = sheets
+    sheets
         .iter()
         .filter(|s| {
             seats
@@ -924,15 +949,18 @@ pub fn result_from_sheets(
             seat: s.seat,
             choices: s.choices.clone(),
         })
-        .collect();
-    let knockout = (product.status == ProductStatus::KnockedOut).then(|| {
+        .collect()
+}
+
+/// What a knocked-out product's result names as the reason.
+pub(super) fn knockout_of(product: &ProductRow) -> Option<&str> {
+    (product.status == ProductStatus::KnockedOut).then(|| {
         product
             .knockout_condition
             .as_deref()
             .or(product.knockout_reason.as_deref())
             .unwrap_or("")
-    });
-    score_product(&product.rubric, &counted, &policy.scoring(), knockout)
+    })
 }
 
 /// Marks a complete sheet submitted (with its audit row); refuses one with gaps.

@@ -21,7 +21,8 @@ use super::writer::{Job, Writer};
 use crate::i18n::{Lang, TuiStrings, fill};
 use crate::scoring::ProductResult;
 use crate::store::{
-    Actor, MemberRow, ProductRow, ProductStatus, SessionData, SheetProgress, Store, StoredSheet,
+    Actor, Changes, MemberRow, ProductRow, ProductStatus, SessionData, SheetProgress, Store,
+    StoredSheet,
 };
 
 /// Whose workbench this is.
@@ -51,6 +52,9 @@ pub struct App {
     pub data: SessionData,
     /// `PRAGMA data_version` when `data` was loaded; another process's commit changes it.
     pub version: i64,
+    /// The session's change counters when `data` was loaded: a refresh reloads only the
+    /// products whose counter moved.
+    changes: Changes,
     screens: Vec<Screen>,
     /// The selected product, shared by every list of products (dashboard, board, summary).
     pub product_cursor: usize,
@@ -104,8 +108,10 @@ impl App {
         lang: Lang,
         keymap: Keymap,
     ) -> StoreResult<Self> {
-        // Read the version first: a commit landing during the load is then seen next poll.
+        // Read the version and counters first: a commit landing during the load is then seen
+        // next poll.
         let version = store.data_version()?;
+        let changes = store.changes(session_id)?;
         let data = store.load_session(session_id)?;
         if let Role::Member(seat) = role
             && data.member(seat).is_none()
@@ -123,6 +129,7 @@ impl App {
             role,
             data,
             version,
+            changes,
             screens: Vec::new(),
             product_cursor: 0,
             overlay: None,
@@ -222,8 +229,32 @@ impl App {
     /// Reloads the session and everything shown from the store.
     pub fn reload(&mut self) -> StoreResult<()> {
         self.version = self.store.data_version()?;
+        self.changes = self.store.changes(self.data.info.id)?;
         self.data = self.store.load_session(self.data.info.id)?;
         self.refresh_views()
+    }
+
+    /// Reloads what changed since the last load: only the products whose change counter
+    /// moved, or everything when the session, its members or its list of products did.
+    pub fn reload_changed(&mut self) -> StoreResult<()> {
+        self.version = self.store.data_version()?;
+        let now = self.store.changes(self.data.info.id)?;
+        let Some(changed) = now.changed_since(&self.changes) else {
+            return self.reload();
+        };
+        if changed.is_empty() {
+            return Ok(());
+        }
+        for id in changed {
+            let row = self.store.load_product(id)?;
+            if let Some(slot) = self.data.products.iter_mut().find(|p| p.id == id) {
+                *slot = row.clone();
+            }
+            self.refresh_product(&row)?;
+        }
+        self.changes = now;
+        self.clamp_cursor();
+        Ok(())
     }
 
     /// Recomputes everything shown (results, progress, recusals) from the loaded session.
@@ -232,31 +263,45 @@ impl App {
         self.progress.clear();
         self.recusals.clear();
         self.seats.clear();
-        for p in &self.data.products {
-            self.seats
-                .insert(p.id, self.store.seat_facts(&self.data, p.id, p.round)?);
-            if p.status.is_settled() {
-                self.results
-                    .insert(p.id, self.store.product_result(&self.data, p)?);
-            }
-            self.recusals
-                .insert(p.id, self.store.recused_seats(&self.data, p.id)?);
-            let progress = match self.role {
-                Role::Secretary | Role::Display => self.store.sheet_progress(&self.data, p)?,
-                Role::Member(seat) => self
-                    .store
-                    .member_sheet(&self.data, p, seat)?
-                    .map(|s| progress_of(&s))
-                    .into_iter()
-                    .collect(),
-            };
-            self.progress.insert(p.id, progress);
+        for p in self.data.products.clone() {
+            self.refresh_product(&p)?;
         }
+        self.clamp_cursor();
+        Ok(())
+    }
+
+    /// What is shown of one product, read again: its attendance, its kept result once
+    /// settled, recusals and sheet progress.
+    fn refresh_product(&mut self, p: &ProductRow) -> StoreResult<()> {
+        self.seats
+            .insert(p.id, self.store.seat_facts(&self.data, p.id, p.round)?);
+        if p.status.is_settled() {
+            self.results
+                .insert(p.id, self.store.shown_result(&self.data, p)?);
+        } else {
+            self.results.remove(&p.id);
+        }
+        self.recusals
+            .insert(p.id, self.store.recused_seats(&self.data, p.id)?);
+        let progress = match self.role {
+            Role::Secretary | Role::Display => self.store.sheet_progress(&self.data, p)?,
+            Role::Member(seat) => self
+                .store
+                .member_sheet(&self.data, p, seat)?
+                .map(|s| progress_of(&s))
+                .into_iter()
+                .collect(),
+        };
+        self.progress.insert(p.id, progress);
+        self.reloaded = true;
+        Ok(())
+    }
+
+    fn clamp_cursor(&mut self) {
         self.product_cursor = self
             .product_cursor
             .min(self.visible_products().len().saturating_sub(1));
         self.reloaded = true;
-        Ok(())
     }
 
     /// Takes a freshly read sheet into the progress shown, without reloading everything.
@@ -268,11 +313,12 @@ impl App {
         list.sort_by_key(|p| p.seat);
     }
 
-    /// Reloads when another process committed since the last load (`Action::Refresh`).
+    /// Reloads what another process changed since the last load (`Action::Refresh`); costs
+    /// one `PRAGMA data_version` when nothing was committed.
     fn poll_changes(&mut self) {
         match self.store.data_version() {
             Ok(v) if v != self.version => {
-                if let Err(e) = self.reload() {
+                if let Err(e) = self.reload_changed() {
                     self.notice = Some(Notice::Error(e.text(self.lang)));
                 }
             }
@@ -536,7 +582,7 @@ impl App {
             Err(e) => self.notice = Some(Notice::Error(self.error_text(&e))),
         }
         if pending.reload || !ok {
-            if let Err(e) = self.reload() {
+            if let Err(e) = self.reload_changed() {
                 self.notice = Some(Notice::Error(e.text(self.lang)));
             }
         } else {

@@ -188,18 +188,21 @@ where
                 app.handle_event(&event);
                 dirty = true;
             }
-            // Redrawing an unchanged screen writes nothing: ratatui sends only changed cells.
+            // Another commit: only what changed is reloaded, and drawn if anything was.
             Some(Input::Changed) => {
+                let before = (app.version, app.notice.clone());
                 app.update(Action::Refresh);
-                dirty = true;
+                dirty |= before != (app.version, app.notice.clone());
             }
             Some(Input::End(why)) => return Ok(Some(why)),
             None => {}
         }
         let exporting = app.export.is_some();
-        // A write that was waiting for the lock may finish now: its notice must show.
-        let was_waiting = app.waiting_for_database();
+        // A watching screen redraws only when something changed: drawing an unchanged frame
+        // writes nothing but still costs a full render. A write that was waiting for the lock
+        // may finish now and its notice must show.
+        let before = (app.notice.clone(), app.waiting_for_database());
         app.update(Action::Tick);
-        dirty |= exporting || was_waiting;
+        dirty |= exporting || before != (app.notice.clone(), app.waiting_for_database());
     }
 }

@@ -1,4 +1,4 @@
--- Remote seats (`council serve`): each seat's one-time code, members' optional public keys,
+-- Schema 4: remote seats (`council serve`): each seat's one-time code, members' optional public keys,
 -- the connections made and the server that accepted them.
 
 -- Place 0 is the room display; 1.. are the members' seats.
