@@ -190,6 +190,25 @@ mod tests {
     }
 
     #[test]
+    fn codes_expire_when_the_session_is_finalised_and_nothing_is_counted() {
+        let finalised = AccessFacts {
+            session_finalised: true,
+            ..facts(1, false)
+        };
+        assert_eq!(
+            check_code(&finalised, "042917"),
+            (
+                Attempt::Wrong {
+                    failures: 1,
+                    locks: false
+                },
+                Err(Refusal::SeatCodesExpired)
+            )
+        );
+        assert_eq!(check_open(&finalised), Err(Refusal::SeatCodesExpired));
+    }
+
+    #[test]
     fn codes_are_six_digits() {
         assert_eq!(new_code([0; 8]), "000000");
         assert_eq!(new_code(u64::MAX.to_le_bytes()).len(), 6);
