@@ -54,7 +54,7 @@ impl Pace {
 
     /// Milliseconds before the next key: 1–3 s, or a burst of quick keys now and then.
     fn gap(&mut self) -> u64 {
-        if self.next() % 6 == 0 {
+        if self.next().is_multiple_of(6) {
             150
         } else {
             1000 + self.next() % 2000
