@@ -171,22 +171,24 @@ fn main() {
         let criteria = product.rubric.criteria().count();
         (data.info.code.clone(), product.code.clone(), criteria)
     };
-    let mut server = Command::new(env!("CARGO_BIN_EXE_council"))
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--headless",
-            "--session",
-            &session_code,
-        ])
-        .env("COUNCIL_DB", &db)
-        .env("COUNCIL_CONFIG_DIR", dir.path().join("config"))
-        .env("COUNCIL_LANG", "en")
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("start council serve");
-    let port = read_port(&mut server);
+    let mut server = ServerGuard(
+        Command::new(env!("CARGO_BIN_EXE_council"))
+            .args([
+                "serve",
+                "--listen",
+                "127.0.0.1:0",
+                "--headless",
+                "--session",
+                &session_code,
+            ])
+            .env("COUNCIL_DB", &db)
+            .env("COUNCIL_CONFIG_DIR", dir.path().join("config"))
+            .env("COUNCIL_LANG", "en")
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("start council serve"),
+    );
+    let port = read_port(&mut server.0);
     let key = russh::keys::PrivateKey::from_openssh(
         std::fs::read(dir.path().join("room.db.host_key")).unwrap(),
     )
@@ -215,7 +217,7 @@ fn main() {
             .await;
             members.push((seat, m));
         }
-        let cpu_start = cpu_ticks(server.id());
+        let cpu_start = cpu_ticks(server.0.id());
         let started = Instant::now();
         let mut tasks = Vec::new();
         for (seat, mut m) in members {
@@ -258,11 +260,10 @@ fn main() {
             }
         }
         let wall = started.elapsed();
-        let cpu = (cpu_ticks(server.id()) - cpu_start) as f64 / ticks_per_second();
+        let cpu = (cpu_ticks(server.0.id()) - cpu_start) as f64 / ticks_per_second();
         (latencies, display_lag, wall, cpu)
     });
-    let _ = server.kill();
-    let _ = server.wait();
+    drop(server);
     let mut sorted = latencies.clone();
     sorted.sort();
     let mut lag = display_lag.clone();
@@ -309,6 +310,16 @@ fn main() {
             .unwrap_or_default()
             .trim()
     );
+}
+
+/// Stops the server however the benchmark ends (a panic included).
+struct ServerGuard(std::process::Child);
+
+impl Drop for ServerGuard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 fn read_port(server: &mut std::process::Child) -> u16 {
