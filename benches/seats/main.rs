@@ -35,8 +35,9 @@ impl client::Handler for Pinned {
         &mut self,
         key: &russh::keys::PublicKeyOrCertificate,
     ) -> Result<bool, Self::Error> {
+        // The key itself, not its comment (the file's key carries one, the wire's does not).
         Ok(
-            matches!(key, russh::keys::PublicKeyOrCertificate::PublicKey { key, .. } if *key == self.0),
+            matches!(key, russh::keys::PublicKeyOrCertificate::PublicKey { key, .. } if key.key_data() == self.0.key_data()),
         )
     }
 }
