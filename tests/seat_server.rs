@@ -148,7 +148,13 @@ struct Ssh {
 }
 
 impl Ssh {
+    /// An interactive `ssh` (a pseudo-terminal of COLS × ROWS), as a member starts it.
     fn spawn(server: &Server, login: &str, extra: &[&str]) -> Self {
+        Self::spawn_command(server, login, extra, &[])
+    }
+
+    /// `ssh [extra] login@127.0.0.1 [command]` with the pinned host key and code sign-in only.
+    fn spawn_command(server: &Server, login: &str, extra: &[&str], command: &[&str]) -> Self {
         let mut cmd = Command::new("ssh");
         // ssh keeps the first value given for an option: the test's own come first.
         cmd.args(extra)
@@ -171,6 +177,7 @@ impl Ssh {
                 "LogLevel=ERROR",
             ])
             .arg(format!("{login}@127.0.0.1"))
+            .args(command)
             .env("TERM", "xterm-256color");
         let mut session = expectrl::Session::spawn(cmd).expect("spawn ssh");
         session
@@ -530,45 +537,6 @@ fn commands_forwarding_and_sftp_are_refused_and_change_nothing() {
         0,
         "no screen was opened"
     );
-}
-
-impl Ssh {
-    fn spawn_command(server: &Server, login: &str, extra: &[&str], command: &[&str]) -> Self {
-        let mut cmd = Command::new("ssh");
-        // ssh keeps the first value given for an option: the test's own come first.
-        cmd.args(extra)
-            .args([
-                "-F",
-                "/dev/null",
-                "-p",
-                &server.port.to_string(),
-                "-o",
-                &format!("UserKnownHostsFile={}", server.known_hosts.display()),
-                "-o",
-                "StrictHostKeyChecking=yes",
-                "-o",
-                "PubkeyAuthentication=no",
-                "-o",
-                "PreferredAuthentications=keyboard-interactive",
-                "-o",
-                "NumberOfPasswordPrompts=1",
-                "-o",
-                "LogLevel=ERROR",
-            ])
-            .arg(format!("{login}@127.0.0.1"))
-            .args(command);
-        let session = expectrl::Session::spawn(cmd).expect("spawn ssh");
-        Self {
-            session,
-            parser: vt100::Parser::new(
-                NonZeroU16::new(ROWS).unwrap(),
-                NonZeroU16::new(COLS).unwrap(),
-                0,
-            ),
-            screens: Vec::new(),
-            raw: Vec::new(),
-        }
-    }
 }
 
 #[test]
