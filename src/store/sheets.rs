@@ -1,6 +1,7 @@
 //! Members' sheets: single choices, bulk imports of paper sheets, reading sheets back and the
 //! product results computed from them.
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use rusqlite::{OptionalExtension, Transaction, params};
@@ -626,6 +627,7 @@ impl Store {
             let mut entries: HashMap<SheetKey, u8> = HashMap::new();
             // Checked once per product and once per sheet, not per row.
             let mut checked_products: HashSet<i64> = HashSet::new();
+            let mut contexts: HashMap<(i64, i64), SheetContext> = HashMap::new();
             let mut problems = Vec::new();
             for (row, product, member, criterion, points) in &resolved {
                 if checked_products.insert(product.id) {
@@ -671,7 +673,12 @@ impl Store {
                         }
                     }
                 }
-                let ctx = sheet_context(tx, data, product, member.id)?;
+                // Read once per sheet: the rows of one sheet share its facts, and reading them
+                // per row made an import quadratic in its sheets.
+                let ctx = match contexts.entry((product.id, member.id)) {
+                    Entry::Occupied(known) => known.into_mut(),
+                    Entry::Vacant(slot) => slot.insert(sheet_context(tx, data, product, member.id)?),
+                };
                 if ctx.status != ProductStatus::Scoring {
                     continue; // reported once for the product above
                 }
