@@ -761,6 +761,41 @@ fn export_runs_in_the_background_with_progress() {
     assert!(out.join(format!("bang-tong-hop-{code}.xlsx")).exists());
 }
 
+/// In a room every keystroke is a commit that every screen hears of: a member's screen
+/// redraws for what it shows (its own sheet, the product's state), not for another member's
+/// ticks, while the secretary's board does show that progress.
+#[test]
+fn another_members_choice_redraws_the_board_but_not_a_members_sheet() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, id) = demo_db(dir.path(), None);
+    let mut secretary = open(&db, id, Role::Secretary, Lang::En);
+    attendance(&mut secretary, &[]);
+    keys(&mut secretary, "<home>o");
+    let mut member = open(&db, id, Role::Member(6), Lang::En);
+    let mut other = open(&db, id, Role::Member(4), Lang::En);
+    keys(&mut member, "<enter>1");
+    keys(&mut other, "<enter>");
+    assert!(!member.refresh(), "nothing new since its own choice");
+    let screen = text(&member, 80, 24);
+    keys(&mut other, "2");
+    assert!(!member.refresh(), "seat 4's tick changes nothing on seat 6");
+    assert_eq!(text(&member, 80, 24), screen);
+    assert!(secretary.refresh(), "the board shows seat 4's progress");
+    let product = secretary.data.products[0].id;
+    assert_eq!(secretary.progress_of(product, 4).unwrap().answered, 1);
+    assert!(!secretary.refresh(), "and nothing since");
+    // What seat 6 shows does change: its own sheet written elsewhere, and the product's state.
+    score_in_store(&mut secretary, "LD-2026-01", 6, false);
+    assert!(member.refresh());
+    assert_ne!(text(&member, 80, 24), screen);
+    for seat in [1, 2, 4, 5, 7] {
+        score_in_store(&mut secretary, "LD-2026-01", seat, true);
+    }
+    keys(&mut secretary, "CTime is up<enter>");
+    assert!(member.refresh());
+    assert_eq!(member.screen(), Screen::MemberHome);
+}
+
 #[test]
 fn a_member_on_a_sheet_is_told_when_the_product_closes() {
     let dir = tempfile::tempdir().unwrap();

@@ -82,6 +82,10 @@ pub struct App {
     finished: Vec<(AfterWrite, bool)>,
     /// Set by a reload, so the screen on top can check it still makes sense.
     reloaded: bool,
+    /// Something a screen shows differs from the last frame: another commit makes the
+    /// screen redraw only then (15 seats redrawing for every keystroke of each other was
+    /// most of a room's CPU).
+    pub(crate) shown_changed: bool,
     /// The kind and keymap section of the screen taken off the stack while it handles an
     /// action (hints it writes then name its own keys).
     acting: Option<(ScreenKind, Context)>,
@@ -145,6 +149,7 @@ impl App {
             writer,
             finished: Vec::new(),
             reloaded: false,
+            shown_changed: true,
             acting: None,
         };
         app.refresh_views()?;
@@ -247,8 +252,11 @@ impl App {
         }
         for id in changed {
             let row = self.store.load_product(id)?;
-            if let Some(slot) = self.data.products.iter_mut().find(|p| p.id == id) {
+            if let Some(slot) = self.data.products.iter_mut().find(|p| p.id == id)
+                && *slot != row
+            {
                 *slot = row.clone();
+                self.shown_changed = true;
             }
             self.refresh_product(&row)?;
         }
@@ -267,22 +275,22 @@ impl App {
             self.refresh_product(&p)?;
         }
         self.clamp_cursor();
+        self.shown_changed = true;
         Ok(())
     }
 
     /// What is shown of one product, read again: its attendance, its kept result once
     /// settled, recusals and sheet progress.
     fn refresh_product(&mut self, p: &ProductRow) -> StoreResult<()> {
-        self.seats
-            .insert(p.id, self.store.seat_facts(&self.data, p.id, p.round)?);
-        if p.status.is_settled() {
-            self.results
-                .insert(p.id, self.store.shown_result(&self.data, p)?);
-        } else {
-            self.results.remove(&p.id);
-        }
-        self.recusals
-            .insert(p.id, self.store.recused_seats(&self.data, p.id)?);
+        let seats = self.store.seat_facts(&self.data, p.id, p.round)?;
+        self.shown_changed |= replace(&mut self.seats, p.id, Some(seats));
+        let result = match p.status.is_settled() {
+            true => Some(self.store.shown_result(&self.data, p)?),
+            false => None,
+        };
+        self.shown_changed |= replace(&mut self.results, p.id, result);
+        let recusals = self.store.recused_seats(&self.data, p.id)?;
+        self.shown_changed |= replace(&mut self.recusals, p.id, Some(recusals));
         let progress = match self.role {
             Role::Secretary | Role::Display => self.store.sheet_progress(&self.data, p)?,
             Role::Member(seat) => self
@@ -292,15 +300,17 @@ impl App {
                 .into_iter()
                 .collect(),
         };
-        self.progress.insert(p.id, progress);
+        self.shown_changed |= replace(&mut self.progress, p.id, Some(progress));
         self.reloaded = true;
         Ok(())
     }
 
     fn clamp_cursor(&mut self) {
-        self.product_cursor = self
+        let clamped = self
             .product_cursor
             .min(self.visible_products().len().saturating_sub(1));
+        self.shown_changed |= clamped != self.product_cursor;
+        self.product_cursor = clamped;
         self.reloaded = true;
     }
 
@@ -308,9 +318,23 @@ impl App {
     pub fn note_sheet(&mut self, product_id: i64, sheet: &StoredSheet) {
         let progress = progress_of(sheet);
         let list = self.progress.entry(product_id).or_default();
+        if list.contains(&progress) {
+            return;
+        }
         list.retain(|p| p.seat != progress.seat);
         list.push(progress);
         list.sort_by_key(|p| p.seat);
+        self.shown_changed = true;
+    }
+
+    /// Takes in another commit (`Action::Refresh`) and says whether anything this screen
+    /// shows changed, so that a screen redraws only then: in a room, every keystroke of
+    /// every member is a commit, and most change nothing on the other members' screens.
+    pub fn refresh(&mut self) -> bool {
+        let notice = self.notice.clone();
+        self.shown_changed = false;
+        self.update(Action::Refresh);
+        self.shown_changed || notice != self.notice
     }
 
     /// Reloads what another process changed since the last load (`Action::Refresh`); costs
@@ -489,6 +513,7 @@ impl App {
 
     pub fn navigate(&mut self, nav: Nav) {
         let was_on_sheet = self.on_sheet();
+        self.shown_changed |= !matches!(nav, Nav::Stay);
         match nav {
             Nav::Stay => {}
             Nav::Push(screen) => {
@@ -644,5 +669,17 @@ pub fn entry_choices(stored: Option<&StoredSheet>, entry: u8) -> BTreeMap<String
         (Some(s), 2) => s.reentry.clone(),
         (Some(s), _) => s.choices.clone(),
         (None, _) => BTreeMap::new(),
+    }
+}
+
+/// Puts `value` (or takes the entry out, for None) and says whether that changed anything.
+fn replace<V: PartialEq>(map: &mut HashMap<i64, V>, key: i64, value: Option<V>) -> bool {
+    match value {
+        Some(value) if map.get(&key) == Some(&value) => false,
+        Some(value) => {
+            map.insert(key, value);
+            true
+        }
+        None => map.remove(&key).is_some(),
     }
 }

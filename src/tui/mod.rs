@@ -190,9 +190,7 @@ where
             }
             // Another commit: only what changed is reloaded, and drawn if anything was.
             Some(Input::Changed) => {
-                let before = (app.version, app.notice.clone());
-                app.update(Action::Refresh);
-                dirty |= before != (app.version, app.notice.clone());
+                dirty |= app.refresh();
             }
             Some(Input::End(why)) => return Ok(Some(why)),
             None => {}

@@ -51,6 +51,7 @@ impl SeatsScreen {
                 self.codes = codes;
                 self.connections = connections;
                 self.server = server;
+                app.shown_changed = true;
                 self.cursor = self.cursor.min(self.codes.len().saturating_sub(1));
             }
             Err(e) => app.notice = Some(Notice::Error(app.error_text(&e))),

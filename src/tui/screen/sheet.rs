@@ -66,7 +66,11 @@ impl SheetView {
         let Some(p) = app.product(self.product_id) else {
             return Ok(());
         };
-        self.stored = app.store.member_sheet(&app.data, p, self.seat)?;
+        let stored = app.store.member_sheet(&app.data, p, self.seat)?;
+        if stored != self.stored {
+            self.stored = stored;
+            app.shown_changed = true;
+        }
         if let Some(s) = &self.stored {
             app.note_sheet(self.product_id, s);
         }
