@@ -5,7 +5,7 @@ use std::path::Path;
 
 use council::cli::{DEMO_SESSION, Global, load_session_text};
 use council::i18n::Lang;
-use council::store::{ProductStatus, Store};
+use council::store::{ChangeScope, ProductStatus, Store};
 use council::tui::app::Notice;
 use council::tui::screen::ScreenKind as Screen;
 use council::tui::{Action, App, Keymap, Role, view};
@@ -616,7 +616,10 @@ fn a_refresh_reloads_only_the_product_another_process_changed() {
     let first = secretary.data.products[0].clone();
     score_in_store(&mut secretary, &first.code, 1, false);
     let after = watcher.changes(id).unwrap();
-    assert_eq!(after.changed_since(&before), Some(vec![first.id]));
+    assert_eq!(
+        after.changed_since(&before, ChangeScope::All),
+        Some(vec![first.id])
+    );
     assert_eq!(display.progress_of(first.id, 1).map(|p| p.answered), None);
     display.update(Action::Refresh);
     assert_eq!(
@@ -627,7 +630,13 @@ fn a_refresh_reloads_only_the_product_another_process_changed() {
     display.update(Action::Refresh);
     assert_eq!(display.version, version, "nothing changed since");
     keys(&mut secretary, "<tab><home>a<tab>");
-    assert_eq!(watcher.changes(id).unwrap().changed_since(&after), None);
+    assert_eq!(
+        watcher
+            .changes(id)
+            .unwrap()
+            .changed_since(&after, ChangeScope::All),
+        None
+    );
 }
 
 #[test]
@@ -780,9 +789,23 @@ fn another_members_choice_redraws_the_board_but_not_a_members_sheet() {
     keys(&mut other, "2");
     assert!(!member.refresh(), "seat 4's tick changes nothing on seat 6");
     assert_eq!(text(&member, 80, 24), screen);
-    assert!(secretary.refresh(), "the board shows seat 4's progress");
+    // The store tells the two apart: seat 4's own tick moves the board's counter only.
+    let watcher = Store::open(&db).unwrap();
+    let before = watcher.changes(id).unwrap();
+    keys(&mut other, "1");
+    let after = watcher.changes(id).unwrap();
     let product = secretary.data.products[0].id;
-    assert_eq!(secretary.progress_of(product, 4).unwrap().answered, 1);
+    assert_eq!(
+        after.changed_since(&before, ChangeScope::All),
+        Some(vec![product])
+    );
+    assert_eq!(
+        after.changed_since(&before, ChangeScope::AllButMemberTicks),
+        Some(vec![])
+    );
+    assert!(!member.refresh());
+    assert!(secretary.refresh(), "the board shows seat 4's progress");
+    assert_eq!(secretary.progress_of(product, 4).unwrap().answered, 2);
     assert!(!secretary.refresh(), "and nothing since");
     // What seat 6 shows does change: its own sheet written elsewhere, and the product's state.
     score_in_store(&mut secretary, "LD-2026-01", 6, false);

@@ -395,10 +395,17 @@ impl Store {
             .optional()?
             .unwrap_or(0);
         let mut stmt = self.conn.prepare_cached(
-            "SELECT product_id, n FROM product_changes WHERE session_id = ?1 ORDER BY product_id",
+            "SELECT product_id, n, member_ticks FROM product_changes WHERE session_id = ?1
+             ORDER BY product_id",
         )?;
         let products = stmt
-            .query_map([session_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .query_map([session_id], |r| {
+                Ok(ProductChanges {
+                    id: r.get(0)?,
+                    all: r.get(1)?,
+                    member_ticks: r.get(2)?,
+                })
+            })?
             .collect::<rusqlite::Result<_>>()?;
         Ok(Changes { session, products })
     }
@@ -409,24 +416,52 @@ impl Store {
 pub struct Changes {
     /// The session row, its members and its list of products.
     pub session: i64,
-    /// (product id, its counter), by product id.
-    pub products: Vec<(i64, i64)>,
+    /// Each product's counters, by product id.
+    pub products: Vec<ProductChanges>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProductChanges {
+    pub id: i64,
+    /// Every change to the product, its sheets, attendance, recusals and holds.
+    pub all: i64,
+    /// Of which choices members ticked on their own seats (schema 5).
+    pub member_ticks: i64,
+}
+
+/// What a screen needs to hear of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeScope {
+    /// Everything (the secretary's board shows every sheet's progress).
+    All,
+    /// Everything but members' own ticks: a member's screen shows only that member's sheet
+    /// (its own ticks it wrote itself), the room display only how many sheets are in.
+    AllButMemberTicks,
+}
+
+impl ProductChanges {
+    fn counter(&self, scope: ChangeScope) -> i64 {
+        match scope {
+            ChangeScope::All => self.all,
+            ChangeScope::AllButMemberTicks => self.all - self.member_ticks,
+        }
+    }
 }
 
 impl Changes {
-    /// Products whose counter moved since `before`; None when the session itself changed
-    /// (or its list of products), which needs a full reload.
-    pub fn changed_since(&self, before: &Self) -> Option<Vec<i64>> {
+    /// Products whose counter for `scope` moved since `before`; None when the session itself
+    /// changed (or its list of products), which needs a full reload.
+    pub fn changed_since(&self, before: &Self, scope: ChangeScope) -> Option<Vec<i64>> {
         if self.session != before.session || self.products.len() != before.products.len() {
             return None;
         }
         let mut changed = Vec::new();
-        for (&(id, n), &(was_id, was_n)) in self.products.iter().zip(&before.products) {
-            if id != was_id {
+        for (now, was) in self.products.iter().zip(&before.products) {
+            if now.id != was.id {
                 return None;
             }
-            if n != was_n {
-                changed.push(id);
+            if now.counter(scope) != was.counter(scope) {
+                changed.push(now.id);
             }
         }
         Some(changed)

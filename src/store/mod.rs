@@ -32,7 +32,9 @@ pub use crate::meeting::Quorum;
 pub use access::{Connection as SeatConnection, SeatCode, SeatServer};
 pub use audit::sha256_hex;
 pub use audit::{AuditEntry, AuditReport};
-pub use load::{Changes, MemberRow, ProductRow, ProductStatus, SessionData, SessionSummary};
+pub use load::{
+    ChangeScope, Changes, MemberRow, ProductRow, ProductStatus, SessionData, SessionSummary,
+};
 pub use member_view::SheetProgress;
 pub use minutes::{ChoiceRecord, PresenceChange, Recusal, Reopening, RoundStart, SheetCorrection};
 pub use restore::RestoreReport;
@@ -44,6 +46,7 @@ const MIGRATIONS_SLICE: &[M<'static>] = &[
     M::up(include_str!("schema_v2.sql")),
     M::up(include_str!("schema_v3.sql")),
     M::up(include_str!("schema_v4.sql")),
+    M::up(include_str!("schema_v5.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATIONS_SLICE);
 pub const SCHEMA_VERSION: i64 = MIGRATIONS_SLICE.len() as i64;

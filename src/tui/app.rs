@@ -21,8 +21,8 @@ use super::writer::{Job, Writer};
 use crate::i18n::{Lang, TuiStrings, fill};
 use crate::scoring::ProductResult;
 use crate::store::{
-    Actor, Changes, MemberRow, ProductRow, ProductStatus, SessionData, SheetProgress, Store,
-    StoredSheet,
+    Actor, ChangeScope, Changes, MemberRow, ProductRow, ProductStatus, SessionData, SheetProgress,
+    Store, StoredSheet,
 };
 
 /// Whose workbench this is.
@@ -242,9 +242,15 @@ impl App {
     /// Reloads what changed since the last load: only the products whose change counter
     /// moved, or everything when the session, its members or its list of products did.
     pub fn reload_changed(&mut self) -> StoreResult<()> {
-        self.version = self.store.data_version()?;
+        let version = self.store.data_version()?;
+        self.reload_changed_at(version)
+    }
+
+    /// [`Self::reload_changed`] once the data version is read.
+    fn reload_changed_at(&mut self, version: i64) -> StoreResult<()> {
+        self.version = version;
         let now = self.store.changes(self.data.info.id)?;
-        let Some(changed) = now.changed_since(&self.changes) else {
+        let Some(changed) = now.changed_since(&self.changes, self.change_scope()) else {
             return self.reload();
         };
         if changed.is_empty() {
@@ -263,6 +269,15 @@ impl App {
         self.changes = now;
         self.clamp_cursor();
         Ok(())
+    }
+
+    /// Which changes this screen must take in: a member's screen and the room display never
+    /// show another member's ticks (`ChangeScope`).
+    fn change_scope(&self) -> ChangeScope {
+        match self.role {
+            Role::Secretary => ChangeScope::All,
+            Role::Member(_) | Role::Display => ChangeScope::AllButMemberTicks,
+        }
     }
 
     /// Recomputes everything shown (results, progress, recusals) from the loaded session.
@@ -342,7 +357,7 @@ impl App {
     fn poll_changes(&mut self) {
         match self.store.data_version() {
             Ok(v) if v != self.version => {
-                if let Err(e) = self.reload_changed() {
+                if let Err(e) = self.reload_changed_at(v) {
                     self.notice = Some(Notice::Error(e.text(self.lang)));
                 }
             }
