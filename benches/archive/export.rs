@@ -78,7 +78,7 @@ pub fn peak_export(
     use council::generate::{ArchiveSpec, generate_archive};
     let db = scratch.join(format!("export-{products}x{members}.db"));
     if !db.exists() {
-        let mut store = Store::open(&db).map_err(|e| e.to_string())?;
+        let mut store = Store::open_or_create(&db).map_err(|e| e.to_string())?;
         let spec = ArchiveSpec {
             sessions: 1,
             products,

@@ -34,7 +34,8 @@ pub struct RoomReport {
     /// read back (ms).
     pub commit_ms: Vec<f64>,
     /// From a commit until a screen's poll has taken it in and redrawn: the simulated wait
-    /// for that screen's next poll plus the poll's own wall time (ms), every screen.
+    /// for that screen's next poll plus the poll's own wall time (ms), every screen that had
+    /// something to show for it.
     pub shown_ms: Vec<f64>,
     /// CPU of one poll that took a change in, with its redraw (ms), every screen.
     pub show_cpu_ms: Vec<f64>,
@@ -212,19 +213,15 @@ pub fn run(fx: &Fixtures, meeting: Duration) -> RoomReport {
             let seat = &mut seats[i];
             let cpu = thread_cpu();
             let started = Instant::now();
-            let before = (
-                seat.app.version,
-                seat.app.notice.clone(),
-                seat.app.waiting_for_database(),
-            );
+            // As `tui::run_inputs` does: redraw when the tick or the commit changed what the
+            // screen shows.
+            let version = seat.app.version;
+            let before = (seat.app.notice.clone(), seat.app.waiting_for_database());
             seat.app.update(Action::Tick);
-            seat.app.update(Action::Refresh);
-            let changed = before
-                != (
-                    seat.app.version,
-                    seat.app.notice.clone(),
-                    seat.app.waiting_for_database(),
-                );
+            let shown = seat.app.refresh();
+            let took_in = seat.app.version != version;
+            let changed =
+                shown || before != (seat.app.notice.clone(), seat.app.waiting_for_database());
             if changed {
                 seat.terminal
                     .draw(|f| view::draw(&seat.app, f))
@@ -235,9 +232,12 @@ pub fn run(fx: &Fixtures, meeting: Duration) -> RoomReport {
             if i == 0 {
                 report.watcher_cpu += spent;
             }
-            if changed {
+            if took_in {
                 report.show_cpu_ms.push(spent * 1000.0);
-                if let Some(since) = seat.unseen_since.take() {
+                // A screen with nothing to show for the change has nothing to wait for.
+                if let Some(since) = seat.unseen_since.take()
+                    && changed
+                {
                     report.shown_ms.push(now - since + wall);
                 }
             }
