@@ -803,8 +803,13 @@ fn another_members_choice_redraws_the_board_but_not_a_members_sheet() {
         after.changed_since(&before, ChangeScope::AllButMemberTicks),
         Some(vec![])
     );
+    // The seat server's watcher hands its reading on: seat 6 then reads nothing at all.
+    assert!(!member.refresh_after(Some(&after)));
     assert!(!member.refresh());
-    assert!(secretary.refresh(), "the board shows seat 4's progress");
+    assert!(
+        secretary.refresh_after(Some(&after)),
+        "the board shows seat 4's progress"
+    );
     assert_eq!(secretary.progress_of(product, 4).unwrap().answered, 2);
     assert!(!secretary.refresh(), "and nothing since");
     // What seat 6 shows does change: its own sheet written elsewhere, and the product's state.
@@ -815,7 +820,7 @@ fn another_members_choice_redraws_the_board_but_not_a_members_sheet() {
         score_in_store(&mut secretary, "LD-2026-01", seat, true);
     }
     keys(&mut secretary, "CTime is up<enter>");
-    assert!(member.refresh());
+    assert!(member.refresh_after(Some(&watcher.changes(id).unwrap())));
     assert_eq!(member.screen(), Screen::MemberHome);
 }
 

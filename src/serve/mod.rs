@@ -103,10 +103,10 @@ impl Shared {
         }
     }
 
-    fn broadcast_change(&self) {
+    fn broadcast_change(&self, seen: Option<Arc<crate::store::Changes>>) {
         let mut live = self.live.lock().expect("live seats");
         // A seat whose thread ended has dropped its receiver: forget it.
-        live.retain(|l| l.inputs.send(Input::Changed).is_ok());
+        live.retain(|l| l.inputs.send(Input::Changed(seen.clone())).is_ok());
     }
 }
 
@@ -126,7 +126,9 @@ fn watch(shared: Arc<Shared>) {
             continue;
         }
         version = now;
-        shared.broadcast_change();
+        // Read once here for every seat; a seat whose counters did not move reads nothing.
+        let seen = store.changes(shared.options.session_id).ok().map(Arc::new);
+        shared.broadcast_change(seen);
         for connection in store.disconnect_requests().unwrap_or_default() {
             shared.end(connection, |lang| words(lang).disconnected.to_string());
         }

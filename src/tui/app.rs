@@ -352,6 +352,16 @@ impl App {
         self.shown_changed || notice != self.notice
     }
 
+    /// [`Self::refresh`] for a commit whose change counters were read elsewhere (by the seat
+    /// server's watcher): nothing is read when none of this screen's counters moved.
+    pub fn refresh_after(&mut self, seen: Option<&Changes>) -> bool {
+        let untouched = seen.is_some_and(|seen| {
+            seen.changed_since(&self.changes, self.change_scope())
+                .is_some_and(|changed| changed.is_empty())
+        });
+        !untouched && self.refresh()
+    }
+
     /// Reloads what another process changed since the last load (`Action::Refresh`); costs
     /// one `PRAGMA data_version` when nothing was committed.
     fn poll_changes(&mut self) {

@@ -126,7 +126,7 @@ where
         let input = next_event(wait)?.map(Input::Event);
         if input.is_none() && last_poll.elapsed() >= POLL_EVERY {
             last_poll = Instant::now();
-            return Ok(Some(Input::Changed));
+            return Ok(Some(Input::Changed(None)));
         }
         Ok(input)
     })
@@ -137,8 +137,10 @@ where
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
     Event(Event),
-    /// Something was committed: reload what changed (`Action::Refresh`).
-    Changed,
+    /// Something was committed: reload what changed (`Action::Refresh`). The seat server's
+    /// watcher sends the change counters it read, so a screen none of whose counters moved
+    /// need not read them again (15 seats reading them for every keystroke).
+    Changed(Option<std::sync::Arc<crate::store::Changes>>),
     /// The workbench must end (a remote seat taken over or disconnected), with why.
     End(String),
 }
@@ -172,7 +174,7 @@ where
                 match input {
                     Input::Event(Event::Key(_)) => {}
                     Input::Event(event) => app.handle_event(&event),
-                    Input::Changed => app.update(Action::Refresh),
+                    Input::Changed(_) => app.update(Action::Refresh),
                     Input::End(why) => return Ok(Some(why)),
                 }
             }
@@ -189,8 +191,8 @@ where
                 dirty = true;
             }
             // Another commit: only what changed is reloaded, and drawn if anything was.
-            Some(Input::Changed) => {
-                dirty |= app.refresh();
+            Some(Input::Changed(seen)) => {
+                dirty |= app.refresh_after(seen.as_deref());
             }
             Some(Input::End(why)) => return Ok(Some(why)),
             None => {}
