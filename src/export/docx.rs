@@ -138,24 +138,28 @@ fn write_pages(out: &mut impl Write, document: &[u8], pages: &Pages) -> std::io:
     };
     out.write_all(before.as_bytes())?;
     const BATCH: usize = 32;
+    // The two halves' page buffers, reused from batch to batch (a fresh 64 KB buffer a page
+    // kept the allocator busy merging freed blocks).
+    let mut halves: [Vec<Vec<u8>>; 2] = Default::default();
+    let build = |range: std::ops::Range<usize>, bodies: &mut Vec<Vec<u8>>| {
+        // About the size of one score sheet's body.
+        bodies.resize_with(range.len(), || Vec::with_capacity(1 << 16));
+        for (i, body) in range.zip(bodies.iter_mut()) {
+            body.clear();
+            (pages.build)(i, body);
+        }
+    };
     for batch in (0..pages.count).step_by(BATCH) {
         let upto = (batch + BATCH).min(pages.count);
         let middle = batch + (upto - batch) / 2;
-        let build = |range: std::ops::Range<usize>| -> Vec<Vec<u8>> {
-            range
-                .map(|i| {
-                    // About the size of one score sheet's body.
-                    let mut body = Vec::with_capacity(1 << 16);
-                    (pages.build)(i, &mut body);
-                    body
-                })
-                .collect()
-        };
-        let (first, second) = std::thread::scope(|scope| {
-            let second = scope.spawn(|| build(middle..upto));
-            (build(batch..middle), second.join().unwrap_or_default())
-        });
-        for body in first.iter().chain(&second) {
+        let [first, second] = &mut halves;
+        std::thread::scope(|scope| {
+            let other = scope.spawn(|| build(middle..upto, second));
+            build(batch..middle, first);
+            other.join()
+        })
+        .map_err(|_| std::io::Error::other("building a page failed"))?;
+        for body in first.iter().chain(second.iter()) {
             out.write_all(body)?;
         }
     }

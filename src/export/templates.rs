@@ -101,7 +101,9 @@ impl Templates {
     pub(super) fn new(m: &Minutes) -> Result<Self> {
         Ok(Self {
             env: environment(m.lang)?,
-            m: Value::from(Serde(m.without_sheets())),
+            m: m.template_value
+                .get_or_init(|| Value::from(Serde(m.without_sheets())))
+                .clone(),
             w: Value::from(Serde(words(m.lang))),
         })
     }
