@@ -129,7 +129,11 @@ pub fn xml_forbidden(ch: char) -> bool {
 /// `value` without the characters XML cannot hold: what every document writer does last, so a
 /// character that slipped past the checks can never make a file unopenable.
 pub fn xml_safe(value: &str) -> Cow<'_, str> {
-    if value.chars().any(xml_forbidden) {
+    // Bytes first (the documents pass hundreds of megabytes through here): a forbidden
+    // character is a C0 control byte other than tab, LF and CR, or starts with 0xEF (U+FFFE and
+    // U+FFFF are EF BF BE and EF BF BF; U+F000 to U+FFFD start with it too and are checked).
+    let suspect = |b: &u8| (*b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || *b == 0xEF;
+    if value.as_bytes().iter().any(suspect) && value.chars().any(xml_forbidden) {
         Cow::Owned(value.chars().filter(|&c| !xml_forbidden(c)).collect())
     } else {
         Cow::Borrowed(value)

@@ -138,24 +138,28 @@ fn write_pages(out: &mut impl Write, document: &[u8], pages: &Pages) -> std::io:
     };
     out.write_all(before.as_bytes())?;
     const BATCH: usize = 32;
+    // The two halves' page buffers, reused from batch to batch (a fresh 64 KB buffer a page
+    // kept the allocator busy merging freed blocks).
+    let mut halves: [Vec<Vec<u8>>; 2] = Default::default();
+    let build = |range: std::ops::Range<usize>, bodies: &mut Vec<Vec<u8>>| {
+        // About the size of one score sheet's body.
+        bodies.resize_with(range.len(), || Vec::with_capacity(1 << 16));
+        for (i, body) in range.zip(bodies.iter_mut()) {
+            body.clear();
+            (pages.build)(i, body);
+        }
+    };
     for batch in (0..pages.count).step_by(BATCH) {
         let upto = (batch + BATCH).min(pages.count);
         let middle = batch + (upto - batch) / 2;
-        let build = |range: std::ops::Range<usize>| -> Vec<Vec<u8>> {
-            range
-                .map(|i| {
-                    // About the size of one score sheet's body.
-                    let mut body = Vec::with_capacity(1 << 16);
-                    (pages.build)(i, &mut body);
-                    body
-                })
-                .collect()
-        };
-        let (first, second) = std::thread::scope(|scope| {
-            let second = scope.spawn(|| build(middle..upto));
-            (build(batch..middle), second.join().unwrap_or_default())
-        });
-        for body in first.iter().chain(&second) {
+        let [first, second] = &mut halves;
+        std::thread::scope(|scope| {
+            let other = scope.spawn(|| build(middle..upto, second));
+            build(batch..middle, first);
+            other.join()
+        })
+        .map_err(|_| std::io::Error::other("building a page failed"))?;
+        for body in first.iter().chain(second.iter()) {
             out.write_all(body)?;
         }
     }
@@ -674,9 +678,10 @@ fn sheets<W: Write + Seek>(m: &Minutes, out: &mut W) -> Result<()> {
     if all.is_empty() {
         return pack(document_base(m).add_paragraph(text(w.none)), out);
     }
+    let page = SheetStencils::filled(m, w);
     let build = |i: usize, out: &mut Vec<u8>| {
         let (p, sheet) = all[i];
-        sheet_page(m, w, p, sheet, i == 0, out);
+        page.filled_page(w, p, sheet, i, out);
     };
     pack_paged(
         document_base(m),
@@ -688,8 +693,15 @@ fn sheets<W: Write + Seek>(m: &Minutes, out: &mut W) -> Result<()> {
     )
 }
 
-/// The heading of a form, filled or blank: the council, the title, the product and its set.
-fn form_heading(m: &Minutes, w: &Words, p: &ProductView, page_break: bool) -> Docx {
+/// The heading of a form, filled or blank: the council, the title, the product and its set
+/// (the lines of [`product_line`] and [`set_line`]).
+fn form_heading(
+    m: &Minutes,
+    w: &Words,
+    product_line: &str,
+    set_line: &str,
+    page_break: bool,
+) -> Docx {
     Docx::new()
         .add_paragraph(
             centered(
@@ -707,80 +719,245 @@ fn form_heading(m: &Minutes, w: &Words, p: &ProductView, page_break: bool) -> Do
             centered(Run::new().add_text(m.session.title.as_str()).italic())
                 .line_spacing(spacing(0, 120)),
         )
-        .add_paragraph(text(format!(
-            "{}: {} ({}) — {}: {}",
-            w.product, p.name, p.code, w.producer, p.producer
-        )))
-        .add_paragraph(text(format!(
-            "{} {}: {}",
-            w.set, p.set_label, p.rubric_name
-        )))
+        .add_paragraph(text(product_line))
+        .add_paragraph(text(set_line))
 }
 
-/// One member's sheet: the heading and the member's line, the form, the comment and signature.
-fn sheet_page(
-    m: &Minutes,
-    w: &Words,
-    p: &ProductView,
-    sheet: &SheetView,
-    first: bool,
-    out: &mut Vec<u8>,
-) {
-    let mut doc = form_heading(m, w, p, !first).add_paragraph(text(format!(
-        "{}: {} — {} {}, {} · {} {} · {}: {}",
-        w.member,
-        sheet.name,
-        w.seat.to_lowercase(),
-        sheet.seat,
-        sheet.role_text,
-        w.round.to_lowercase(),
-        p.round,
-        w.entered_by,
-        sheet.entered_by_text
-    )));
-    let mut flags = Vec::new();
-    flags.push(if sheet.submitted {
-        w.submitted
-    } else {
-        w.not_submitted
-    });
-    if !sheet.complete {
-        flags.push(w.incomplete);
+fn product_line(w: &Words, p: &ProductView) -> String {
+    format!(
+        "{}: {} ({}) — {}: {}",
+        w.product, p.name, p.code, w.producer, p.producer
+    )
+}
+
+fn set_line(w: &Words, p: &ProductView) -> String {
+    format!("{} {}: {}", w.set, p.set_label, p.rubric_name)
+}
+
+/// The docx-rs parts of a score-sheet page (the heading with the member's line, and the
+/// comment with the signature block), or of a blank form's, as [`Stencil`]s: built once per
+/// document, filled for every page.
+struct SheetStencils {
+    /// The heading of the first page and of every later one (which starts a new page).
+    first: Stencil,
+    later: Stencil,
+    foot: Stencil,
+}
+
+impl SheetStencils {
+    /// A member's sheet. Texts: the product line, the set line, the member's line, the status;
+    /// then the comment line and the member's name.
+    fn filled(m: &Minutes, w: &Words) -> Self {
+        let head = |page_break: bool| {
+            Stencil::new(
+                form_heading(m, w, &slot(0), &slot(1), page_break)
+                    .add_paragraph(text(slot(2)))
+                    .add_paragraph(note(slot(3))),
+            )
+        };
+        let foot = Docx::new()
+            .add_paragraph(note(w.markers_note))
+            .add_paragraph(text(slot(0)).line_spacing(spacing(160, 160)))
+            .add_paragraph(
+                Paragraph::new()
+                    .align(AlignmentType::Right)
+                    .add_run(Run::new().add_text(m.place_date.as_str()).italic()),
+            )
+            .add_table(signature_table(
+                ("", None),
+                (w.member_signature, Some(slot(1).as_str())),
+                w,
+            ));
+        Self {
+            first: head(false),
+            later: head(true),
+            foot: Stencil::new(foot),
+        }
     }
-    if sheet.recused {
-        flags.push(w.recused);
+
+    /// A blank form. Texts: the product line and the set line.
+    fn blank(m: &Minutes, w: &Words) -> Self {
+        let head = |page_break: bool| {
+            Stencil::new(
+                form_heading(m, w, &slot(0), &slot(1), page_break)
+                    .add_paragraph(text(w.member_line))
+                    .add_paragraph(note(w.blank_sheets_note)),
+            )
+        };
+        let foot = Docx::new()
+            .add_paragraph(note(w.markers_note))
+            .add_paragraph(
+                text(format!("{}: ……………………………………………………", w.comment))
+                    .line_spacing(spacing(160, 160)),
+            )
+            .add_table(signature_table(("", None), (w.member_signature, None), w));
+        Self {
+            first: head(false),
+            later: head(true),
+            foot: Stencil::new(foot),
+        }
     }
-    if !sheet.counted {
-        flags.push(w.not_counted);
+
+    fn head(&self, page: usize) -> &Stencil {
+        if page == 0 { &self.first } else { &self.later }
     }
-    doc = doc.add_paragraph(note(format!("{}: {}", w.status, flags.join(", "))));
-    page_body(doc, out);
-    form_xml(w, p, Some(sheet), out);
-    let doc = Docx::new()
-        .add_paragraph(note(w.markers_note))
-        .add_paragraph(
-            text(format!(
-                "{}: {}",
-                w.comment,
-                if sheet.comment.is_empty() {
-                    "……………………"
-                } else {
-                    sheet.comment.as_str()
+
+    /// The paragraph ids of page `page`: its own run of numbers, so every paragraph of the
+    /// document has its own id whichever thread builds the page.
+    fn ids(&self, page: usize) -> (u32, u32) {
+        let per_page = self.later.ids.max(self.first.ids) + self.foot.ids;
+        let first = PAGE_IDS + page as u32 * per_page;
+        (first, first + self.head(page).ids)
+    }
+
+    /// Page `page`: `sheet` of product `p`.
+    fn filled_page(
+        &self,
+        w: &Words,
+        p: &ProductView,
+        sheet: &SheetView,
+        page: usize,
+        out: &mut Vec<u8>,
+    ) {
+        let member = format!(
+            "{}: {} — {} {}, {} · {} {} · {}: {}",
+            w.member,
+            sheet.name,
+            w.seat.to_lowercase(),
+            sheet.seat,
+            sheet.role_text,
+            w.round.to_lowercase(),
+            p.round,
+            w.entered_by,
+            sheet.entered_by_text
+        );
+        let mut flags = Vec::new();
+        flags.push(if sheet.submitted {
+            w.submitted
+        } else {
+            w.not_submitted
+        });
+        if !sheet.complete {
+            flags.push(w.incomplete);
+        }
+        if sheet.recused {
+            flags.push(w.recused);
+        }
+        if !sheet.counted {
+            flags.push(w.not_counted);
+        }
+        let status = format!("{}: {}", w.status, flags.join(", "));
+        let (head_ids, foot_ids) = self.ids(page);
+        self.head(page).fill(
+            &[&product_line(w, p), &set_line(w, p), &member, &status],
+            head_ids,
+            out,
+        );
+        form_xml(w, p, Some(sheet), out);
+        let comment = format!(
+            "{}: {}",
+            w.comment,
+            if sheet.comment.is_empty() {
+                "……………………"
+            } else {
+                sheet.comment.as_str()
+            }
+        );
+        self.foot.fill(&[&comment, &sheet.name], foot_ids, out);
+    }
+
+    /// Page `page`: the blank form of product `p`.
+    fn blank_page(&self, w: &Words, p: &ProductView, page: usize, out: &mut Vec<u8>) {
+        let (head_ids, foot_ids) = self.ids(page);
+        self.head(page)
+            .fill(&[&product_line(w, p), &set_line(w, p)], head_ids, out);
+        form_xml(w, p, None, out);
+        self.foot.fill(&[], foot_ids, out);
+    }
+}
+
+/// Where the paragraph ids of stencilled pages start: above the few the shell document's own
+/// paragraphs take (docx-rs numbers those from 1).
+const PAGE_IDS: u32 = 0x0001_0000;
+
+/// The first of the private-use characters that stand for a stencil's texts.
+const SLOT: u32 = 0xE100;
+
+/// The character standing for text `i` of a stencil.
+fn slot(i: usize) -> String {
+    char::from_u32(SLOT + i as u32)
+        .map(String::from)
+        .unwrap_or_default()
+}
+
+/// A part of a page whose texts change from page to page, built through docx-rs once with a
+/// [`slot`] character in place of each such text, then filled for every page: the same XML
+/// docx-rs writes for those texts (escaped as it escapes them, finished by [`finish_xml`]),
+/// without building and serialising a document tree for every page.
+struct Stencil {
+    pieces: Vec<Piece>,
+    /// How many paragraph ids (`w14:paraId`) it holds.
+    ids: u32,
+}
+
+enum Piece {
+    Raw(String),
+    Text(usize),
+    ParaId,
+}
+
+impl Stencil {
+    fn new(doc: Docx) -> Self {
+        const ID: &str = "w14:paraId=\"";
+        let mut xml = Vec::new();
+        page_body(doc, &mut xml);
+        let xml = String::from_utf8_lossy(&xml);
+        let mut pieces = Vec::new();
+        let mut ids = 0;
+        let mut raw = String::new();
+        let mut rest: &str = &xml;
+        while let Some(c) = rest.chars().next() {
+            if let Some(after) = rest.strip_prefix(ID) {
+                raw.push_str(ID);
+                pieces.push(Piece::Raw(std::mem::take(&mut raw)));
+                pieces.push(Piece::ParaId);
+                ids += 1;
+                rest = &after[after.find('"').unwrap_or(after.len())..];
+                continue;
+            }
+            match (c as u32).checked_sub(SLOT) {
+                Some(i) if i < 0x100 => {
+                    pieces.push(Piece::Raw(std::mem::take(&mut raw)));
+                    pieces.push(Piece::Text(i as usize));
                 }
-            ))
-            .line_spacing(spacing(160, 160)),
-        )
-        .add_paragraph(
-            Paragraph::new()
-                .align(AlignmentType::Right)
-                .add_run(Run::new().add_text(m.place_date.as_str()).italic()),
-        )
-        .add_table(signature_table(
-            ("", None),
-            (w.member_signature, Some(sheet.name.as_str())),
-            w,
-        ));
-    page_body(doc, out);
+                _ => raw.push(c),
+            }
+            rest = &rest[c.len_utf8()..];
+        }
+        pieces.push(Piece::Raw(raw));
+        Self { pieces, ids }
+    }
+
+    /// Appends the part with `texts` in its slots and paragraph ids from `first_id` on.
+    fn fill(&self, texts: &[&str], first_id: u32, out: &mut Vec<u8>) {
+        let mut id = first_id;
+        for piece in &self.pieces {
+            match piece {
+                Piece::Raw(raw) => out.extend_from_slice(raw.as_bytes()),
+                Piece::Text(i) => docx_text(texts.get(*i).copied().unwrap_or(""), out),
+                Piece::ParaId => {
+                    out.extend_from_slice(format!("{id:08x}").as_bytes());
+                    id += 1;
+                }
+            }
+        }
+    }
+}
+
+/// Text as docx-rs's `add_text` writes it (line breaks dropped, markup escaped), without the
+/// characters XML forbids, as [`finish_xml`] leaves it: what [`Xml::text`] writes.
+fn docx_text(s: &str, out: &mut Vec<u8>) {
+    Xml(out).text(s);
 }
 
 /// The Phụ lục II form of a product: every criterion with every option and its box (☒ on the
@@ -841,24 +1018,21 @@ fn form_xml(w: &Words, p: &ProductView, sheet: Option<&SheetView>, out: &mut Vec
             x.raw("<w:p />");
         }
         for o in &line.options {
+            // "☒ 2. text (5 ***)", written piece by piece.
             let chosen = ticked == Some(o.no);
-            let marker = if o.marker.is_empty() {
-                String::new()
-            } else {
-                format!(" {}", o.marker)
-            };
-            x.paragraph(
-                &format!(
-                    "{} {}. {} ({}{marker})",
-                    if chosen { "☒" } else { "☐" },
-                    o.no,
-                    o.text,
-                    o.points
-                ),
-                10,
-                None,
-                chosen,
-            );
+            x.paragraph_start(10, None, chosen);
+            x.raw(if chosen { "☒ " } else { "☐ " });
+            x.number(o.no as usize);
+            x.raw(". ");
+            x.text(&o.text);
+            x.raw(" (");
+            x.number(o.points as usize);
+            if !o.marker.is_empty() {
+                x.raw(" ");
+                x.text(&o.marker);
+            }
+            x.raw(")");
+            x.paragraph_end();
         }
         x.raw("</w:tc>");
         let points = answer
@@ -1015,6 +1189,13 @@ impl Xml<'_> {
     }
 
     fn paragraph(&mut self, s: &str, space: usize, align: Option<&str>, strong: bool) {
+        self.paragraph_start(space, align, strong);
+        self.text(s);
+        self.paragraph_end();
+    }
+
+    /// A paragraph up to its text, which the caller writes (with [`Xml::text`]).
+    fn paragraph_start(&mut self, space: usize, align: Option<&str>, strong: bool) {
         self.raw(r#"<w:p><w:pPr><w:spacing w:before=""#);
         self.number(space);
         self.raw(r#"" w:after=""#);
@@ -1032,7 +1213,9 @@ impl Xml<'_> {
         self.raw(r#"" /><w:szCs w:val=""#);
         self.number(TABLE_SIZE);
         self.raw(r#"" /></w:rPr><w:t xml:space="preserve">"#);
-        self.text(s);
+    }
+
+    fn paragraph_end(&mut self) {
         self.raw("</w:t></w:r></w:p>");
     }
 }
@@ -1056,22 +1239,8 @@ fn blank_sheets<W: Write + Seek>(m: &Minutes, out: &mut W) -> Result<()> {
     if m.products.is_empty() {
         return pack(document_base(m).add_paragraph(text(w.none)), out);
     }
-    let build = |i: usize, out: &mut Vec<u8>| {
-        let p = &m.products[i];
-        let head = form_heading(m, w, p, i > 0)
-            .add_paragraph(text(w.member_line))
-            .add_paragraph(note(w.blank_sheets_note));
-        page_body(head, out);
-        form_xml(w, p, None, out);
-        let foot = Docx::new()
-            .add_paragraph(note(w.markers_note))
-            .add_paragraph(
-                text(format!("{}: ……………………………………………………", w.comment))
-                    .line_spacing(spacing(160, 160)),
-            )
-            .add_table(signature_table(("", None), (w.member_signature, None), w));
-        page_body(foot, out);
-    };
+    let page = SheetStencils::blank(m, w);
+    let build = |i: usize, out: &mut Vec<u8>| page.blank_page(w, &m.products[i], i, out);
     pack_paged(
         document_base(m),
         Some(Pages {
@@ -1344,4 +1513,48 @@ fn notices<W: Write + Seek>(m: &Minutes, out: &mut W) -> Result<()> {
         }),
         out,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    /// The paragraph ids blanked: they are numbers docx-rs and the stencils pick differently.
+    fn without_ids(xml: &[u8]) -> String {
+        let text = String::from_utf8_lossy(xml);
+        let mut out = String::new();
+        let mut rest: &str = &text;
+        while let Some(at) = rest.find("w14:paraId=\"") {
+            let value = at + "w14:paraId=\"".len();
+            out.push_str(&rest[..value]);
+            rest = &rest[value..];
+            rest = &rest[rest.find('"').unwrap_or(0)..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    #[test]
+    fn a_filled_stencil_is_what_docx_rs_writes() {
+        let hostile = "Cà phê <A&B> \"Đà Lạt\" 'x'\nline\r\u{B}\u{FFFF}\ttab";
+        let part = |a: &str, b: &str| {
+            Docx::new()
+                .add_paragraph(text(format!("Sản phẩm: {a} — {b}")).page_break_before(true))
+                .add_paragraph(note(b))
+                .add_table(signature_table(
+                    ("", None),
+                    ("KÝ", Some(a)),
+                    words(Lang::Vi),
+                ))
+        };
+        let mut expected = Vec::new();
+        page_body(part(hostile, "plain"), &mut expected);
+        let stencil = Stencil::new(part(&slot(0), &slot(1)));
+        assert_eq!(stencil.ids, 16);
+        let mut filled = Vec::new();
+        stencil.fill(&[hostile, "plain"], PAGE_IDS, &mut filled);
+        assert_eq!(without_ids(&filled), without_ids(&expected));
+        assert!(String::from_utf8_lossy(&filled).contains("w14:paraId=\"0001000f\""));
+    }
 }

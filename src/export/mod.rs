@@ -212,6 +212,9 @@ pub fn export_session(
             }
         }
     });
+    // Freeing the model (hundreds of thousands of small strings, a tenth of a second at
+    // 200 × 15) is left to a thread of its own, off the caller's path.
+    let _ = std::thread::Builder::new().spawn(move || drop(minutes));
     if let Some(e) = failure {
         return Err(e);
     }

@@ -65,6 +65,10 @@ pub struct Minutes {
     pub secretary: Option<MemberView>,
     pub minimum_rule_text: String,
     pub exported_at: String,
+    /// This model as the templates receive it ([`Minutes::without_sheets`] as a template
+    /// value): made by the first document that needs it, shared by the others.
+    #[serde(skip)]
+    pub template_value: std::sync::OnceLock<minijinja::Value>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -709,6 +713,7 @@ pub fn build_minutes(
         secretary: find_role(Role::Secretary),
         minimum_rule_text: rule_word(t, info.policy.minimum_rule).to_string(),
         exported_at: jiff::Zoned::now().strftime("%Y-%m-%d %H:%M").to_string(),
+        template_value: std::sync::OnceLock::new(),
     })
 }
 

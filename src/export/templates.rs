@@ -13,7 +13,7 @@ use super::words::words;
 use crate::i18n::Lang;
 use crate::text::{xml_forbidden, xml_safe};
 
-const TEMPLATES: [(&str, &str); 13] = [
+const TEMPLATES: [(&str, &str); 9] = [
     (
         "print.css.html",
         include_str!("../../assets/templates/print.css.html"),
@@ -31,24 +31,8 @@ const TEMPLATES: [(&str, &str); 13] = [
         include_str!("../../assets/templates/signature.html"),
     ),
     (
-        "form.html",
-        include_str!("../../assets/templates/form.html"),
-    ),
-    (
         "minutes.html",
         include_str!("../../assets/templates/minutes.html"),
-    ),
-    (
-        "sheets.html",
-        include_str!("../../assets/templates/sheets.html"),
-    ),
-    (
-        "sheets_end.html",
-        include_str!("../../assets/templates/sheets_end.html"),
-    ),
-    (
-        "blank.html",
-        include_str!("../../assets/templates/blank.html"),
     ),
     (
         "proposal.html",
@@ -117,7 +101,9 @@ impl Templates {
     pub(super) fn new(m: &Minutes) -> Result<Self> {
         Ok(Self {
             env: environment(m.lang)?,
-            m: Value::from(Serde(m.without_sheets())),
+            m: m.template_value
+                .get_or_init(|| Value::from(Serde(m.without_sheets())))
+                .clone(),
             w: Value::from(Serde(words(m.lang))),
         })
     }
