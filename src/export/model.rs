@@ -518,79 +518,15 @@ pub fn build_minutes(
     let recusals = store.recusals(data)?;
     let round_starts = store.round_starts(info.id)?;
 
-    let mut products = Vec::with_capacity(data.products.len());
-    for (i, p) in data.products.iter().enumerate() {
-        let recused: Vec<u32> = recusals
-            .iter()
-            .filter(|r| r.product_id == p.id)
-            .map(|r| r.seat)
-            .collect();
-        let mut rounds = Vec::new();
-        let mut result = None;
-        for round in 1..=p.round {
-            // Each round's sheets are read once and scored here (`Store::round_result` would
-            // read them again).
-            let stored = store.sheets(data, p.id, round)?;
-            let seats = store.seat_facts(data, p.id, round)?;
-            let round_result = if round == p.round {
-                result_from_sheets(data, p, &stored, &seats)
-            } else {
-                // An earlier round ended closed: score it as it stood, without a knock-out.
-                let ended = ProductRow {
-                    status: ProductStatus::Closed,
-                    ..p.clone()
-                };
-                result_from_sheets(data, &ended, &stored, &seats)
-            };
-            let start = round_starts
-                .iter()
-                .rev()
-                .find(|s| s.product_code == p.code && s.round == round);
-            rounds.push(RoundView {
-                round,
-                reason: start.map(|s| s.reason.clone()),
-                started_at: start.map(|s| s.at.clone()),
-                counted: round_result.counted,
-                mean_display: round_result.mean_display(),
-                spread: round_result.spread,
-                spread_breach: round_result.spread_breach,
-                sheets: Arc::new(
-                    stored
-                        .iter()
-                        .map(|s| {
-                            sheet_view(
-                                w,
-                                data,
-                                p,
-                                round,
-                                s,
-                                &round_result,
-                                recused.contains(&s.seat),
-                                &record_index,
-                            )
-                        })
-                        .collect(),
-                ),
-            });
-            if round == p.round {
-                result = Some(round_result);
-            }
-        }
-        let result = match result {
-            Some(result) => result,
-            None => store.product_result(data, p)?,
-        };
-        products.push(product_view(
-            w,
-            t,
-            data,
-            p,
-            i + 1,
-            result,
-            rounds,
-            &recusals,
-        ));
-    }
+    let facts = ProductFacts {
+        w,
+        t,
+        data,
+        record_index: &record_index,
+        recusals: &recusals,
+        round_starts: &round_starts,
+    };
+    let products = product_views(store, &facts)?;
 
     // The session states the rule; whether it held is each product's own attendance.
     let quorum = data.quorum();
@@ -782,6 +718,129 @@ fn sheet_view(
         recused,
         lines,
     }
+}
+
+/// What every product's part of the minutes is built from, besides its own rows.
+struct ProductFacts<'a> {
+    w: &'a Words,
+    t: &'a Strings,
+    data: &'a SessionData,
+    record_index: &'a HashMap<(i64, u32, u32, &'a str), &'a ChoiceRecord>,
+    recusals: &'a [crate::store::Recusal],
+    round_starts: &'a [crate::store::RoundStart],
+}
+
+/// Every product's part of the minutes, in order. A large session is read and scored on two
+/// connections at once (the machine has two cores and every file waits for the model); the
+/// second half's connection is opened on the same file.
+fn product_views(store: &Store, facts: &ProductFacts) -> crate::store::Result<Vec<ProductView>> {
+    let all: Vec<(usize, &ProductRow)> = facts.data.products.iter().enumerate().collect();
+    let on_disk = store.path().is_file();
+    if all.len() < 16 || !on_disk {
+        return all
+            .iter()
+            .map(|&(i, p)| product_entry(store, facts, i, p))
+            .collect();
+    }
+    let (first, second) = all.split_at(all.len() / 2);
+    let path = store.path().to_path_buf();
+    std::thread::scope(|scope| {
+        let other = scope.spawn(move || {
+            let store = Store::open(&path)?;
+            second
+                .iter()
+                .map(|&(i, p)| product_entry(&store, facts, i, p))
+                .collect::<crate::store::Result<Vec<_>>>()
+        });
+        let mut views = first
+            .iter()
+            .map(|&(i, p)| product_entry(store, facts, i, p))
+            .collect::<crate::store::Result<Vec<_>>>()?;
+        views.extend(other.join().expect("the second half's thread panicked")?);
+        Ok(views)
+    })
+}
+
+/// One product's part of the minutes: every round's sheets read once and scored.
+fn product_entry(
+    store: &Store,
+    facts: &ProductFacts,
+    i: usize,
+    p: &ProductRow,
+) -> crate::store::Result<ProductView> {
+    let (w, t, data, record_index) = (facts.w, facts.t, facts.data, facts.record_index);
+    let recused: Vec<u32> = facts
+        .recusals
+        .iter()
+        .filter(|r| r.product_id == p.id)
+        .map(|r| r.seat)
+        .collect();
+    let mut rounds = Vec::new();
+    let mut result = None;
+    for round in 1..=p.round {
+        // Each round's sheets are read once and scored here (`Store::round_result` would
+        // read them again).
+        let stored = store.sheets(data, p.id, round)?;
+        let seats = store.seat_facts(data, p.id, round)?;
+        let round_result = if round == p.round {
+            result_from_sheets(data, p, &stored, &seats)
+        } else {
+            // An earlier round ended closed: score it as it stood, without a knock-out.
+            let ended = ProductRow {
+                status: ProductStatus::Closed,
+                ..p.clone()
+            };
+            result_from_sheets(data, &ended, &stored, &seats)
+        };
+        let start = facts
+            .round_starts
+            .iter()
+            .rev()
+            .find(|s| s.product_code == p.code && s.round == round);
+        rounds.push(RoundView {
+            round,
+            reason: start.map(|s| s.reason.clone()),
+            started_at: start.map(|s| s.at.clone()),
+            counted: round_result.counted,
+            mean_display: round_result.mean_display(),
+            spread: round_result.spread,
+            spread_breach: round_result.spread_breach,
+            sheets: Arc::new(
+                stored
+                    .iter()
+                    .map(|s| {
+                        sheet_view(
+                            w,
+                            data,
+                            p,
+                            round,
+                            s,
+                            &round_result,
+                            recused.contains(&s.seat),
+                            record_index,
+                        )
+                    })
+                    .collect(),
+            ),
+        });
+        if round == p.round {
+            result = Some(round_result);
+        }
+    }
+    let result = match result {
+        Some(result) => result,
+        None => store.product_result(data, p)?,
+    };
+    Ok(product_view(
+        w,
+        t,
+        data,
+        p,
+        i + 1,
+        result,
+        rounds,
+        facts.recusals,
+    ))
 }
 
 #[allow(clippy::too_many_arguments)]
