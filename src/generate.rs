@@ -46,7 +46,7 @@ impl ArchiveSpec {
     /// A file name that changes with anything that changes the archive: the parameters, the
     /// generator, the schema and the text of the shipped criteria sets.
     pub fn cache_name(&self, catalog: &Catalog) -> String {
-        let sets: String = ocop_sets(catalog).iter().map(|r| r.id.as_str()).collect();
+        let sets: String = ocop_sets(catalog).iter().map(|r| &*r.id).collect();
         let texts: String = catalog
             .files
             .iter()
@@ -216,7 +216,7 @@ pub fn sheets_csv(data: &SessionData, seed: u64) -> Result<(Vec<u8>, Vec<ChoiceR
                     line: rows.len() + 2,
                     product: product.code.clone(),
                     seat: member.seat,
-                    criterion: criterion.id.clone(),
+                    criterion: criterion.id.to_string(),
                     option,
                 });
             }
@@ -315,7 +315,7 @@ pub fn session_file(catalog: &Catalog, spec: &ArchiveSpec, index: u32) -> String
                     name: format!("{} {place}", PRODUCT_NAMES[(set - 1) % PRODUCT_NAMES.len()]),
                     producer: format!("{} {place}", rng.pick(PRODUCERS)),
                     commune: format!("Xã {place}"),
-                    rubric: rubric.id.clone(),
+                    rubric: rubric.id.to_string(),
                 }
             })
             .collect(),

@@ -595,3 +595,64 @@ fn kept_results_equal_a_fresh_computation_for_every_generated_product() {
     assert!(knocked_out < settled);
     assert_eq!(store.audit_kept_check().unwrap(), Vec::<String>::new());
 }
+
+/// A database from schema 5 kept whole results (texts and all); opening it migrates each to
+/// its figures, and every kept result then reads back equal to a fresh computation, with
+/// `audit verify`'s check of kept results clean.
+#[test]
+fn results_kept_whole_by_schema_5_are_rewritten_as_figures() {
+    use council::generate::{ArchiveSpec, generate_archive};
+    use council::rubric::Catalog;
+    let ws = Workspace::new();
+    let spec = ArchiveSpec {
+        sessions: 1,
+        products: 6,
+        members: 7,
+        seed: 4,
+    };
+    let mut store = Store::open_or_create(&ws.db()).unwrap();
+    generate_archive(&mut store, &Catalog::shipped(), &spec, &mut |_, _| {}).unwrap();
+    let data = store.load_session(store.sessions().unwrap()[0].id).unwrap();
+    let whole: Vec<(i64, String)> = data
+        .products
+        .iter()
+        .map(|p| {
+            let fresh = store.product_result(&data, p).unwrap();
+            (p.id, serde_json::to_string(&fresh).unwrap())
+        })
+        .collect();
+    drop(store);
+    // As schema 5 stored them: the whole result, at version 5.
+    let conn = raw(&ws);
+    for (id, text) in &whole {
+        conn.execute(
+            "UPDATE kept_results SET result = ?2 WHERE product_id = ?1",
+            rusqlite::params![id, text],
+        )
+        .unwrap();
+    }
+    conn.execute_batch("PRAGMA user_version = 5").unwrap();
+    drop(conn);
+
+    let store = Store::open(&ws.db()).unwrap();
+    let data = store.load_session(data.info.id).unwrap();
+    for product in &data.products {
+        let stored: String = store
+            .connection()
+            .query_row(
+                "SELECT result FROM kept_results WHERE product_id = ?1",
+                [product.id],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(!stored.contains("\"title\""), "{}: {stored}", product.code);
+        let kept = store.kept_result(product, product.round).unwrap();
+        assert_eq!(
+            kept,
+            Some(store.product_result(&data, product).unwrap()),
+            "{}",
+            product.code
+        );
+    }
+    assert_eq!(store.audit_kept_check().unwrap(), Vec::<String>::new());
+}

@@ -197,7 +197,7 @@ fn criteria_by_product(ws: &Workspace) -> Vec<ProductCriteria> {
                 .criteria()
                 .map(|(_, c)| {
                     (
-                        c.id.clone(),
+                        c.id.to_string(),
                         council::meeting::options_in_case(c, p.case_number),
                     )
                 })

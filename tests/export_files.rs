@@ -162,7 +162,7 @@ fn docx_sheets_have_one_sheet_per_member_with_ticks_points_and_signature() {
     let p = d.data.product("LD-2026-01").unwrap();
     let first = p.rubric.criteria().next().unwrap().1;
     let best_text = &first.options[(best(first) - 1) as usize].text;
-    assert!(text.contains(best_text.as_str()));
+    assert!(text.contains(&**best_text));
     assert!(text.contains("nhập từ phiếu giấy"));
     // Parts are deflated (docx-rs alone stores them, twenty times larger).
     let file = std::fs::File::open(out.join("phieu-danh-gia-lam-dong-2026-dot-2.docx")).unwrap();
@@ -279,9 +279,12 @@ fn xlsx_summary_has_number_cells_equal_to_the_results() {
     let sheets = d.store.sheets(&d.data, p.id, p.round).unwrap();
     for (i, (_, c)) in p.rubric.criteria().enumerate() {
         let row = 4 + i as u32;
-        assert_eq!(sheet.get_value((row, 0)), Some(&Data::String(c.id.clone())));
+        assert_eq!(
+            sheet.get_value((row, 0)),
+            Some(&Data::String(c.id.to_string()))
+        );
         for (k, s) in sheets.iter().enumerate() {
-            let option = s.choices[&c.id];
+            let option = s.choices[&*c.id];
             let points = c.option_at(option as usize).unwrap().points;
             let col = 3 + 2 * k as u32;
             assert_eq!(

@@ -88,7 +88,7 @@ fn a_product_at_90_held_back_by_a_minimum_is_ranked_by_it_and_not_sent_to_the_ce
         .iter()
         .filter(|l| l.stars == 5)
         .flat_map(|l| l.markers.iter().filter(|m| !m.holds))
-        .map(|m| m.criterion.clone())
+        .map(|m| m.criterion.to_string())
         .collect();
     assert!(!failing.is_empty());
 

@@ -58,11 +58,8 @@ fn small_archive_is_complete_and_scores() {
             for sheet in &sheets {
                 assert!(sheet.submitted, "{} seat {}", product.code, sheet.seat);
                 let answered: BTreeSet<&str> = sheet.choices.keys().map(String::as_str).collect();
-                let criteria: BTreeSet<&str> = product
-                    .rubric
-                    .criteria()
-                    .map(|(_, c)| c.id.as_str())
-                    .collect();
+                let criteria: BTreeSet<&str> =
+                    product.rubric.criteria().map(|(_, c)| &*c.id).collect();
                 assert_eq!(answered, criteria, "{} seat {}", product.code, sheet.seat);
                 choices += sheet.choices.len();
             }

@@ -349,7 +349,7 @@ impl Meeting {
                         line: n + 2,
                         product: p.code.clone(),
                         seat,
-                        criterion: c.id.clone(),
+                        criterion: c.id.to_string(),
                         option: option.min(c.options.len() as u32),
                     })
                     .collect();

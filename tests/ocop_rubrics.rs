@@ -42,7 +42,7 @@ fn every_option_matches_the_points_table_of_the_decision() {
                 c.options
                     .iter()
                     .enumerate()
-                    .map(|(i, o)| (c.id.clone(), i as u32 + 1, o.points))
+                    .map(|(i, o)| (c.id.to_string(), i as u32 + 1, o.points))
             })
             .collect();
         assert_eq!(actual, expected, "{id}: options differ from the decision");
@@ -52,7 +52,7 @@ fn every_option_matches_the_points_table_of_the_decision() {
         let parts: Vec<(&str, u32)> = rubric
             .parts
             .iter()
-            .map(|p| (p.id.as_str(), p.max_points))
+            .map(|p| (&*p.id, p.max_points))
             .collect();
         assert_eq!(parts, [("A", 40), ("B", 25), ("C", 35)], "{id}");
         assert_eq!(rubric.set_number, Some(set));

@@ -4,7 +4,9 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use council::rubric::{Catalog, Rubric};
-use council::scoring::{MinimumRule, ScoringPolicy, Sheet, mean_text, score_product};
+use council::scoring::{
+    Figures, MinimumRule, ScoringPolicy, Sheet, figures, mean_text, score_product,
+};
 use proptest::prelude::*;
 
 fn rubric(set: u32) -> Rubric {
@@ -33,7 +35,7 @@ fn sheet_with_total(rubric: &Rubric, seat: u32, target: u32) -> Option<Sheet> {
             .filter(|(_, o)| o.points - low <= remaining)
             .max_by_key(|(_, o)| o.points)?;
         remaining -= option.points - low;
-        choices.insert(c.id.clone(), pos as u32 + 1);
+        choices.insert(c.id.to_string(), pos as u32 + 1);
     }
     (remaining == 0).then_some(Sheet { seat, choices })
 }
@@ -43,7 +45,7 @@ fn sheet_from(rubric: &Rubric, seat: u32, picks: &[usize]) -> Sheet {
     let choices: BTreeMap<String, u32> = rubric
         .criteria()
         .zip(picks.iter().cycle())
-        .map(|((_, c), pick)| (c.id.clone(), (pick % c.options.len()) as u32 + 1))
+        .map(|((_, c), pick)| (c.id.to_string(), (pick % c.options.len()) as u32 + 1))
         .collect();
     Sheet { seat, choices }
 }
@@ -72,6 +74,31 @@ proptest! {
         prop_assert!(result.stars.unwrap() <= result.band_stars.unwrap());
         prop_assert!(result.stars.unwrap() <= result.minimum_stars.unwrap());
         prop_assert_eq!(result.spread.unwrap(), totals.iter().max().unwrap() - totals.iter().min().unwrap());
+    }
+
+    /// What is kept of a result (its figures, as JSON) reads back as the very same result,
+    /// and a whole result turns back into the same figures (how schema 6 migrates).
+    #[test]
+    fn kept_figures_read_back_as_the_same_result((set, picks) in sheets_strategy(), knocked in any::<bool>()) {
+        let r = rubric(set);
+        let mut sheets: Vec<Sheet> = picks.iter().enumerate()
+            .map(|(i, p)| sheet_from(&r, i as u32 + 1, p)).collect();
+        // One incomplete sheet, which the figures must carry too.
+        let mut partial = sheets[0].clone();
+        partial.seat = 99;
+        partial.choices.pop_first();
+        sheets.push(partial);
+        let knockout = knocked.then_some("điều kiện loại");
+        for rule in [MinimumRule::Majority, MinimumRule::All, MinimumRule::Mean] {
+            let policy = ScoringPolicy { max_spread: 10, minimum_rule: rule };
+            let result = score_product(&r, &sheets, &policy, knockout);
+            let kept = figures(&r, &sheets, &policy, knockout);
+            let text = serde_json::to_string(&kept).unwrap();
+            let back: Figures = serde_json::from_str(&text).unwrap();
+            let read_back = back.into_result(&r);
+            prop_assert_eq!(read_back.as_ref(), Some(&result));
+            prop_assert_eq!(Figures::of(&result), kept);
+        }
     }
 
     #[test]
@@ -141,7 +168,7 @@ fn a_sheet_of_every_maximum_scores_the_rubric_maximum_on_every_set() {
                     .max_by_key(|(_, o)| o.points)
                     .unwrap()
                     .0;
-                (c.id.clone(), best as u32 + 1)
+                (c.id.to_string(), best as u32 + 1)
             })
             .collect();
         let result = score_product(
@@ -191,7 +218,7 @@ fn incomplete_sheets_are_reported_not_counted() {
     );
     assert_eq!(result.counted, 1);
     assert_eq!(result.incomplete, vec![2]);
-    assert_eq!(result.members[1].missing, vec![first]);
+    assert_eq!(result.members[1].missing, vec![first.as_str().into()]);
     assert_eq!(result.sum_total, u64::from(result.members[0].total));
 }
 
@@ -220,7 +247,7 @@ fn reference_score(rubric: &Rubric, sheet: &Sheet) -> council::scoring::MemberSc
         for section in &part.sections {
             let mut points = 0;
             for criterion in &section.criteria {
-                match sheet.choices.get(&criterion.id) {
+                match sheet.choices.get(&*criterion.id) {
                     None => missing.push(criterion.id.clone()),
                     Some(&pos) => match criterion.option_at(pos as usize) {
                         Some(option) => points += option.points,
@@ -270,7 +297,7 @@ proptest! {
                     .criteria()
                     .zip(row.iter().cycle())
                     .filter(|(_, pick)| **pick != 8)
-                    .map(|((_, c), &pick)| (c.id.clone(), pick))
+                    .map(|((_, c), &pick)| (c.id.to_string(), pick))
                     .collect();
                 for stray in &strays {
                     choices.insert(stray.clone(), 1);

@@ -942,7 +942,7 @@ fn long_options_scroll_and_always_show_points_and_markers() {
             .unwrap()
             .criteria(&app)
             .iter()
-            .position(|c| c.id == "3.5")
+            .position(|c| &*c.id == "3.5")
             .unwrap();
         app.sheet_mut().unwrap().cursor = at;
         let criterion = app.sheet().unwrap().criteria(&app)[at].clone();

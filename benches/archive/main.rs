@@ -4,7 +4,9 @@
 //! `cargo bench` runs them all and ends with a summary of each figure against its target;
 //! `cargo bench -- results` runs one group. Under `cargo test --benches` (criterion's test
 //! mode) every benchmark runs once on a toy archive, so the code paths stay checked without the
-//! full archive. See BENCHMARKS.md.
+//! full archive. `COUNCIL_BENCH_GROUPS_ONLY=1` skips what no criterion filter can select (the
+//! two-minute room, the memory run and the export sizes), to time one group quickly. See
+//! BENCHMARKS.md.
 
 mod export;
 mod fixtures;
@@ -43,14 +45,18 @@ fn main() {
     keystroke::bench(&mut c, &fx);
     results::bench(&mut c, &fx);
     // Two minutes of a meeting (a few seconds under `cargo test --benches`).
+    let groups_only = std::env::var_os("COUNCIL_BENCH_GROUPS_ONLY").is_some();
     let meeting = Duration::from_secs(if measuring { 120 } else { 10 });
-    let room = room::run(&fx, meeting);
-    for line in room.lines() {
+    let room = (!groups_only).then(|| room::run(&fx, meeting));
+    for line in room.iter().flat_map(|r| r.lines()) {
         eprintln!("{line}");
     }
     export::bench(&mut c, &fx);
     import::bench(&mut c, &fx);
     c.final_summary();
+    let Some(room) = room else {
+        return;
+    };
 
     let copy = fx.writable_copy("memory");
     let peak = memory::peak_rss(&copy);

@@ -419,7 +419,7 @@ fn mean_cells(m: &Minutes, p: &ProductView, widths: &[usize]) -> Vec<TableCell> 
 fn part_mean(m: &Minutes, p: &ProductView, id: &str) -> String {
     p.parts
         .iter()
-        .find(|part| part.id == id)
+        .find(|part| &*part.id == id)
         .map_or_else(String::new, |part| localized(m.lang, &part.mean_display))
 }
 
@@ -980,10 +980,10 @@ fn form_xml(w: &Words, p: &ProductView, sheet: Option<&SheetView>, out: &mut Vec
     x.raw("</w:tr>");
     let mut current_part = "";
     for (i, line) in p.form.iter().enumerate() {
-        if line.part != current_part {
+        if *line.part != *current_part {
             current_part = &line.part;
             let part = p.parts.iter().position(|x| x.id == line.part);
-            let title = part.map_or("", |k| p.parts[k].title.as_str());
+            let title = part.map_or("", |k| &*p.parts[k].title);
             let subtotal = sheet
                 .zip(part)
                 .and_then(|(s, k)| s.parts.get(k))

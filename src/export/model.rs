@@ -12,7 +12,7 @@ use super::words::{Words, words};
 use crate::i18n::{Lang, Strings};
 use crate::report::{rank_text, rule_word, star_glyphs, status_word};
 use crate::rubric::Rubric;
-use crate::scoring::{ProductResult, Sheet, mean_text, score_sheet};
+use crate::scoring::{ProductResult, mean_text, score_sheet};
 use crate::session::{Level, Role};
 use crate::store::{
     ChoiceRecord, MemberRow, ProductRow, ProductStatus, SessionData, SessionSummary, Store,
@@ -113,8 +113,8 @@ pub struct ReopeningView {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct PartView {
-    pub id: String,
-    pub title: String,
+    pub id: Arc<str>,
+    pub title: Arc<str>,
     pub max_points: u32,
     /// The council's mean for the part, as shown: two decimals, or "—" with no counted sheet.
     pub mean_display: String,
@@ -140,15 +140,15 @@ pub struct RecusalView {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct SheetLine {
-    pub part: String,
-    pub section: String,
-    pub section_title: String,
-    pub criterion: String,
-    pub title: String,
+    pub part: Arc<str>,
+    pub section: Arc<str>,
+    pub section_title: Arc<str>,
+    pub criterion: Arc<str>,
+    pub title: Arc<str>,
     pub max_points: u32,
     /// 1-based position of the ticked option, none when not answered.
     pub option: Option<u32>,
-    pub option_text: Option<String>,
+    pub option_text: Option<Arc<str>>,
     pub points: Option<u32>,
     pub entered_by: Option<String>,
     pub at: Option<String>,
@@ -176,9 +176,9 @@ pub struct SheetView {
 /// One criterion of the printed form, with every option a member can tick.
 #[derive(Debug, Clone, Serialize)]
 pub struct FormLine {
-    pub part: String,
-    pub criterion: String,
-    pub title: String,
+    pub part: Arc<str>,
+    pub criterion: Arc<str>,
+    pub title: Arc<str>,
     pub max_points: u32,
     pub options: Vec<FormOption>,
 }
@@ -187,7 +187,7 @@ pub struct FormLine {
 pub struct FormOption {
     /// 1-based: the number printed on the sheet and the key a secretary presses.
     pub no: u32,
-    pub text: String,
+    pub text: Arc<str>,
     pub points: u32,
     /// "***", "****", "*****" for the star minimum this option is, else empty.
     pub marker: String,
@@ -665,13 +665,7 @@ fn sheet_view(
     records: &HashMap<(i64, u32, u32, &str), &ChoiceRecord>,
 ) -> SheetView {
     let rubric: &Rubric = &product.rubric;
-    let score = score_sheet(
-        rubric,
-        &Sheet {
-            seat: stored.seat,
-            choices: stored.choices.clone(),
-        },
-    );
+    let score = score_sheet(rubric, stored);
     let counted = result
         .members
         .iter()
@@ -680,9 +674,9 @@ fn sheet_view(
     for part in &rubric.parts {
         for section in &part.sections {
             for c in &section.criteria {
-                let option = stored.choices.get(&c.id).copied();
+                let option = stored.choices.get(&*c.id).copied();
                 let chosen = option.and_then(|o| c.option_at(o as usize));
-                let record = records.get(&(product.id, round, stored.seat, c.id.as_str()));
+                let record = records.get(&(product.id, round, stored.seat, &*c.id));
                 lines.push(SheetLine {
                     part: part.id.clone(),
                     section: section.id.clone(),
@@ -995,8 +989,8 @@ fn part_columns(products: &[ProductView]) -> Vec<String> {
     let mut ids: Vec<String> = Vec::new();
     for p in products {
         for part in &p.parts {
-            if !ids.contains(&part.id) {
-                ids.push(part.id.clone());
+            if !ids.iter().any(|id| **id == *part.id) {
+                ids.push(part.id.to_string());
             }
         }
     }

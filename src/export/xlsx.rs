@@ -242,7 +242,7 @@ fn summary_sheet(ws: &mut Worksheet, m: &Minutes, w: &Words, st: &Styles) -> Res
             let mean = p
                 .parts
                 .iter()
-                .find(|x| &x.id == id)
+                .find(|x| *x.id == **id)
                 .and_then(|x| x.mean_value);
             numbers.push((mean_first + k as u16, mean, &st.mean));
         }
@@ -389,9 +389,9 @@ fn product_sheet(
 
     let mut row = PRODUCT_FIRST_ROW;
     for (i, criterion) in p.result.criteria.iter().enumerate() {
-        ws.write_string_with_format(row, 0, &criterion.id, &st.text)
+        ws.write_string_with_format(row, 0, &*criterion.id, &st.text)
             .map_err(xlsx_err)?;
-        ws.write_string_with_format(row, 1, &criterion.title, &st.wrap)
+        ws.write_string_with_format(row, 1, &*criterion.title, &st.wrap)
             .map_err(xlsx_err)?;
         ws.set_row_height(row, wrapped_height(criterion.title.chars().count(), 60.0))
             .map_err(xlsx_err)?;
@@ -424,7 +424,7 @@ fn product_sheet(
     }
     // Part subtotals and the total, per member and as the council's mean.
     for (k, part) in p.parts.iter().enumerate() {
-        ws.write_string_with_format(row, 0, &part.id, &st.part_label)
+        ws.write_string_with_format(row, 0, &*part.id, &st.part_label)
             .map_err(xlsx_err)?;
         ws.write_string_with_format(
             row,

@@ -31,9 +31,14 @@ pub fn knockout_conditions(rubric: &Rubric) -> Vec<KnockoutCondition> {
         .iter()
         .map(|text| (KnockoutSource::Header, text.clone()));
     let criteria = rubric.criteria().filter_map(|(_, c)| {
-        c.knockout
-            .as_ref()
-            .map(|text| (KnockoutSource::Criterion { id: c.id.clone() }, text.clone()))
+        c.knockout.as_ref().map(|text| {
+            (
+                KnockoutSource::Criterion {
+                    id: c.id.to_string(),
+                },
+                text.clone(),
+            )
+        })
     });
     header
         .chain(criteria)
@@ -109,7 +114,7 @@ pub fn check_option_in_case(
         None => Ok(()),
         Some(label) if labels.iter().position(|l| *l == label) == Some(case as usize - 1) => Ok(()),
         Some(_) => Err(Refusal::OptionNotInCase {
-            criterion: criterion.id.clone(),
+            criterion: criterion.id.to_string(),
             option,
             case,
         }),

@@ -95,6 +95,6 @@ impl Catalog {
 
     /// The first valid rubric with this id, with its source text.
     pub fn find(&self, id: &str) -> Option<(&RubricFile, &Rubric)> {
-        self.rubrics().find(|(_, r)| r.id == id)
+        self.rubrics().find(|(_, r)| &*r.id == id)
     }
 }

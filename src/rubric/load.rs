@@ -186,8 +186,8 @@ impl Checker<'_> {
                 );
             }
             parts.push(Part {
-                id: part_id,
-                title: raw_part.title,
+                id: part_id.into(),
+                title: raw_part.title.into(),
                 max_points: *raw_part.max_points.get_ref(),
                 printed_points: raw_part.printed_points,
                 note: raw_part.note,
@@ -209,7 +209,7 @@ impl Checker<'_> {
             self.scheme(scheme, max_points, &meta.max_points, &parts);
         }
         Rubric {
-            id,
+            id: id.into(),
             name: meta.name,
             set_number: meta.set_number,
             product_type: meta.product_type,
@@ -248,10 +248,7 @@ impl Checker<'_> {
                 format!("{OCOP_2026} rubrics total 100 points, not {max_points}"),
             );
         }
-        let found: Vec<(&str, u32)> = parts
-            .iter()
-            .map(|p| (p.id.as_str(), p.max_points))
-            .collect();
+        let found: Vec<(&str, u32)> = parts.iter().map(|p| (&*p.id, p.max_points)).collect();
         if found != OCOP_PARTS {
             let show = |ps: &[(&str, u32)]| {
                 ps.iter()
@@ -393,8 +390,8 @@ impl Checker<'_> {
             );
         }
         Section {
-            id,
-            title: raw.title,
+            id: id.into(),
+            title: raw.title.into(),
             max_points: *raw.max_points.get_ref(),
             groups,
             criteria,
@@ -445,7 +442,7 @@ impl Checker<'_> {
                 }
             }
             options.push(Choice {
-                text: o.text.get_ref().trim().to_string(),
+                text: o.text.get_ref().trim().into(),
                 points,
                 min_stars,
                 case: o.case.clone(),
@@ -481,8 +478,8 @@ impl Checker<'_> {
             }
         }
         Criterion {
-            id,
-            title: raw.title,
+            id: id.into(),
+            title: raw.title.into(),
             max_points: max,
             group: raw.group.map(Spanned::into_inner),
             description: raw.description,

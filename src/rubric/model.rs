@@ -2,12 +2,14 @@
 //!
 //! Nothing here is OCOP-specific: bands, markers and parts all come from the file.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 /// A criteria set: parts → sections → criteria → options.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Rubric {
-    pub id: String,
+    pub id: Arc<str>,
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub set_number: Option<u32>,
@@ -36,8 +38,8 @@ pub struct Band {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Part {
-    pub id: String,
-    pub title: String,
+    pub id: Arc<str>,
+    pub title: Arc<str>,
     pub max_points: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub printed_points: Option<u32>,
@@ -48,8 +50,8 @@ pub struct Part {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Section {
-    pub id: String,
-    pub title: String,
+    pub id: Arc<str>,
+    pub title: Arc<str>,
     pub max_points: u32,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub groups: Vec<Group>,
@@ -66,8 +68,8 @@ pub struct Group {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Criterion {
-    pub id: String,
-    pub title: String,
+    pub id: Arc<str>,
+    pub title: Arc<str>,
     pub max_points: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
@@ -85,7 +87,7 @@ pub struct Criterion {
 /// One tickable option of a criterion.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Choice {
-    pub text: String,
+    pub text: Arc<str>,
     pub points: u32,
     /// The star level this option is the minimum for (3, 4, 5), from `***` markers.
     pub min_stars: Option<u8>,
@@ -140,7 +142,7 @@ impl Rubric {
     }
 
     pub fn criterion(&self, id: &str) -> Option<&Criterion> {
-        self.criteria().map(|(_, c)| c).find(|c| c.id == id)
+        self.criteria().map(|(_, c)| c).find(|c| &*c.id == id)
     }
 
     /// Star rank of a total on the band scale (`sum` over `count` sheets, compared exactly).

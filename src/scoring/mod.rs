@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -57,6 +58,32 @@ pub struct Sheet {
     pub choices: BTreeMap<String, u32>,
 }
 
+/// What scoring reads of a member's sheet: the seat and its ticks. The store's sheets implement
+/// it too, so a result is computed without copying any sheet's choices.
+pub trait Ticks {
+    fn seat(&self) -> u32;
+    /// Criterion id → 1-based option position.
+    fn choices(&self) -> &BTreeMap<String, u32>;
+}
+
+impl Ticks for Sheet {
+    fn seat(&self) -> u32 {
+        self.seat
+    }
+    fn choices(&self) -> &BTreeMap<String, u32> {
+        &self.choices
+    }
+}
+
+impl<T: Ticks + ?Sized> Ticks for &T {
+    fn seat(&self) -> u32 {
+        (**self).seat()
+    }
+    fn choices(&self) -> &BTreeMap<String, u32> {
+        (**self).choices()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MemberScore {
     pub seat: u32,
@@ -69,7 +96,7 @@ pub struct MemberScore {
     pub complete: bool,
     /// Criteria not answered yet.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub missing: Vec<String>,
+    pub missing: Vec<Arc<str>>,
     /// Answers that do not fit the rubric (unknown criterion or option out of range).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub invalid: Vec<String>,
@@ -77,8 +104,8 @@ pub struct MemberScore {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Subtotal {
-    pub id: String,
-    pub title: String,
+    pub id: Arc<str>,
+    pub title: Arc<str>,
     pub max_points: u32,
     /// Sum over the counted members, so the mean can be shown exactly (`ProductResult::show`).
     pub sum: u64,
@@ -88,11 +115,11 @@ pub struct Subtotal {
 /// One marked option ("***") and how the counted members stand against it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MarkerCheck {
-    pub criterion: String,
-    pub criterion_title: String,
+    pub criterion: Arc<str>,
+    pub criterion_title: Arc<str>,
     /// 1-based position of the marked option.
     pub option: u32,
-    pub option_text: String,
+    pub option_text: Arc<str>,
     pub points: u32,
     pub stars: u8,
     pub met_by: Vec<u32>,
@@ -111,8 +138,8 @@ pub struct LevelCheck {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CriterionStats {
-    pub id: String,
-    pub title: String,
+    pub id: Arc<str>,
+    pub title: Arc<str>,
     pub max_points: u32,
     /// How many counted members chose each option, by position.
     pub counts: Vec<u32>,
@@ -132,12 +159,12 @@ pub struct NextStar {
     /// The same as a sum over the counted members (`ProductResult::show` displays it).
     pub shortfall_sum: u64,
     /// Criteria whose minimum for that level does not hold.
-    pub failing_minimums: Vec<String>,
+    pub failing_minimums: Vec<Arc<str>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProductResult {
-    pub rubric_id: String,
+    pub rubric_id: Arc<str>,
     pub max_points: u32,
     /// Members whose complete sheet is counted.
     pub counted: u32,
@@ -232,19 +259,19 @@ impl<'r> Layout<'r> {
         }
     }
 
-    fn score(&self, parts: usize, sheet: &Sheet) -> DenseSheet {
+    fn score(&self, parts: usize, sheet: &impl Ticks) -> DenseSheet {
         let n = self.criteria.len();
         let mut positions = vec![None; n];
         // Choices not in the rubric, in the sheet's (id) order.
         let mut unknown = Vec::new();
         let mut ids = self.by_id.iter().peekable();
-        for (id, &pos) in &sheet.choices {
+        for (id, &pos) in sheet.choices() {
             loop {
                 match ids.peek() {
-                    Some(&&i) if self.criteria[i].id.as_str() < id.as_str() => {
+                    Some(&&i) if *self.criteria[i].id < **id => {
                         ids.next();
                     }
-                    Some(&&i) if self.criteria[i].id == *id => {
+                    Some(&&i) if *self.criteria[i].id == **id => {
                         positions[i] = Some(pos);
                         ids.next();
                         break;
@@ -279,7 +306,7 @@ impl<'r> Layout<'r> {
         }
         DenseSheet {
             score: MemberScore {
-                seat: sheet.seat,
+                seat: sheet.seat(),
                 total: part_points.iter().sum(),
                 parts: part_points,
                 sections,
@@ -294,17 +321,90 @@ impl<'r> Layout<'r> {
 }
 
 /// Scores one member's sheet against the rubric.
-pub fn score_sheet(rubric: &Rubric, sheet: &Sheet) -> MemberScore {
+pub fn score_sheet(rubric: &Rubric, sheet: &impl Ticks) -> MemberScore {
     Layout::new(rubric).score(rubric.parts.len(), sheet).score
 }
 
 /// The council's result for one product and round.
 pub fn score_product(
     rubric: &Rubric,
-    sheets: &[Sheet],
+    sheets: &[impl Ticks],
     policy: &ScoringPolicy,
     knockout: Option<&str>,
 ) -> ProductResult {
+    figures(rubric, sheets, policy, knockout)
+        .into_result(rubric)
+        .expect("figures computed on a rubric fit it")
+}
+
+/// The numbers of a product's result: everything scoring computes, without what the rubric
+/// supplies (ids, titles, texts, maxima) or what follows from other figures (means, the
+/// minimums of each level). A settled result is kept as these, so reading it back parses
+/// a few kilobytes of numbers and shares the rubric's texts instead of copying them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Figures {
+    pub counted: u32,
+    pub sum_total: u64,
+    pub members: Vec<MemberScore>,
+    pub incomplete: Vec<u32>,
+    /// Sums over the counted members, per part and per section in rubric order.
+    pub part_sums: Vec<u64>,
+    pub section_sums: Vec<u64>,
+    pub band_stars: Option<u8>,
+    pub minimum_stars: Option<u8>,
+    pub stars: Option<u8>,
+    /// Every marked option in sheet order.
+    pub markers: Vec<MarkerFigures>,
+    pub knocked_out: Option<String>,
+    pub spread: Option<u32>,
+    pub max_spread: u32,
+    pub spread_breach: bool,
+    pub minimum_rule: MinimumRule,
+    /// Every criterion in sheet order.
+    pub criteria: Vec<CriterionFigures>,
+    pub next_star: Option<NextStar>,
+}
+
+/// How the counted members stand against one marked option.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MarkerFigures {
+    pub met_by: Vec<u32>,
+    pub not_met_by: Vec<u32>,
+    /// The counted members' points on the criterion, summed.
+    pub sum: u64,
+    pub holds: bool,
+}
+
+/// The counted members' choices on one criterion.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CriterionFigures {
+    /// How many chose each option, by position.
+    pub counts: Vec<u32>,
+    pub sum: u64,
+    pub min: Option<u32>,
+    pub max: Option<u32>,
+}
+
+/// Every marked option of a rubric in sheet order: its criterion, 1-based position, the
+/// option and its star level.
+fn marked_options(
+    rubric: &Rubric,
+) -> impl Iterator<Item = (&Criterion, u32, &crate::rubric::Choice, u8)> {
+    rubric.criteria().flat_map(|(_, c)| {
+        c.options
+            .iter()
+            .enumerate()
+            .filter_map(move |(i, o)| o.min_stars.map(|stars| (c, i as u32 + 1, o, stars)))
+    })
+}
+
+/// The figures of one product and round (see [`score_product`]).
+pub fn figures(
+    rubric: &Rubric,
+    sheets: &[impl Ticks],
+    policy: &ScoringPolicy,
+    knockout: Option<&str>,
+) -> Figures {
     let layout = Layout::new(rubric);
     let dense: Vec<DenseSheet> = sheets
         .iter()
@@ -321,47 +421,25 @@ pub fn score_product(
         .filter(|d| !d.score.complete)
         .map(|d| d.score.seat)
         .collect();
-
-    let parts = rubric
-        .parts
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let sum = counted_sheets
+    let part_sums = (0..rubric.parts.len())
+        .map(|i| {
+            counted_sheets
                 .iter()
                 .map(|d| u64::from(d.score.parts[i]))
-                .sum();
-            Subtotal {
-                id: p.id.clone(),
-                title: p.title.clone(),
-                max_points: p.max_points,
-                sum,
-                mean: mean(sum, counted),
-            }
+                .sum()
         })
         .collect();
-    let sections = rubric
-        .parts
-        .iter()
-        .flat_map(|p| &p.sections)
-        .enumerate()
-        .map(|(i, s)| {
-            let sum = counted_sheets
+    let section_sums = (0..layout.part_of_section.len())
+        .map(|i| {
+            counted_sheets
                 .iter()
                 .map(|d| u64::from(d.score.sections[i]))
-                .sum();
-            Subtotal {
-                id: s.id.clone(),
-                title: s.title.clone(),
-                max_points: s.max_points,
-                sum,
-                mean: mean(sum, counted),
-            }
+                .sum()
         })
         .collect();
 
     // Counted sheets are complete: every position is a valid option.
-    let criteria: Vec<CriterionStats> = layout
+    let criteria: Vec<CriterionFigures> = layout
         .criteria
         .iter()
         .enumerate()
@@ -379,24 +457,20 @@ pub fn score_product(
                 min = Some(min.map_or(p, |m| m.min(p)));
                 max = Some(max.map_or(p, |m| m.max(p)));
             }
-            CriterionStats {
-                id: c.id.clone(),
-                title: c.title.clone(),
-                max_points: c.max_points,
-                disagreement: counts.iter().filter(|&&n| n > 0).count() > 1,
+            CriterionFigures {
                 counts,
                 sum,
-                mean: mean(sum, counted),
                 min,
                 max,
             }
         })
         .collect();
 
-    // Every marked option, judged once; levels then take the markers at or below them.
-    let mut markers: Vec<MarkerCheck> = Vec::new();
+    // Every marked option, judged once; a level holds when every marker at or below it holds.
+    let mut markers: Vec<MarkerFigures> = Vec::new();
+    let mut levels: Vec<(u8, bool)> = Vec::new();
     for (ci, c) in layout.criteria.iter().enumerate() {
-        for (i, option) in c.options.iter().enumerate() {
+        for option in &c.options {
             let Some(stars) = option.min_stars else {
                 continue;
             };
@@ -420,47 +494,27 @@ pub fn score_product(
                     MinimumRule::All => met == n,
                     MinimumRule::Mean => sum >= u64::from(option.points) * n,
                 };
-            markers.push(MarkerCheck {
-                criterion: c.id.clone(),
-                criterion_title: c.title.clone(),
-                option: i as u32 + 1,
-                option_text: option.text.clone(),
-                points: option.points,
-                stars,
+            markers.push(MarkerFigures {
                 met_by,
                 not_met_by,
-                mean_points: mean(sum, n),
+                sum,
                 holds,
             });
+            levels.push((stars, holds));
         }
     }
-    let mut levels: Vec<u8> = markers.iter().map(|m| m.stars).collect();
     levels.sort_unstable();
-    levels.dedup();
-    let minimums: Vec<LevelCheck> = levels
-        .iter()
-        .map(|&stars| {
-            let at_or_below: Vec<MarkerCheck> = markers
-                .iter()
-                .filter(|m| m.stars <= stars)
-                .cloned()
-                .collect();
-            LevelCheck {
-                stars,
-                holds: at_or_below.iter().all(|m| m.holds),
-                markers: at_or_below,
-            }
-        })
-        .collect();
+    let level_holds = |stars: u8| levels.iter().all(|&(s, holds)| s > stars || holds);
 
     let top = rubric.top_stars();
     let band_stars = (counted > 0).then(|| rubric.band_for(sum_total, counted));
     // The highest level reachable by minimums: below the first level that fails.
     let minimum_stars = (counted > 0).then(|| {
-        minimums
+        levels
             .iter()
-            .find(|l| !l.holds)
-            .map_or(top, |l| l.stars.saturating_sub(1))
+            .map(|&(s, _)| s)
+            .find(|&s| !level_holds(s))
+            .map_or(top, |s| s.saturating_sub(1))
     });
     let stars = match (knockout, band_stars, minimum_stars) {
         (None, Some(b), Some(m)) => Some(b.min(m)),
@@ -478,17 +532,12 @@ pub fn score_product(
     let next_star = stars.and_then(|s| {
         let next = rubric.next_band(s)?;
         let shortfall_sum = (u64::from(next.min_points) * counted).saturating_sub(sum_total);
-        let failing_minimums = minimums
-            .iter()
-            .find(|l| l.stars == next.stars)
-            .map(|l| {
-                l.markers
-                    .iter()
-                    .filter(|m| !m.holds)
-                    .map(|m| m.criterion.clone())
-                    .collect()
-            })
-            .unwrap_or_default();
+        let has_level = levels.iter().any(|&(l, _)| l == next.stars);
+        let failing_minimums = marked_options(rubric)
+            .zip(&markers)
+            .filter(|((_, _, _, level), m)| has_level && *level <= next.stars && !m.holds)
+            .map(|((c, ..), _)| c.id.clone())
+            .collect();
         Some(NextStar {
             stars: next.stars,
             points_needed: shortfall_sum as f64 / counted as f64,
@@ -497,20 +546,17 @@ pub fn score_product(
         })
     });
 
-    ProductResult {
-        rubric_id: rubric.id.clone(),
-        max_points: rubric.max_points,
+    Figures {
         counted: counted as u32,
         sum_total,
-        mean_total: mean(sum_total, counted),
         members: dense.into_iter().map(|d| d.score).collect(),
         incomplete,
-        parts,
-        sections,
+        part_sums,
+        section_sums,
         band_stars,
-        minimums,
         minimum_stars,
         stars,
+        markers,
         knocked_out: knockout.map(str::to_string),
         spread,
         max_spread: policy.max_spread,
@@ -518,6 +564,161 @@ pub fn score_product(
         minimum_rule: policy.minimum_rule,
         criteria,
         next_star,
+    }
+}
+
+impl Figures {
+    /// The figures of a whole result (what [`Figures::into_result`] turns back into it): how
+    /// results kept whole by earlier schemas are rewritten.
+    pub fn of(result: &ProductResult) -> Self {
+        // The highest level's markers are every marker, in sheet order.
+        let markers = result.minimums.last().map_or(&[][..], |l| &l.markers[..]);
+        Self {
+            counted: result.counted,
+            sum_total: result.sum_total,
+            members: result.members.clone(),
+            incomplete: result.incomplete.clone(),
+            part_sums: result.parts.iter().map(|p| p.sum).collect(),
+            section_sums: result.sections.iter().map(|s| s.sum).collect(),
+            band_stars: result.band_stars,
+            minimum_stars: result.minimum_stars,
+            stars: result.stars,
+            markers: markers
+                .iter()
+                .map(|m| MarkerFigures {
+                    met_by: m.met_by.clone(),
+                    not_met_by: m.not_met_by.clone(),
+                    sum: m
+                        .mean_points
+                        .map_or(0, |mean| (mean * f64::from(result.counted)).round() as u64),
+                    holds: m.holds,
+                })
+                .collect(),
+            knocked_out: result.knocked_out.clone(),
+            spread: result.spread,
+            max_spread: result.max_spread,
+            spread_breach: result.spread_breach,
+            minimum_rule: result.minimum_rule,
+            criteria: result
+                .criteria
+                .iter()
+                .map(|c| CriterionFigures {
+                    counts: c.counts.clone(),
+                    sum: c.sum,
+                    min: c.min,
+                    max: c.max,
+                })
+                .collect(),
+            next_star: result.next_star.clone(),
+        }
+    }
+
+    /// The full result: the figures with the rubric's ids, titles and texts (shared, not
+    /// copied) and what follows from them. None when the figures do not fit the rubric (a
+    /// kept result of another shape), so the caller computes it afresh.
+    pub fn into_result(self, rubric: &Rubric) -> Option<ProductResult> {
+        let counted = u64::from(self.counted);
+        let sections: Vec<&crate::rubric::Section> =
+            rubric.parts.iter().flat_map(|p| &p.sections).collect();
+        let fits = self.part_sums.len() == rubric.parts.len()
+            && self.section_sums.len() == sections.len()
+            && self.criteria.len() == rubric.criteria_count()
+            && self.markers.len() == marked_options(rubric).count()
+            && rubric
+                .criteria()
+                .zip(&self.criteria)
+                .all(|((_, c), f)| f.counts.len() == c.options.len());
+        if !fits {
+            return None;
+        }
+        let subtotal = |id: &Arc<str>, title: &Arc<str>, max_points: u32, sum: u64| Subtotal {
+            id: id.clone(),
+            title: title.clone(),
+            max_points,
+            sum,
+            mean: mean(sum, counted),
+        };
+        let parts = rubric
+            .parts
+            .iter()
+            .zip(&self.part_sums)
+            .map(|(p, &sum)| subtotal(&p.id, &p.title, p.max_points, sum))
+            .collect();
+        let section_subtotals = sections
+            .iter()
+            .zip(&self.section_sums)
+            .map(|(s, &sum)| subtotal(&s.id, &s.title, s.max_points, sum))
+            .collect();
+        let criteria = rubric
+            .criteria()
+            .zip(self.criteria)
+            .map(|((_, c), f)| CriterionStats {
+                id: c.id.clone(),
+                title: c.title.clone(),
+                max_points: c.max_points,
+                disagreement: f.counts.iter().filter(|&&n| n > 0).count() > 1,
+                counts: f.counts,
+                sum: f.sum,
+                mean: mean(f.sum, counted),
+                min: f.min,
+                max: f.max,
+            })
+            .collect();
+        let markers: Vec<MarkerCheck> = marked_options(rubric)
+            .zip(self.markers)
+            .map(|((c, option, choice, stars), f)| MarkerCheck {
+                criterion: c.id.clone(),
+                criterion_title: c.title.clone(),
+                option,
+                option_text: choice.text.clone(),
+                points: choice.points,
+                stars,
+                met_by: f.met_by,
+                not_met_by: f.not_met_by,
+                mean_points: mean(f.sum, counted),
+                holds: f.holds,
+            })
+            .collect();
+        let mut levels: Vec<u8> = markers.iter().map(|m| m.stars).collect();
+        levels.sort_unstable();
+        levels.dedup();
+        let minimums = levels
+            .iter()
+            .map(|&stars| {
+                let at_or_below: Vec<MarkerCheck> = markers
+                    .iter()
+                    .filter(|m| m.stars <= stars)
+                    .cloned()
+                    .collect();
+                LevelCheck {
+                    stars,
+                    holds: at_or_below.iter().all(|m| m.holds),
+                    markers: at_or_below,
+                }
+            })
+            .collect();
+        Some(ProductResult {
+            rubric_id: rubric.id.clone(),
+            max_points: rubric.max_points,
+            counted: self.counted,
+            sum_total: self.sum_total,
+            mean_total: mean(self.sum_total, counted),
+            members: self.members,
+            incomplete: self.incomplete,
+            parts,
+            sections: section_subtotals,
+            band_stars: self.band_stars,
+            minimums,
+            minimum_stars: self.minimum_stars,
+            stars: self.stars,
+            knocked_out: self.knocked_out,
+            spread: self.spread,
+            max_spread: self.max_spread,
+            spread_breach: self.spread_breach,
+            minimum_rule: self.minimum_rule,
+            criteria,
+            next_star: self.next_star,
+        })
     }
 }
 

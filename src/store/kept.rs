@@ -5,6 +5,9 @@
 //! The rules already forbid every change to a settled round's inputs (sheets, attendance,
 //! recusals), so a kept result goes stale only when the round or the status changes, and both
 //! go through `lifecycle::set_status`, which keeps the new one.
+//!
+//! What is stored is the result's [`Figures`] as JSON (schema 6): its numbers without the
+//! rubric's texts, which reading it back shares from the product's rubric.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -16,14 +19,14 @@ use super::facts::seats;
 use super::load::{ProductRow, ProductStatus, SessionData, unknown_value};
 use super::sheets::{counted_sheets, knockout_of, read_sheets};
 use super::{Result, Store};
-use crate::scoring::{ProductResult, Sheet, score_product};
+use crate::scoring::{Figures, ProductResult, Ticks, figures};
 
 /// SHA-256 of everything a result is computed from: the rubric's stored text (by its hash),
 /// the scoring policy, the knock-out and every counted choice.
 fn inputs_hash(
     data: &SessionData,
     product: &ProductRow,
-    counted: &[Sheet],
+    counted: &[impl Ticks],
     knockout: Option<&str>,
 ) -> String {
     let mut text = format!(
@@ -33,8 +36,8 @@ fn inputs_hash(
         serde_json::to_string(&knockout).expect("text serialises"),
     );
     for sheet in counted {
-        let _ = write!(text, "seat {}:", sheet.seat);
-        for (criterion, option) in &sheet.choices {
+        let _ = write!(text, "seat {}:", sheet.seat());
+        for (criterion, option) in sheet.choices() {
             let _ = write!(text, " {criterion}={option}");
         }
         text.push('\n');
@@ -42,19 +45,19 @@ fn inputs_hash(
     sha256_hex(text.as_bytes())
 }
 
-/// The round's result computed afresh from the stored sheets, with its inputs' hash;
-/// `product` carries the status the result is for.
+/// The figures of the round's result computed afresh from the stored sheets, with its
+/// inputs' hash; `product` carries the status the result is for.
 fn compute(
     conn: &Connection,
     data: &SessionData,
     product: &ProductRow,
     round: u32,
-) -> Result<(ProductResult, String)> {
+) -> Result<(Figures, String)> {
     let sheets = read_sheets(conn, data, product.id, round)?;
     let seats = seats(conn, data.info.id, product.id, round)?;
     let counted = counted_sheets(data, &sheets, &seats);
     let knockout = knockout_of(product);
-    let result = score_product(
+    let result = figures(
         &product.rubric,
         &counted,
         &data.info.policy.scoring(),
@@ -88,7 +91,7 @@ pub(super) fn keep_result(
     round: u32,
 ) -> Result<()> {
     let row = current_row(conn, product)?;
-    let (result, hash) = compute(conn, data, &row, round)?;
+    let (kept, hash) = compute(conn, data, &row, round)?;
     conn.prepare_cached(
         "INSERT OR REPLACE INTO kept_results (product_id, round, status, inputs_sha256, result)
          VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -98,8 +101,27 @@ pub(super) fn keep_result(
         round,
         row.status.as_str(),
         hash,
-        serde_json::to_string(&result).expect("results serialise"),
+        serde_json::to_string(&kept).expect("figures serialise"),
     ])?;
+    Ok(())
+}
+
+/// The hook of the migration to schema 6: every result kept whole (schemas 3–5) is rewritten
+/// as its figures. One that does not parse is left as it is, for `audit verify` to name.
+pub(super) fn keep_figures_only(tx: &rusqlite::Transaction) -> rusqlite_migration::HookResult {
+    let rows: Vec<(i64, u32, String, String)> = tx
+        .prepare("SELECT product_id, round, status, result FROM kept_results")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut update = tx.prepare(
+        "UPDATE kept_results SET result = ?4 WHERE product_id = ?1 AND round = ?2 AND status = ?3",
+    )?;
+    for (product_id, round, status, text) in rows {
+        if let Ok(whole) = serde_json::from_str::<ProductResult>(&text) {
+            let kept = serde_json::to_string(&Figures::of(&whole)).expect("figures serialise");
+            update.execute(params![product_id, round, status, kept])?;
+        }
+    }
     Ok(())
 }
 
@@ -124,7 +146,11 @@ impl Store {
             .query_row(params![product.id, round, status.as_str()], |r| r.get(0))
             .optional()?;
         // An unreadable one is computed afresh here and named by `audit verify`.
-        Ok(stored.and_then(|text| serde_json::from_str(&text).ok()))
+        Ok(stored.and_then(|text| {
+            serde_json::from_str::<Figures>(&text)
+                .ok()?
+                .into_result(&product.rubric)
+        }))
     }
 
     /// A product's current result for showing: the kept one when it is settled and kept

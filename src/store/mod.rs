@@ -40,16 +40,30 @@ pub use minutes::{ChoiceRecord, PresenceChange, Recusal, Reopening, RoundStart, 
 pub use restore::RestoreReport;
 pub use sheets::{ChoiceRow, ImportReport, SheetKey, StoredSheet, result_from_sheets};
 
-/// Append-only list of migrations; the schema version is its length.
-const MIGRATIONS_SLICE: &[M<'static>] = &[
-    M::up(include_str!("schema_v1.sql")),
-    M::up(include_str!("schema_v2.sql")),
-    M::up(include_str!("schema_v3.sql")),
-    M::up(include_str!("schema_v4.sql")),
-    M::up(include_str!("schema_v5.sql")),
+/// Append-only list of schemas; the schema version is its length.
+const SCHEMAS: &[&str] = &[
+    include_str!("schema_v1.sql"),
+    include_str!("schema_v2.sql"),
+    include_str!("schema_v3.sql"),
+    include_str!("schema_v4.sql"),
+    include_str!("schema_v5.sql"),
+    include_str!("schema_v6.sql"),
 ];
-const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATIONS_SLICE);
-pub const SCHEMA_VERSION: i64 = MIGRATIONS_SLICE.len() as i64;
+pub const SCHEMA_VERSION: i64 = SCHEMAS.len() as i64;
+
+/// The migrations to each schema; 6 rewrites data in Rust, in the migration's transaction.
+fn migrations() -> Migrations<'static> {
+    Migrations::new(
+        SCHEMAS
+            .iter()
+            .enumerate()
+            .map(|(i, sql)| match i + 1 {
+                6 => M::up_with_hook(sql, kept::keep_figures_only),
+                _ => M::up(sql),
+            })
+            .collect(),
+    )
+}
 
 /// How long a writer waits for another process's transaction before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -418,7 +432,7 @@ impl Store {
             if found > 0 && path.exists() {
                 backup_before_migration(&conn, &path, found)?;
             }
-            MIGRATIONS.to_latest(&mut conn)?;
+            migrations().to_latest(&mut conn)?;
         }
         Ok(Self {
             conn,
@@ -557,7 +571,7 @@ mod tests {
 
     #[test]
     fn migrations_are_valid() {
-        MIGRATIONS.validate().unwrap();
+        migrations().validate().unwrap();
     }
 
     /// There is only schema 1 so far, so no real migration can run in a test; the backup it

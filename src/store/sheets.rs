@@ -12,7 +12,7 @@ use super::facts::{product_state, seat_facts, sheet_facts, sheet_hold, take_hold
 use super::load::{ProductRow, ProductStatus, SessionData, ensure_open};
 use super::{Actor, Result, Store, StoreError, now, rule};
 use crate::meeting::{self, Checkpoint, Hold, Holder, Refusal, SeatFacts, SheetFacts, Writer};
-use crate::scoring::{ProductResult, Sheet, score_product};
+use crate::scoring::{ProductResult, Ticks, score_product};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct SheetKey {
@@ -33,6 +33,15 @@ pub struct StoredSheet {
     pub choices: BTreeMap<String, u32>,
     /// The blind re-entry of a paper sheet (entry 2), when there is one.
     pub reentry: BTreeMap<String, u32>,
+}
+
+impl Ticks for StoredSheet {
+    fn seat(&self) -> u32 {
+        self.seat
+    }
+    fn choices(&self) -> &BTreeMap<String, u32> {
+        &self.choices
+    }
 }
 
 impl StoredSheet {
@@ -938,11 +947,11 @@ pub fn result_from_sheets(
 }
 
 /// The sheets that count under the meeting rules (`meeting::not_counted_reason`).
-pub(super) fn counted_sheets(
+pub(super) fn counted_sheets<'s>(
     data: &SessionData,
-    sheets: &[StoredSheet],
+    sheets: &'s [StoredSheet],
     seats: &[SeatFacts],
-) -> Vec<Sheet> {
+) -> Vec<&'s StoredSheet> {
     let policy = &data.info.policy;
     sheets
         .iter()
@@ -951,10 +960,6 @@ pub(super) fn counted_sheets(
                 .iter()
                 .find(|f| f.seat == s.seat)
                 .is_some_and(|seat| meeting::not_counted_reason(policy, seat, &s.facts()).is_none())
-        })
-        .map(|s| Sheet {
-            seat: s.seat,
-            choices: s.choices.clone(),
         })
         .collect()
 }
@@ -983,8 +988,8 @@ fn submit_complete(
     let missing: Vec<String> = product
         .rubric
         .criteria()
-        .map(|(_, c)| c.id.clone())
-        .filter(|id| !answered.contains_key(id))
+        .filter(|(_, c)| !answered.contains_key(&*c.id))
+        .map(|(_, c)| c.id.to_string())
         .collect();
     if !missing.is_empty() {
         return rule(Refusal::SheetIncomplete {

@@ -66,7 +66,7 @@ pub fn fill(
                 line: rows.len() + 2,
                 product: code.to_string(),
                 seat,
-                criterion: c.id.clone(),
+                criterion: c.id.to_string(),
                 option: pick(seat, i, c),
             });
         }

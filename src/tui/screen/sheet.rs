@@ -2,6 +2,7 @@
 //! summary, and the side-by-side resolution of a blind re-entry that does not match.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -57,7 +58,7 @@ impl SheetView {
         };
         self.criteria(app)
             .into_iter()
-            .filter(|c| stored.choices.get(&c.id) != stored.reentry.get(&c.id))
+            .filter(|c| stored.choices.get(&*c.id) != stored.reentry.get(&*c.id))
             .collect()
     }
 
@@ -163,7 +164,8 @@ impl SheetScreen {
         }
         // One writer per sheet: hold it, or show it read-only when someone else holds it.
         let product = p.clone();
-        let criteria_order: Vec<String> = p.rubric.criteria().map(|(_, c)| c.id.clone()).collect();
+        let criteria_order: Vec<String> =
+            p.rubric.criteria().map(|(_, c)| c.id.to_string()).collect();
         let actor = app.actor();
         let data = app.data.clone();
         let read_only = match app.store.hold_sheet(&data, &product, seat, &actor) {
@@ -239,7 +241,7 @@ impl SheetScreen {
                 let start = view.cursor;
                 let next = (1..=criteria.len())
                     .map(|i| (start + i) % criteria.len())
-                    .find(|&i| !choices.contains_key(&criteria[i].id));
+                    .find(|&i| !choices.contains_key(&*criteria[i].id));
                 match next {
                     Some(i) => view.cursor = i,
                     None => app.notice = Some(Notice::Info(app.t().all_answered.to_string())),
@@ -305,10 +307,10 @@ impl SheetScreen {
         );
         let actor = app.actor();
         let then = AfterWrite::Picked {
-            criterion: criterion_id.clone(),
+            criterion: criterion_id.to_string(),
             option,
         };
-        self.saving = Some((criterion_id.clone(), option));
+        self.saving = Some((criterion_id.to_string(), option));
         app.write(
             saved,
             then,
@@ -345,7 +347,7 @@ impl SheetScreen {
                         .view
                         .criteria(app)
                         .iter()
-                        .position(|c| c.id == criterion)
+                        .position(|c| *c.id == *criterion)
                     {
                         self.view.cursor = at;
                     }
@@ -389,7 +391,7 @@ impl SheetScreen {
         let view = &mut self.view;
         let criteria = view.criteria(app);
         let count = criteria.len();
-        let Some(at) = criteria.iter().position(|c| c.id == criterion) else {
+        let Some(at) = criteria.iter().position(|c| *c.id == *criterion) else {
             return;
         };
         let choices = view.choices();
@@ -403,7 +405,7 @@ impl SheetScreen {
             // The end of the sheet with gaps left: go to the first of them.
             view.cursor = criteria
                 .iter()
-                .position(|c| !choices.contains_key(&c.id))
+                .position(|c| !choices.contains_key(&*c.id))
                 .unwrap_or(at);
         } else {
             view.cursor = at + 1;
@@ -438,7 +440,7 @@ impl SheetScreen {
         let view = &mut self.view;
         let criteria = view.criteria(app);
         let choices = view.choices();
-        if let Some(first) = criteria.iter().position(|c| !choices.contains_key(&c.id)) {
+        if let Some(first) = criteria.iter().position(|c| !choices.contains_key(&*c.id)) {
             // The dialog listed what is missing; confirming goes there.
             view.cursor = first;
             return Nav::Stay;
@@ -568,9 +570,9 @@ impl ResolveScreen {
             return;
         };
         let value = if take_first {
-            stored.choices.get(&c.id)
+            stored.choices.get(&*c.id)
         } else {
-            stored.reentry.get(&c.id)
+            stored.reentry.get(&*c.id)
         };
         let Some(&value) = value else {
             app.notice = Some(Notice::Error(app.t().resolve_missing.to_string()));
@@ -639,7 +641,7 @@ fn markers(stars: Option<u8>) -> String {
 
 fn points_of(criterion: &Criterion, choices: &BTreeMap<String, u32>) -> Option<u32> {
     choices
-        .get(&criterion.id)
+        .get(&*criterion.id)
         .and_then(|&o| criterion.option_at(o as usize))
         .map(|o| o.points)
 }
@@ -797,18 +799,18 @@ fn draw_criteria(
                 .style(Style::new().bold()),
             );
             for c in &section.criteria {
-                let (mark, points) = match (choices.get(&c.id), points_of(c, choices)) {
+                let (mark, points) = match (choices.get(&*c.id), points_of(c, choices)) {
                     (Some(o), Some(p)) => (format!("[{o}]"), format!("{p}/{}", c.max_points)),
                     _ => ("[ ]".to_string(), format!("·/{}", c.max_points)),
                 };
-                let mut style = if choices.contains_key(&c.id) {
+                let mut style = if choices.contains_key(&*c.id) {
                     Style::new()
                 } else {
                     Style::new().fg(Color::Yellow)
                 };
                 let mark = match (&screen.saving, &screen.unsaved) {
-                    (Some((id, o)), _) if *id == c.id => format!("[…{o}]"),
-                    (_, Some((id, o))) if *id == c.id => {
+                    (Some((id, o)), _) if **id == *c.id => format!("[…{o}]"),
+                    (_, Some((id, o))) if **id == *c.id => {
                         style = Style::new().fg(Color::Red).add_modifier(Modifier::BOLD);
                         format!("[✖{o}] {}", t.not_saved_label)
                     }
@@ -931,7 +933,7 @@ fn draw_detail(
     if let Some(cond) = &c.condition {
         lines.push(Line::from(cond.clone()).italic());
     }
-    let chosen = choices.get(&c.id).copied();
+    let chosen = choices.get(&*c.id).copied();
     let options: Vec<Vec<Line<'static>>> = (0..c.options.len())
         .map(|i| option_lines(app, c, i, chosen == Some(i as u32 + 1), width))
         .collect();
@@ -1021,9 +1023,9 @@ pub fn submit_summary(app: &App, view: &SheetView) -> (String, Vec<Line<'static>
     let choices = view.choices();
     let criteria = view.criteria(app);
     let total: u32 = criteria.iter().filter_map(|c| points_of(c, &choices)).sum();
-    let missing: Vec<String> = criteria
+    let missing: Vec<Arc<str>> = criteria
         .iter()
-        .filter(|c| !choices.contains_key(&c.id))
+        .filter(|c| !choices.contains_key(&*c.id))
         .map(|c| c.id.clone())
         .collect();
     let mut lines = vec![
@@ -1111,8 +1113,8 @@ fn draw_resolve(app: &App, frame: &mut Frame, area: Rect, view: &SheetView, curs
     let rows = mismatches.iter().map(|c| {
         let cells = [
             wrap_words(&format!("{} {}", c.id, c.title), criterion_width),
-            wrap_words(&option_text(c, stored.choices.get(&c.id)), entry_width),
-            wrap_words(&option_text(c, stored.reentry.get(&c.id)), entry_width),
+            wrap_words(&option_text(c, stored.choices.get(&*c.id)), entry_width),
+            wrap_words(&option_text(c, stored.reentry.get(&*c.id)), entry_width),
         ];
         let height = cells.iter().map(Vec::len).max().unwrap_or(1) as u16;
         Row::new(cells.map(|rows| ratatui::text::Text::from(rows.join("\n")))).height(height + 1)
