@@ -90,6 +90,15 @@ pub fn bench(c: &mut Criterion, fx: &Fixtures) {
             }
         })
     });
+    // What `App::new` reads besides the kept results: every product's attendance, recusals
+    // and sheet progress, one query each for the whole session.
+    group.bench_function("stage_batched_reads", |b| {
+        b.iter(|| {
+            store.session_seat_facts(&data).expect("seats");
+            store.session_recusals(&data).expect("recusals");
+            store.session_progress(&data, None).expect("progress")
+        })
+    });
     group.bench_function("stage_app_state", |b| {
         b.iter(|| {
             let store = Store::open(&fx.archive).expect("open");
