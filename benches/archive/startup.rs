@@ -72,6 +72,13 @@ pub fn bench(c: &mut Criterion, fx: &Fixtures) {
     });
     let store = Store::open(&fx.archive).expect("open");
     let id = store.find_session(Some(&first)).expect("the session").id;
+    // As start-up does it: a new store, whose criteria sets are parsed again.
+    group.bench_function("stage_open_and_load_session", |b| {
+        b.iter(|| {
+            let store = Store::open(&fx.archive).expect("open");
+            store.load_session(id).expect("load")
+        })
+    });
     group.bench_function("stage_load_session", |b| {
         b.iter(|| store.load_session(id).expect("load"))
     });
