@@ -72,6 +72,13 @@ pub fn bench(c: &mut Criterion, fx: &Fixtures) {
     });
     let store = Store::open(&fx.archive).expect("open");
     let id = store.find_session(Some(&first)).expect("the session").id;
+    // As start-up does it: a new store, whose criteria sets are parsed again.
+    group.bench_function("stage_open_and_load_session", |b| {
+        b.iter(|| {
+            let store = Store::open(&fx.archive).expect("open");
+            store.load_session(id).expect("load")
+        })
+    });
     group.bench_function("stage_load_session", |b| {
         b.iter(|| store.load_session(id).expect("load"))
     });
@@ -88,6 +95,15 @@ pub fn bench(c: &mut Criterion, fx: &Fixtures) {
             for product in &data.products {
                 store.sheet_progress(&data, product).expect("progress");
             }
+        })
+    });
+    // What `App::new` reads besides the kept results: every product's attendance, recusals
+    // and sheet progress, one query each for the whole session.
+    group.bench_function("stage_batched_reads", |b| {
+        b.iter(|| {
+            store.session_seat_facts(&data).expect("seats");
+            store.session_recusals(&data).expect("recusals");
+            store.session_progress(&data, None).expect("progress")
         })
     });
     group.bench_function("stage_app_state", |b| {

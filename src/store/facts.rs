@@ -1,6 +1,8 @@
 //! The facts the meeting rules judge, read inside the write transaction that acts on them, so
 //! another process's commit can never slip in between the check and the change.
 
+use std::collections::HashMap;
+
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::load::unknown_value;
@@ -45,20 +47,48 @@ pub(super) fn seat_facts(
          LEFT JOIN presence pr ON pr.member_id = m.id AND pr.product_id = ?2 AND pr.round = ?3
          WHERE m.session_id = ?1 ORDER BY m.seat",
     )?;
-    let rows = stmt.query_map(params![session_id, product_id, round], |r| {
-        let role: String = r.get(2)?;
-        Ok((
-            r.get::<_, i64>(0)?,
-            SeatFacts {
-                seat: r.get(1)?,
-                role: Role::parse(&role).ok_or_else(|| unknown_value(2, "role", &role))?,
-                scores: r.get(3)?,
-                present: r.get(4)?,
-                recused: r.get(5)?,
-            },
-        ))
-    })?;
+    let rows = stmt.query_map(params![session_id, product_id, round], |r| seat_row(r, 0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// [`seats`] of every product of the session at once, each for its current round as stored:
+/// product id → seats in seat order (start-up reads these in one query, not one per product).
+pub(super) fn session_seats(
+    conn: &Connection,
+    session_id: i64,
+) -> Result<HashMap<i64, Vec<SeatFacts>>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT p.id, m.id, m.seat, m.role, m.scores,
+                COALESCE(pr.present, m.present, 0),
+                EXISTS (SELECT 1 FROM recusals r WHERE r.product_id = p.id AND r.member_id = m.id)
+         FROM products p JOIN members m ON m.session_id = p.session_id
+         LEFT JOIN presence pr
+                ON pr.member_id = m.id AND pr.product_id = p.id AND pr.round = p.round
+         WHERE p.session_id = ?1 ORDER BY p.id, m.seat",
+    )?;
+    let mut rows = stmt.query([session_id])?;
+    let mut out: HashMap<i64, Vec<SeatFacts>> = HashMap::new();
+    while let Some(r) = rows.next()? {
+        let (_, seat) = seat_row(r, 1)?;
+        out.entry(r.get(0)?).or_default().push(seat);
+    }
+    Ok(out)
+}
+
+/// One member's columns of a seat-facts query from column `at` on: member id, seat, role,
+/// scores, presence, recused.
+fn seat_row(r: &rusqlite::Row, at: usize) -> rusqlite::Result<(i64, SeatFacts)> {
+    let role: String = r.get(at + 2)?;
+    Ok((
+        r.get(at)?,
+        SeatFacts {
+            seat: r.get(at + 1)?,
+            role: Role::parse(&role).ok_or_else(|| unknown_value(at + 2, "role", &role))?,
+            scores: r.get(at + 3)?,
+            present: r.get(at + 4)?,
+            recused: r.get(at + 5)?,
+        },
+    ))
 }
 
 /// [`seat_facts`] without the member ids.

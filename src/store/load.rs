@@ -96,6 +96,20 @@ impl SessionData {
     pub fn member_by_id(&self, id: i64) -> Option<&MemberRow> {
         self.members.iter().find(|m| m.id == id)
     }
+
+    /// What a session-wide read found per product id, as one entry for each of this
+    /// session's products (`shown` of the default for a product with no rows; rows of a
+    /// product not loaded here are left out), like reading each product on its own.
+    pub(super) fn per_product<F: Default, V>(
+        &self,
+        mut found: HashMap<i64, F>,
+        shown: impl Fn(F) -> V,
+    ) -> HashMap<i64, V> {
+        self.products
+            .iter()
+            .map(|p| (p.id, shown(found.remove(&p.id).unwrap_or_default())))
+            .collect()
+    }
 }
 
 const SESSION_COLUMNS: &str = "id, code, title, council, level, date, time, venue, province, policy, final_hash, status, sha256";

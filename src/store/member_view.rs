@@ -2,7 +2,7 @@
 //! without any of its choices. A member's screen uses only these for products still being
 //! scored, so it never holds another member's choices before the product is closed.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rusqlite::{OptionalExtension, params};
 
@@ -83,37 +83,76 @@ impl Store {
         data: &SessionData,
         product: &ProductRow,
     ) -> Result<Vec<SheetProgress>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT s.member_id, s.entered_by, s.status, s.verified,
-                    (SELECT COUNT(*) FROM choices c WHERE c.product_id = s.product_id
-                        AND c.round = s.round AND c.member_id = s.member_id AND c.entry = 1),
-                    (SELECT COUNT(*) FROM choices c WHERE c.product_id = s.product_id
-                        AND c.round = s.round AND c.member_id = s.member_id AND c.entry = 2)
-             FROM sheets s JOIN products p ON p.id = s.product_id AND p.round = s.round
-             WHERE s.product_id = ?1",
-        )?;
-        let rows = stmt.query_map([product.id], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                SheetProgress {
-                    seat: 0,
-                    entered_by: r.get(1)?,
-                    submitted: r.get::<_, String>(2)? == "submitted",
-                    verified: r.get(3)?,
-                    answered: r.get(4)?,
-                    reentered: r.get(5)?,
-                },
-            ))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (member_id, mut progress) = row?;
-            if let Some(m) = data.member_by_id(member_id) {
-                progress.seat = m.seat;
-                out.push(progress);
-            }
-        }
-        out.sort_by_key(|p| p.seat);
-        Ok(out)
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {PROGRESS_COLUMNS} {PROGRESS_FROM} WHERE s.product_id = ?1"
+        ))?;
+        let rows = stmt
+            .query_map([product.id], |r| progress_row(r, 0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(with_seats(data, rows))
     }
+
+    /// [`Self::sheet_progress`] of every product of the session at once (one query), or
+    /// only the sheets of the member at `seat` (a member's screen reads nothing of anyone
+    /// else's sheet, not even how far it is).
+    pub fn session_progress(
+        &self,
+        data: &SessionData,
+        seat: Option<u32>,
+    ) -> Result<HashMap<i64, Vec<SheetProgress>>> {
+        let member = seat.map(|seat| data.seat(seat)).transpose()?.map(|m| m.id);
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT s.product_id, {PROGRESS_COLUMNS} {PROGRESS_FROM}
+             WHERE p.session_id = ?1 AND (?2 IS NULL OR s.member_id = ?2)"
+        ))?;
+        let mut rows = stmt.query(params![data.info.id, member])?;
+        let mut found: HashMap<i64, Vec<(i64, SheetProgress)>> = HashMap::new();
+        while let Some(r) = rows.next()? {
+            found
+                .entry(r.get(0)?)
+                .or_default()
+                .push(progress_row(r, 1)?);
+        }
+        Ok(data.per_product(found, |rows| with_seats(data, rows)))
+    }
+}
+
+/// A sheet's progress as [`progress_row`] reads it (member id, entered by, status, verified,
+/// then the choices of entries 1 and 2), counted in SQL so that no choice leaves the database.
+const PROGRESS_COLUMNS: &str = "s.member_id, s.entered_by, s.status, s.verified,
+    (SELECT COUNT(*) FROM choices c WHERE c.product_id = s.product_id
+        AND c.round = s.round AND c.member_id = s.member_id AND c.entry = 1),
+    (SELECT COUNT(*) FROM choices c WHERE c.product_id = s.product_id
+        AND c.round = s.round AND c.member_id = s.member_id AND c.entry = 2)";
+
+/// The sheets of each product's current round.
+const PROGRESS_FROM: &str =
+    "FROM sheets s JOIN products p ON p.id = s.product_id AND p.round = s.round";
+
+/// One sheet's [`PROGRESS_COLUMNS`] from column `at` on; the seat is set by [`with_seats`].
+fn progress_row(r: &rusqlite::Row, at: usize) -> rusqlite::Result<(i64, SheetProgress)> {
+    Ok((
+        r.get(at)?,
+        SheetProgress {
+            seat: 0,
+            entered_by: r.get(at + 1)?,
+            submitted: r.get::<_, String>(at + 2)? == "submitted",
+            verified: r.get(at + 3)?,
+            answered: r.get(at + 4)?,
+            reentered: r.get(at + 5)?,
+        },
+    ))
+}
+
+/// The progress of the sheets of `data`'s members, by member id, as seats in seat order.
+fn with_seats(data: &SessionData, rows: Vec<(i64, SheetProgress)>) -> Vec<SheetProgress> {
+    let mut out: Vec<SheetProgress> = rows
+        .into_iter()
+        .filter_map(|(member_id, mut progress)| {
+            progress.seat = data.member_by_id(member_id)?.seat;
+            Some(progress)
+        })
+        .collect();
+    out.sort_by_key(|p| p.seat);
+    out
 }

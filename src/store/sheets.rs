@@ -821,12 +821,21 @@ impl Store {
         let ids: Vec<i64> = stmt
             .query_map([product_id], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
-        let mut seats: Vec<u32> = ids
-            .iter()
-            .filter_map(|id| data.member_by_id(*id).map(|m| m.seat))
-            .collect();
-        seats.sort_unstable();
-        Ok(seats)
+        Ok(seats_of(data, ids))
+    }
+
+    /// [`Self::recused_seats`] of every product of the session at once (one query).
+    pub fn session_recusals(&self, data: &SessionData) -> Result<HashMap<i64, Vec<u32>>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT r.product_id, r.member_id FROM recusals r
+             JOIN products p ON p.id = r.product_id WHERE p.session_id = ?1",
+        )?;
+        let mut ids: HashMap<i64, Vec<i64>> = HashMap::new();
+        let mut rows = stmt.query([data.info.id])?;
+        while let Some(r) = rows.next()? {
+            ids.entry(r.get(0)?).or_default().push(r.get(1)?);
+        }
+        Ok(data.per_product(ids, |ids| seats_of(data, ids)))
     }
 
     /// Every member as the rules see them for a product's round: the product's own
@@ -838,6 +847,13 @@ impl Store {
         round: u32,
     ) -> Result<Vec<SeatFacts>> {
         super::facts::seats(&self.conn, data.info.id, product_id, round)
+    }
+
+    /// [`Self::seat_facts`] of every product of the session at once, each for its current
+    /// round (one query).
+    pub fn session_seat_facts(&self, data: &SessionData) -> Result<HashMap<i64, Vec<SeatFacts>>> {
+        let seats = super::facts::session_seats(&self.conn, data.info.id)?;
+        Ok(data.per_product(seats, |seats| seats))
     }
 
     /// The council's result for a product's current round: only the sheets that count under
@@ -877,6 +893,16 @@ impl Store {
             .map(|p| self.product_result(data, p))
             .collect()
     }
+}
+
+/// The seats of the session's members `ids` (ids of no member of `data` left out), in order.
+fn seats_of(data: &SessionData, ids: Vec<i64>) -> Vec<u32> {
+    let mut seats: Vec<u32> = ids
+        .iter()
+        .filter_map(|id| data.member_by_id(*id).map(|m| m.seat))
+        .collect();
+    seats.sort_unstable();
+    seats
 }
 
 /// [`Store::sheets`] on any connection (a write transaction reads its own sheets).

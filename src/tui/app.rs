@@ -280,14 +280,25 @@ impl App {
         }
     }
 
-    /// Recomputes everything shown (results, progress, recusals) from the loaded session.
+    /// Recomputes everything shown (results, progress, recusals) from the loaded session:
+    /// attendance, recusals and progress of every product in one query each (start-up reads
+    /// a whole session; [`Self::refresh_product`] reads one product's).
     fn refresh_views(&mut self) -> StoreResult<()> {
         self.results.clear();
         self.progress.clear();
         self.recusals.clear();
         self.seats.clear();
+        let mut seats = self.store.session_seat_facts(&self.data)?;
+        let mut recusals = self.store.session_recusals(&self.data)?;
+        let mut progress = self.store.session_progress(&self.data, self.own_seat())?;
         for p in self.data.products.clone() {
-            self.refresh_product(&p)?;
+            let view = ProductView {
+                seats: seats.remove(&p.id).unwrap_or_default(),
+                result: self.settled_result(&p)?,
+                recusals: recusals.remove(&p.id).unwrap_or_default(),
+                progress: progress.remove(&p.id).unwrap_or_default(),
+            };
+            self.show(p.id, view);
         }
         self.clamp_cursor();
         self.shown_changed = true;
@@ -297,27 +308,48 @@ impl App {
     /// What is shown of one product, read again: its attendance, its kept result once
     /// settled, recusals and sheet progress.
     fn refresh_product(&mut self, p: &ProductRow) -> StoreResult<()> {
-        let seats = self.store.seat_facts(&self.data, p.id, p.round)?;
-        self.shown_changed |= replace(&mut self.seats, p.id, Some(seats));
-        let result = match p.status.is_settled() {
-            true => Some(self.store.shown_result(&self.data, p)?),
-            false => None,
+        let view = ProductView {
+            seats: self.store.seat_facts(&self.data, p.id, p.round)?,
+            result: self.settled_result(p)?,
+            recusals: self.store.recused_seats(&self.data, p.id)?,
+            progress: match self.own_seat() {
+                None => self.store.sheet_progress(&self.data, p)?,
+                Some(seat) => self
+                    .store
+                    .member_sheet(&self.data, p, seat)?
+                    .map(|s| progress_of(&s))
+                    .into_iter()
+                    .collect(),
+            },
         };
-        self.shown_changed |= replace(&mut self.results, p.id, result);
-        let recusals = self.store.recused_seats(&self.data, p.id)?;
-        self.shown_changed |= replace(&mut self.recusals, p.id, Some(recusals));
-        let progress = match self.role {
-            Role::Secretary | Role::Display => self.store.sheet_progress(&self.data, p)?,
-            Role::Member(seat) => self
-                .store
-                .member_sheet(&self.data, p, seat)?
-                .map(|s| progress_of(&s))
-                .into_iter()
-                .collect(),
-        };
-        self.shown_changed |= replace(&mut self.progress, p.id, Some(progress));
-        self.reloaded = true;
+        self.show(p.id, view);
         Ok(())
+    }
+
+    /// The seat whose sheets alone this workbench may read (a member's); None for the
+    /// secretary and the projector, which show every seat's progress.
+    fn own_seat(&self) -> Option<u32> {
+        match self.role {
+            Role::Member(seat) => Some(seat),
+            Role::Secretary | Role::Display => None,
+        }
+    }
+
+    /// The kept result of a settled product; None while it is still waiting or scored.
+    fn settled_result(&self, p: &ProductRow) -> StoreResult<Option<ProductResult>> {
+        match p.status.is_settled() {
+            true => Ok(Some(self.store.shown_result(&self.data, p)?)),
+            false => Ok(None),
+        }
+    }
+
+    /// Takes in what was read of a product, noting whether anything shown changed.
+    fn show(&mut self, id: i64, view: ProductView) {
+        self.shown_changed |= replace(&mut self.seats, id, Some(view.seats));
+        self.shown_changed |= replace(&mut self.results, id, view.result);
+        self.shown_changed |= replace(&mut self.recusals, id, Some(view.recusals));
+        self.shown_changed |= replace(&mut self.progress, id, Some(view.progress));
+        self.reloaded = true;
     }
 
     fn clamp_cursor(&mut self) {
@@ -657,6 +689,14 @@ impl App {
         }
         super::screen::dashboard::take_export_reports(self);
     }
+}
+
+/// What the screens show of one product besides its row, as read from the store.
+struct ProductView {
+    seats: Vec<crate::meeting::SeatFacts>,
+    result: Option<ProductResult>,
+    recusals: Vec<u32>,
+    progress: Vec<SheetProgress>,
 }
 
 fn progress_of(sheet: &StoredSheet) -> SheetProgress {
