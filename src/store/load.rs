@@ -301,13 +301,64 @@ impl Store {
             [row],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
-        let parsed = parse_rubric(&format!("(stored) {rubric_id}"), &source)
-            .map_err(|e| StoreError::Refused(format!("stored rubric is invalid: {e}")))?;
-        let parsed = Arc::new(parsed);
+        let parsed = Arc::new(parse_stored(&rubric_id, &source)?);
         self.rubrics
             .borrow_mut()
             .insert(sha.to_string(), parsed.clone());
         Ok(parsed)
+    }
+
+    /// Parses the session's criteria sets not parsed yet, on every core: parsing them is
+    /// most of a start-up (a session of the 26 sets: about 30 ms on one core).
+    fn parse_session_rubrics(&self, session_id: i64) -> Result<()> {
+        let missing: Vec<(i64, String)> = self
+            .conn
+            .prepare_cached(
+                "SELECT DISTINCT r.id, r.sha256 FROM rubrics r JOIN products p ON p.rubric = r.id
+                 WHERE p.session_id = ?1",
+            )?
+            .query_map([session_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .filter(|row| {
+                row.as_ref()
+                    .map_or(true, |(_, sha)| !self.rubrics.borrow().contains_key(sha))
+            })
+            .collect::<rusqlite::Result<_>>()?;
+        if missing.len() < 2 {
+            return Ok(()); // nothing to share between cores
+        }
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT rubric_id, source FROM rubrics WHERE id = ?1")?;
+        let mut sources = Vec::with_capacity(missing.len());
+        for (row, sha) in missing {
+            let (id, source): (String, String) =
+                stmt.query_row([row], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            sources.push((sha, id, source));
+        }
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let per_thread = sources.len().div_ceil(cores.min(sources.len()));
+        let parsed: Vec<(String, Result<Rubric>)> = std::thread::scope(|scope| {
+            let workers: Vec<_> = sources
+                .chunks(per_thread)
+                .map(|chunk| {
+                    scope.spawn(move || {
+                        chunk
+                            .iter()
+                            .map(|(sha, id, source)| (sha.clone(), parse_stored(id, source)))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|w| w.join().expect("parsing a criteria set does not panic"))
+                .collect()
+        });
+        let mut cache = self.rubrics.borrow_mut();
+        for (sha, rubric) in parsed {
+            cache.insert(sha, Arc::new(rubric?));
+        }
+        Ok(())
     }
 
     /// Everything about a session needed to score and show it.
@@ -337,6 +388,7 @@ impl Store {
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
 
+        self.parse_session_rubrics(session_id)?;
         let mut stmt = self.conn.prepare_cached(&format!(
             "{PRODUCT_SELECT} WHERE p.session_id = ?1 ORDER BY p.position"
         ))?;
@@ -351,6 +403,12 @@ impl Store {
             products,
         })
     }
+}
+
+/// A criteria set's stored text, parsed (it was checked when it was stored).
+fn parse_stored(rubric_id: &str, source: &str) -> Result<Rubric> {
+    parse_rubric(&format!("(stored) {rubric_id}"), source)
+        .map_err(|e| StoreError::Refused(format!("stored rubric is invalid: {e}")))
 }
 
 const PRODUCT_SELECT: &str =
