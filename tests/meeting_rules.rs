@@ -666,3 +666,69 @@ fn control_characters_in_reasons_and_comments_are_refused() {
     assert!(store.recused_seats(&data, p.id).unwrap().is_empty());
     assert!(store.member_sheet(&data, &p, 4).unwrap().is_none());
 }
+
+/// Issue 15 (an import carries the chain's head instead of reading it per row): the log of an
+/// import is one row per changed choice, each with the old and the new option, and the chain
+/// verifies after it; an edit of one of those rows is still caught at that row.
+#[test]
+fn an_import_logs_each_changed_choice_once_with_old_and_new_and_the_chain_verifies() {
+    let ws = demo();
+    ws.run_ok(&["attend", "--all"]);
+    ws.run_ok(&["product", "open", "LD-2026-01"]);
+    let (mut store, data) = open(&ws);
+    let p = data.product("LD-2026-01").unwrap().clone();
+    // Seat 1's paper sheet was started by the secretary: 1.1 differs from the file, 1.2 not.
+    store
+        .set_choice(&data, &p, 1, "1.1", 2, 1, &Actor::Secretary)
+        .unwrap();
+    store
+        .set_choice(&data, &p, 1, "1.2", 1, 1, &Actor::Secretary)
+        .unwrap();
+    store.release_holds(&Actor::Secretary).unwrap();
+    let before = store.audit_history(data.info.id).unwrap().len();
+    let text = sheet_csv(&data, "LD-2026-01", &SCORING, |_, _| 1);
+    let rows = council::cli::read_choice_csv("s.csv".as_ref(), text.as_bytes()).unwrap();
+    let report = store
+        .import_choices(&data, "s.csv", text.as_bytes(), &rows)
+        .unwrap();
+    assert_eq!(
+        report.changed,
+        rows.len() - 1,
+        "1.2 of seat 1 was unchanged"
+    );
+    assert_eq!(report.submitted, SCORING.len());
+
+    let logged = &store.audit_history(data.info.id).unwrap()[before..];
+    let choices: Vec<_> = logged.iter().filter(|e| e.action == "choice.set").collect();
+    assert_eq!(choices.len(), rows.len() - 1);
+    for row in &rows {
+        let target = format!(
+            "{} round 1 seat {} criterion {}",
+            row.product, row.seat, row.criterion
+        );
+        let of_row: Vec<_> = choices.iter().filter(|e| e.target == target).collect();
+        let expected: &[(Option<&str>, &str)] = match (row.seat, row.criterion.as_str()) {
+            (1, "1.2") => &[],
+            (1, "1.1") => &[(Some("2"), "1")],
+            _ => &[(None, "1")],
+        };
+        let found: Vec<_> = of_row
+            .iter()
+            .map(|e| (e.old.as_deref(), e.new.as_deref().unwrap()))
+            .collect();
+        assert_eq!(found, expected, "{target}");
+        assert!(of_row.iter().all(|e| e.actor == "import:s.csv"));
+    }
+    let count = |action: &str| logged.iter().filter(|e| e.action == action).count();
+    assert_eq!(count("sheet.submit"), SCORING.len());
+    assert_eq!(count("sheets.import"), 1);
+    assert_eq!(store.audit_verify().unwrap().first_broken, None);
+    ws.run_ok(&["audit", "verify"]);
+
+    let edited = choices[choices.len() / 2].seq;
+    store
+        .connection()
+        .execute("UPDATE audit SET new = '2' WHERE seq = ?1", [edited])
+        .unwrap();
+    assert_eq!(store.audit_verify().unwrap().first_broken, Some(edited));
+}

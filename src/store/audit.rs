@@ -30,10 +30,14 @@ pub struct AuditReport {
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    // By table, not a `format!` per byte: every audit row and `audit verify` hash one row.
+    let mut hex = String::with_capacity(64);
+    for b in Sha256::digest(bytes) {
+        hex.push(char::from(DIGITS[usize::from(b >> 4)]));
+        hex.push(char::from(DIGITS[usize::from(b & 0xf)]));
+    }
+    hex
 }
 
 fn row_hash(prev: &str, e: &AuditEntry) -> String {
@@ -61,39 +65,72 @@ pub(super) fn append(
     old: Option<&str>,
     new: Option<&str>,
 ) -> Result<()> {
-    let last: Option<(i64, String)> = tx
-        .prepare_cached("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")?
-        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
-    let (prev_seq, prev_hash) = last.unwrap_or((0, GENESIS.to_string()));
-    let entry = AuditEntry {
-        seq: prev_seq + 1,
-        session_id,
-        at: now(),
-        actor: actor.label(),
-        action: action.to_string(),
-        target: target.to_string(),
-        old: old.map(str::to_string),
-        new: new.map(str::to_string),
-    };
-    let hash = row_hash(&prev_hash, &entry);
-    tx.prepare_cached(
-        "INSERT INTO audit (seq, session_id, at, actor, action, target, old, new, prev_hash, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-    )?
-    .execute(params![
-        entry.seq,
-        entry.session_id,
-        entry.at,
-        entry.actor,
-        entry.action,
-        entry.target,
-        entry.old,
-        entry.new,
-        prev_hash,
-        hash
-    ])?;
-    Ok(())
+    AuditChain::read(tx)?.append(tx, session_id, actor, &now(), action, target, old, new)
+}
+
+/// The chain's head (its last row's seq and hash) inside one write transaction: a bulk write
+/// reads it once and advances it with each row it appends instead of looking it up per row.
+/// A head left stale by an [`append`] beside it cannot fork the chain: `seq` is the table's
+/// primary key, so the next row would be refused and the transaction rolled back.
+pub(super) struct AuditChain {
+    seq: i64,
+    hash: String,
+}
+
+impl AuditChain {
+    pub(super) fn read(tx: &Transaction) -> Result<Self> {
+        let last: Option<(i64, String)> = tx
+            .prepare_cached("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")?
+            .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let (seq, hash) = last.unwrap_or((0, GENESIS.to_string()));
+        Ok(Self { seq, hash })
+    }
+
+    /// Appends one row after the head, written at `at` (the transaction's time).
+    #[allow(clippy::too_many_arguments)] // one row: the head, where, who, when, what, old, new
+    pub(super) fn append(
+        &mut self,
+        tx: &Transaction,
+        session_id: Option<i64>,
+        actor: &Actor,
+        at: &str,
+        action: &str,
+        target: &str,
+        old: Option<&str>,
+        new: Option<&str>,
+    ) -> Result<()> {
+        let entry = AuditEntry {
+            seq: self.seq + 1,
+            session_id,
+            at: at.to_string(),
+            actor: actor.label(),
+            action: action.to_string(),
+            target: target.to_string(),
+            old: old.map(str::to_string),
+            new: new.map(str::to_string),
+        };
+        let hash = row_hash(&self.hash, &entry);
+        tx.prepare_cached(
+            "INSERT INTO audit (seq, session_id, at, actor, action, target, old, new, prev_hash, hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        )?
+        .execute(params![
+            entry.seq,
+            entry.session_id,
+            entry.at,
+            entry.actor,
+            entry.action,
+            entry.target,
+            entry.old,
+            entry.new,
+            self.hash,
+            hash
+        ])?;
+        self.seq = entry.seq;
+        self.hash = hash;
+        Ok(())
+    }
 }
 
 fn entry_from_row(r: &rusqlite::Row) -> rusqlite::Result<AuditEntry> {

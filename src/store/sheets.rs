@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde::Serialize;
 
-use super::audit::{append, sha256_hex, target};
+use super::audit::{AuditChain, append, sha256_hex, target};
 use super::facts::{product_state, seat_facts, sheet_facts, sheet_hold, take_hold};
 use super::load::{ProductRow, ProductStatus, SessionData, ensure_open};
 use super::{Actor, Result, Store, StoreError, now, rule};
@@ -142,21 +142,14 @@ fn check_and_hold(
     Ok(())
 }
 
-/// Writes one choice (entry 1 or 2) and its audit row if it changed; returns whether it did.
-#[allow(clippy::too_many_arguments)]
-fn upsert_choice(
+/// The option stored for one criterion of one entry of a sheet, if any.
+fn stored_option(
     tx: &Transaction,
-    session_id: i64,
-    product: &ProductRow,
     key: SheetKey,
-    seat: u32,
     entry: u8,
     criterion: &str,
-    option: u32,
-    points: u32,
-    actor: &Actor,
-) -> Result<bool> {
-    let old: Option<u32> = tx
+) -> Result<Option<u32>> {
+    Ok(tx
         .prepare_cached(
             "SELECT option FROM choices WHERE product_id = ?1 AND round = ?2 AND member_id = ?3
              AND entry = ?4 AND criterion = ?5",
@@ -165,7 +158,40 @@ fn upsert_choice(
             params![key.product_id, key.round, key.member_id, entry, criterion],
             |r| r.get(0),
         )
-        .optional()?;
+        .optional()?)
+}
+
+/// One ticked option to write into a sheet.
+struct NewChoice<'a> {
+    key: SheetKey,
+    seat: u32,
+    entry: u8,
+    criterion: &'a str,
+    option: u32,
+    points: u32,
+}
+
+/// Writes one choice (entry 1 or 2) over the `old` option stored for it, at `at`, and its
+/// audit row if it changed; returns whether it did.
+#[allow(clippy::too_many_arguments)] // the choice, what it replaces, and who, when, in which chain
+fn upsert_choice(
+    tx: &Transaction,
+    chain: &mut AuditChain,
+    at: &str,
+    session_id: i64,
+    product: &ProductRow,
+    choice: &NewChoice,
+    old: Option<u32>,
+    actor: &Actor,
+) -> Result<bool> {
+    let NewChoice {
+        key,
+        seat,
+        entry,
+        criterion,
+        option,
+        points,
+    } = *choice;
     if old == Some(option) {
         return Ok(false);
     }
@@ -185,17 +211,18 @@ fn upsert_choice(
         option,
         points,
         actor.entered_by(),
-        now()
+        at
     ])?;
     let action = if entry == 2 {
         "choice.reentry"
     } else {
         "choice.set"
     };
-    append(
+    chain.append(
         tx,
         Some(session_id),
         actor,
+        at,
         action,
         &target(&product.code, key.round, Some(seat), Some(criterion)),
         old.map(|o| o.to_string()).as_deref(),
@@ -274,16 +301,24 @@ impl Store {
                 check_operator(tx, product, seat, ctx.key, &writer)?;
             }
             ensure_sheet(tx, ctx.key, actor)?;
-            let changed = upsert_choice(
-                tx,
-                data.info.id,
-                product,
-                ctx.key,
+            let old = stored_option(tx, ctx.key, entry, criterion)?;
+            let choice = NewChoice {
+                key: ctx.key,
                 seat,
                 entry,
                 criterion,
                 option,
                 points,
+            };
+            let mut chain = AuditChain::read(tx)?;
+            let changed = upsert_choice(
+                tx,
+                &mut chain,
+                &now(),
+                data.info.id,
+                product,
+                &choice,
+                old,
                 actor,
             )?;
             if entry == 2 {
@@ -352,7 +387,17 @@ impl Store {
             ensure_open(tx, data.info.id)?;
             let ctx = sheet_context(tx, data, product, member.id)?;
             check_and_hold(tx, product, &ctx, &writer)?;
-            submit_complete(tx, data.info.id, product, ctx.key, seat, actor)?;
+            let mut chain = AuditChain::read(tx)?;
+            submit_complete(
+                tx,
+                &mut chain,
+                &now(),
+                data.info.id,
+                product,
+                ctx.key,
+                seat,
+                actor,
+            )?;
             release_hold(tx, ctx.key)
         })
     }
@@ -631,9 +676,14 @@ impl Store {
                     at,
                 });
             }
+            // One transaction, one time; the chain's head is carried from row to row.
+            let at = now();
+            let mut chain = AuditChain::read(tx)?;
             let mut changed = 0;
             let mut keys: Vec<(SheetKey, &ProductRow, u32)> = Vec::new();
             let mut entries: HashMap<SheetKey, u8> = HashMap::new();
+            // Each accepted sheet's options stored before the import, read once per sheet.
+            let mut stored: HashMap<SheetKey, BTreeMap<String, u32>> = HashMap::new();
             // Checked once per product and once per sheet, not per row.
             let mut checked_products: HashSet<i64> = HashSet::new();
             let mut contexts: HashMap<(i64, i64), SheetContext> = HashMap::new();
@@ -648,6 +698,8 @@ impl Store {
                             match super::lifecycle::open_round(tx, data, &policy, product, state.round) {
                                 Ok(()) => {
                                     super::lifecycle::mark_scoring(tx, data, product, state.round, &actor)?;
+                                    // Its audit row was appended beside the chain.
+                                    chain = AuditChain::read(tx)?;
                                     true
                                 }
                                 Err(StoreError::Rule(r)) => {
@@ -723,6 +775,12 @@ impl Store {
                             entries.insert(ctx.key, 0);
                             continue;
                         }
+                        // A sheet this import creates has no choices yet.
+                        let old = match ctx.sheet {
+                            Some(_) => entry_choices(tx, ctx.key, entry)?,
+                            None => BTreeMap::new(),
+                        };
+                        stored.insert(ctx.key, old);
                         ensure_sheet(tx, ctx.key, &actor)?;
                         keys.push((ctx.key, product, row.seat));
                         entries.insert(ctx.key, entry);
@@ -741,18 +799,17 @@ impl Store {
                     problems.push(bad(row.line, r));
                     continue;
                 }
-                if upsert_choice(
-                    tx,
-                    session_id,
-                    product,
-                    ctx.key,
-                    row.seat,
+                let choice = NewChoice {
+                    key: ctx.key,
+                    seat: row.seat,
                     entry,
-                    &row.criterion,
-                    row.option,
-                    *points,
-                    &actor,
-                )? {
+                    criterion: &row.criterion,
+                    option: row.option,
+                    points: *points,
+                };
+                // A repeated row is refused above, so no row overwrites another of the file.
+                let old = stored[&ctx.key].get(&row.criterion).copied();
+                if upsert_choice(tx, &mut chain, &at, session_id, product, &choice, old, &actor)? {
                     changed += 1;
                 }
             }
@@ -777,18 +834,19 @@ impl Store {
                     |r| r.get(0),
                 )?;
                 if answered as usize == product.rubric.criteria_count() {
-                    submit_complete(tx, session_id, product, *key, *seat, &actor)?;
+                    submit_complete(tx, &mut chain, &at, session_id, product, *key, *seat, &actor)?;
                     submitted += 1;
                 }
             }
             tx.execute(
                 "INSERT INTO imports (session_id, sha256, file, rows, at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![session_id, sha, file_label, rows.len() as i64, now()],
+                params![session_id, sha, file_label, rows.len() as i64, at],
             )?;
-            append(
+            chain.append(
                 tx,
                 Some(session_id),
                 &actor,
+                &at,
                 "sheets.import",
                 file_label,
                 None,
@@ -1001,9 +1059,12 @@ pub(super) fn knockout_of(product: &ProductRow) -> Option<&str> {
     })
 }
 
-/// Marks a complete sheet submitted (with its audit row); refuses one with gaps.
+/// Marks a complete sheet submitted at `at` (with its audit row); refuses one with gaps.
+#[allow(clippy::too_many_arguments)] // the sheet, who, when, in which chain
 fn submit_complete(
     tx: &Transaction,
+    chain: &mut AuditChain,
+    at: &str,
     session_id: i64,
     product: &ProductRow,
     key: SheetKey,
@@ -1027,12 +1088,13 @@ fn submit_complete(
     tx.execute(
         "UPDATE sheets SET status = 'submitted', submitted_at = ?4
          WHERE product_id = ?1 AND round = ?2 AND member_id = ?3",
-        params![key.product_id, key.round, key.member_id, now()],
+        params![key.product_id, key.round, key.member_id, at],
     )?;
-    append(
+    chain.append(
         tx,
         Some(session_id),
         actor,
+        at,
         "sheet.submit",
         &target(&product.code, key.round, Some(seat), None),
         Some("draft"),
