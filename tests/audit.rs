@@ -481,6 +481,11 @@ fn every_edit_behind_the_tools_back_is_named() {
             "its stored text is not the one logged",
         ),
         (
+            "editing a criteria set's kept model",
+            "UPDATE rubrics SET model = replace(model, '\"points\":3', '\"points\":30')",
+            "its stored model is not its stored text parsed",
+        ),
+        (
             "changing the policy",
             "UPDATE sessions SET policy = replace(policy, 'majority', 'mean')",
             "the policy in the database",
@@ -631,7 +636,9 @@ fn results_kept_whole_by_schema_5_are_rewritten_as_figures() {
         )
         .unwrap();
     }
-    conn.execute_batch("PRAGMA user_version = 5").unwrap();
+    // Nor did it keep criteria sets' models.
+    conn.execute_batch("ALTER TABLE rubrics DROP COLUMN model; PRAGMA user_version = 5")
+        .unwrap();
     drop(conn);
 
     let store = Store::open(&ws.db()).unwrap();
@@ -655,4 +662,13 @@ fn results_kept_whole_by_schema_5_are_rewritten_as_figures() {
         );
     }
     assert_eq!(store.audit_kept_check().unwrap(), Vec::<String>::new());
+    let without_model: i64 = store
+        .connection()
+        .query_row(
+            "SELECT COUNT(*) FROM rubrics WHERE model IS NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(without_model, 0, "every criteria set has its model");
 }

@@ -217,3 +217,13 @@ fn a_product_of_every_set_can_be_scored_end_to_end() {
         assert_eq!(p["stars"], band, "{code}");
     }
 }
+
+/// The model the store keeps beside each criteria set's text reads back as the same set.
+#[test]
+fn every_shipped_set_reads_back_from_its_kept_model() {
+    for (_, rubric) in council::rubric::Catalog::shipped().rubrics() {
+        let json = serde_json::to_string(rubric).unwrap();
+        let back: council::rubric::Rubric = serde_json::from_str(&json).unwrap();
+        assert_eq!(&back, rubric, "{}", rubric.id);
+    }
+}

@@ -296,20 +296,21 @@ impl Store {
         if let Some(rubric) = self.rubrics.borrow().get(sha) {
             return Ok(rubric.clone());
         }
-        let (rubric_id, source): (String, String) = self.conn.query_row(
-            "SELECT rubric_id, source FROM rubrics WHERE id = ?1",
+        let (rubric_id, source, model): (String, String, Option<String>) = self.conn.query_row(
+            "SELECT rubric_id, source, model FROM rubrics WHERE id = ?1",
             [row],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )?;
-        let parsed = Arc::new(parse_stored(&rubric_id, &source)?);
+        let parsed = Arc::new(stored_model(&rubric_id, &source, model.as_deref())?);
         self.rubrics
             .borrow_mut()
             .insert(sha.to_string(), parsed.clone());
         Ok(parsed)
     }
 
-    /// Parses the session's criteria sets not parsed yet, on every core: parsing them is
-    /// most of a start-up (a session of the 26 sets: about 30 ms on one core).
+    /// Reads the session's criteria sets not read yet, on every core: from their kept model,
+    /// or parsing their text where there is none (parsing the 26 sets is about 30 ms on one
+    /// core).
     fn parse_session_rubrics(&self, session_id: i64) -> Result<()> {
         let missing: Vec<(i64, String)> = self
             .conn
@@ -328,12 +329,12 @@ impl Store {
         }
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT rubric_id, source FROM rubrics WHERE id = ?1")?;
+            .prepare_cached("SELECT rubric_id, source, model FROM rubrics WHERE id = ?1")?;
         let mut sources = Vec::with_capacity(missing.len());
         for (row, sha) in missing {
-            let (id, source): (String, String) =
-                stmt.query_row([row], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            sources.push((sha, id, source));
+            let (id, source, model): (String, String, Option<String>) =
+                stmt.query_row([row], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            sources.push((sha, id, source, model));
         }
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         let per_thread = sources.len().div_ceil(cores.min(sources.len()));
@@ -344,7 +345,9 @@ impl Store {
                     scope.spawn(move || {
                         chunk
                             .iter()
-                            .map(|(sha, id, source)| (sha.clone(), parse_stored(id, source)))
+                            .map(|(sha, id, source, model)| {
+                                (sha.clone(), stored_model(id, source, model.as_deref()))
+                            })
                             .collect::<Vec<_>>()
                     })
                 })
@@ -406,9 +409,39 @@ impl Store {
 }
 
 /// A criteria set's stored text, parsed (it was checked when it was stored).
-fn parse_stored(rubric_id: &str, source: &str) -> Result<Rubric> {
+pub(super) fn parse_stored(rubric_id: &str, source: &str) -> Result<Rubric> {
     parse_rubric(&format!("(stored) {rubric_id}"), source)
         .map_err(|e| StoreError::Refused(format!("stored rubric is invalid: {e}")))
+}
+
+/// A stored criteria set: its kept model (the parse of its text, as JSON) when it has one that
+/// reads, else its text parsed. `audit verify` names a model that differs from its text.
+fn stored_model(rubric_id: &str, source: &str, model: Option<&str>) -> Result<Rubric> {
+    match model.and_then(|m| serde_json::from_str(m).ok()) {
+        Some(rubric) => Ok(rubric),
+        None => parse_stored(rubric_id, source),
+    }
+}
+
+/// A parsed criteria set as it is kept beside its text.
+fn model_json(rubric: &Rubric) -> String {
+    serde_json::to_string(rubric).expect("a criteria set serialises")
+}
+
+/// The hook of the migration to schema 6: every stored criteria set gets its model.
+pub(super) fn keep_rubric_models(tx: &rusqlite::Transaction) -> Result<()> {
+    let rows: Vec<(i64, String, String)> = tx
+        .prepare("SELECT id, rubric_id, source FROM rubrics WHERE model IS NULL")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut update = tx.prepare("UPDATE rubrics SET model = ?2 WHERE id = ?1")?;
+    for (row, rubric_id, source) in rows {
+        update.execute(params![
+            row,
+            model_json(&parse_stored(&rubric_id, &source)?)
+        ])?;
+    }
+    Ok(())
 }
 
 const PRODUCT_SELECT: &str =
@@ -580,9 +613,9 @@ fn insert_products(
                     .map_err(|e| StoreError::Refused(e.to_string()))?;
                 let sha = sha256_hex(source.as_bytes());
                 tx.execute(
-                    "INSERT INTO rubrics (rubric_id, name, sha256, source) VALUES (?1, ?2, ?3, ?4)
-                     ON CONFLICT (sha256) DO NOTHING",
-                    params![parsed.id, parsed.name, sha, source],
+                    "INSERT INTO rubrics (rubric_id, name, sha256, source, model)
+                     VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (sha256) DO NOTHING",
+                    params![parsed.id, parsed.name, sha, source, model_json(&parsed)],
                 )?;
                 // The exact text a session scores with, in the hash chain.
                 append(

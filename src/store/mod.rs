@@ -51,6 +51,13 @@ const SCHEMAS: &[&str] = &[
 ];
 pub const SCHEMA_VERSION: i64 = SCHEMAS.len() as i64;
 
+/// Schema 6's data, rewritten in the migration's transaction: kept results as their figures,
+/// criteria sets with their parsed model.
+fn schema_6_data(tx: &rusqlite::Transaction) -> rusqlite_migration::HookResult {
+    kept::keep_figures_only(tx)?;
+    load::keep_rubric_models(tx).map_err(|e| rusqlite_migration::HookError::Hook(e.to_string()))
+}
+
 /// The migrations to each schema; 6 rewrites data in Rust, in the migration's transaction.
 fn migrations() -> Migrations<'static> {
     Migrations::new(
@@ -58,7 +65,7 @@ fn migrations() -> Migrations<'static> {
             .iter()
             .enumerate()
             .map(|(i, sql)| match i + 1 {
-                6 => M::up_with_hook(sql, kept::keep_figures_only),
+                6 => M::up_with_hook(sql, schema_6_data),
                 _ => M::up(sql),
             })
             .collect(),

@@ -6,7 +6,9 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::audit::sha256_hex;
+use super::load::parse_stored;
 use super::{Result, Store};
+use crate::rubric::Rubric;
 use crate::session::parse_session;
 
 /// One product as the log last left it.
@@ -135,7 +137,7 @@ impl Store {
             .filter_map(|e| e.new.clone())
             .collect();
         let mut stmt = self.conn.prepare(
-            "SELECT DISTINCT r.rubric_id, r.sha256, r.source FROM rubrics r
+            "SELECT DISTINCT r.rubric_id, r.sha256, r.source, r.model FROM rubrics r
              JOIN products p ON p.rubric = r.id WHERE p.session_id = ?1",
         )?;
         let rubrics = stmt.query_map([id], |r| {
@@ -143,13 +145,21 @@ impl Store {
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
                 r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
             ))
         })?;
         for row in rubrics {
-            let (rubric, sha, text) = row?;
+            let (rubric, sha, text, model) = row?;
             if sha256_hex(text.as_bytes()) != sha || !logged_rubrics.contains(&sha) {
                 say(format!(
                     "criteria set {rubric}: its stored text is not the one logged when the session was loaded"
+                ));
+            }
+            // What sessions are scored with is the kept model: it must be its text, parsed.
+            let kept = model.and_then(|m| serde_json::from_str::<Rubric>(&m).ok());
+            if kept.as_ref() != parse_stored(&rubric, &text).ok().as_ref() {
+                say(format!(
+                    "criteria set {rubric}: its stored model is not its stored text parsed"
                 ));
             }
         }
