@@ -38,7 +38,7 @@ const TARGETS: &[Target] = &[
     },
     Target {
         id: "startup/stage_load_session",
-        what: "(1)   stage: load the session (parses its stored rubrics)",
+        what: "(1)   stage: load the session (its criteria sets read)",
         limit_ns: None,
     },
     Target {
