@@ -672,3 +672,44 @@ fn results_kept_whole_by_schema_5_are_rewritten_as_figures() {
         .unwrap();
     assert_eq!(without_model, 0, "every criteria set has its model");
 }
+
+/// A schema-5 database one of whose stored criteria sets no longer parses still opens and
+/// migrates (the set keeps no model); loading its session then names the broken set, and the
+/// database and its other sets are untouched.
+#[test]
+fn a_broken_stored_criteria_set_does_not_stop_the_schema_6_migration() {
+    use council::generate::{ArchiveSpec, generate_archive};
+    use council::rubric::Catalog;
+    let ws = Workspace::new();
+    let spec = ArchiveSpec {
+        sessions: 1,
+        products: 4,
+        members: 7,
+        seed: 9,
+    };
+    let mut store = Store::open_or_create(&ws.db()).unwrap();
+    generate_archive(&mut store, &Catalog::shipped(), &spec, &mut |_, _| {}).unwrap();
+    let session = store.sessions().unwrap()[0].id;
+    drop(store);
+    let conn = raw(&ws);
+    conn.execute_batch(
+        "ALTER TABLE rubrics DROP COLUMN model;
+         UPDATE rubrics SET source = 'not = [a criteria set' WHERE id = (SELECT MIN(id) FROM rubrics);
+         PRAGMA user_version = 5",
+    )
+    .unwrap();
+    drop(conn);
+
+    let store = Store::open(&ws.db()).expect("the migration does not fail on one bad set");
+    let (_, without): (i64, i64) = store
+        .connection()
+        .query_row(
+            "SELECT COUNT(model), COUNT(*) - COUNT(model) FROM rubrics",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(without, 1, "only the broken set has no model");
+    let err = store.load_session(session).unwrap_err().to_string();
+    assert!(err.contains("stored rubric is invalid"), "{err}");
+}

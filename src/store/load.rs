@@ -308,62 +308,6 @@ impl Store {
         Ok(parsed)
     }
 
-    /// Reads the session's criteria sets not read yet, on every core: from their kept model,
-    /// or parsing their text where there is none (parsing the 26 sets is about 30 ms on one
-    /// core).
-    fn parse_session_rubrics(&self, session_id: i64) -> Result<()> {
-        let missing: Vec<(i64, String)> = self
-            .conn
-            .prepare_cached(
-                "SELECT DISTINCT r.id, r.sha256 FROM rubrics r JOIN products p ON p.rubric = r.id
-                 WHERE p.session_id = ?1",
-            )?
-            .query_map([session_id], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .filter(|row| {
-                row.as_ref()
-                    .map_or(true, |(_, sha)| !self.rubrics.borrow().contains_key(sha))
-            })
-            .collect::<rusqlite::Result<_>>()?;
-        if missing.len() < 2 {
-            return Ok(()); // nothing to share between cores
-        }
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT rubric_id, source, model FROM rubrics WHERE id = ?1")?;
-        let mut sources = Vec::with_capacity(missing.len());
-        for (row, sha) in missing {
-            let (id, source, model): (String, String, Option<String>) =
-                stmt.query_row([row], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-            sources.push((sha, id, source, model));
-        }
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let per_thread = sources.len().div_ceil(cores.min(sources.len()));
-        let parsed: Vec<(String, Result<Rubric>)> = std::thread::scope(|scope| {
-            let workers: Vec<_> = sources
-                .chunks(per_thread)
-                .map(|chunk| {
-                    scope.spawn(move || {
-                        chunk
-                            .iter()
-                            .map(|(sha, id, source, model)| {
-                                (sha.clone(), stored_model(id, source, model.as_deref()))
-                            })
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            workers
-                .into_iter()
-                .flat_map(|w| w.join().expect("parsing a criteria set does not panic"))
-                .collect()
-        });
-        let mut cache = self.rubrics.borrow_mut();
-        for (sha, rubric) in parsed {
-            cache.insert(sha, Arc::new(rubric?));
-        }
-        Ok(())
-    }
-
     /// Everything about a session needed to score and show it.
     pub fn load_session(&self, session_id: i64) -> Result<SessionData> {
         let info = self.conn.query_row(
@@ -391,7 +335,6 @@ impl Store {
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
 
-        self.parse_session_rubrics(session_id)?;
         let mut stmt = self.conn.prepare_cached(&format!(
             "{PRODUCT_SELECT} WHERE p.session_id = ?1 ORDER BY p.position"
         ))?;
@@ -428,7 +371,7 @@ fn model_json(rubric: &Rubric) -> String {
     serde_json::to_string(rubric).expect("a criteria set serialises")
 }
 
-/// The hook of the migration to schema 6: every stored criteria set gets its model.
+/// The hook of the migration to schema 6: every stored criteria set that parses gets its model.
 pub(super) fn keep_rubric_models(tx: &rusqlite::Transaction) -> Result<()> {
     let rows: Vec<(i64, String, String)> = tx
         .prepare("SELECT id, rubric_id, source FROM rubrics WHERE model IS NULL")?
@@ -436,10 +379,11 @@ pub(super) fn keep_rubric_models(tx: &rusqlite::Transaction) -> Result<()> {
         .collect::<rusqlite::Result<_>>()?;
     let mut update = tx.prepare("UPDATE rubrics SET model = ?2 WHERE id = ?1")?;
     for (row, rubric_id, source) in rows {
-        update.execute(params![
-            row,
-            model_json(&parse_stored(&rubric_id, &source)?)
-        ])?;
+        // A text that no longer parses keeps no model: loading it still says why, and one bad
+        // set must not make the whole database unopenable.
+        if let Ok(rubric) = parse_stored(&rubric_id, &source) {
+            update.execute(params![row, model_json(&rubric)])?;
+        }
     }
     Ok(())
 }
