@@ -6,6 +6,7 @@
 mod common;
 
 use common::Workspace;
+use council::scoring::Figures;
 use council::store::{Store, sha256_hex};
 use rusqlite::Connection;
 
@@ -502,7 +503,8 @@ fn every_edit_behind_the_tools_back_is_named() {
         ),
         (
             "editing a kept result",
-            "UPDATE kept_results SET result = replace(result, '\"counted\":', '\"counted\":9')
+            // The packed figures' second byte is the number of counted members.
+            "UPDATE kept_results SET result = CAST(substr(result, 1, 1) || X'09' || substr(result, 3) AS BLOB)
              WHERE product_id = (SELECT id FROM products WHERE code = 'LD-2026-01')",
             "product LD-2026-01 round 1: the stored result differs from the result computed from its sheets",
         ),
@@ -601,41 +603,46 @@ fn kept_results_equal_a_fresh_computation_for_every_generated_product() {
     assert_eq!(store.audit_kept_check().unwrap(), Vec::<String>::new());
 }
 
+/// A generated six-product session whose kept results are rewritten as `as_stored` says an
+/// older schema stored them; returns the session and the product ids in order.
+fn session_kept_as(
+    ws: &Workspace,
+    seed: u64,
+    as_stored: impl Fn(&council::scoring::ProductResult) -> String,
+) -> (council::store::SessionData, Vec<i64>) {
+    use council::generate::{ArchiveSpec, generate_archive};
+    use council::rubric::Catalog;
+    let spec = ArchiveSpec {
+        sessions: 1,
+        products: 6,
+        members: 7,
+        seed,
+    };
+    let mut store = Store::open_or_create(&ws.db()).unwrap();
+    generate_archive(&mut store, &Catalog::shipped(), &spec, &mut |_, _| {}).unwrap();
+    let data = store.load_session(store.sessions().unwrap()[0].id).unwrap();
+    let conn = raw(ws);
+    for p in &data.products {
+        let text = as_stored(&store.product_result(&data, p).unwrap());
+        conn.execute(
+            "UPDATE kept_results SET result = ?2 WHERE product_id = ?1",
+            rusqlite::params![p.id, text],
+        )
+        .unwrap();
+    }
+    let ids = data.products.iter().map(|p| p.id).collect();
+    (data, ids)
+}
+
 /// A database from schema 5 kept whole results (texts and all); opening it migrates each to
 /// its figures, and every kept result then reads back equal to a fresh computation, with
 /// `audit verify`'s check of kept results clean.
 #[test]
 fn results_kept_whole_by_schema_5_are_rewritten_as_figures() {
-    use council::generate::{ArchiveSpec, generate_archive};
-    use council::rubric::Catalog;
     let ws = Workspace::new();
-    let spec = ArchiveSpec {
-        sessions: 1,
-        products: 6,
-        members: 7,
-        seed: 4,
-    };
-    let mut store = Store::open_or_create(&ws.db()).unwrap();
-    generate_archive(&mut store, &Catalog::shipped(), &spec, &mut |_, _| {}).unwrap();
-    let data = store.load_session(store.sessions().unwrap()[0].id).unwrap();
-    let whole: Vec<(i64, String)> = data
-        .products
-        .iter()
-        .map(|p| {
-            let fresh = store.product_result(&data, p).unwrap();
-            (p.id, serde_json::to_string(&fresh).unwrap())
-        })
-        .collect();
-    drop(store);
     // As schema 5 stored them: the whole result, at version 5.
+    let (data, _) = session_kept_as(&ws, 4, |fresh| serde_json::to_string(fresh).unwrap());
     let conn = raw(&ws);
-    for (id, text) in &whole {
-        conn.execute(
-            "UPDATE kept_results SET result = ?2 WHERE product_id = ?1",
-            rusqlite::params![id, text],
-        )
-        .unwrap();
-    }
     // Nor did it keep criteria sets' models.
     conn.execute_batch("ALTER TABLE rubrics DROP COLUMN model; PRAGMA user_version = 5")
         .unwrap();
@@ -644,7 +651,7 @@ fn results_kept_whole_by_schema_5_are_rewritten_as_figures() {
     let store = Store::open(&ws.db()).unwrap();
     let data = store.load_session(data.info.id).unwrap();
     for product in &data.products {
-        let stored: String = store
+        let stored: Vec<u8> = store
             .connection()
             .query_row(
                 "SELECT result FROM kept_results WHERE product_id = ?1",
@@ -652,7 +659,7 @@ fn results_kept_whole_by_schema_5_are_rewritten_as_figures() {
                 |r| r.get(0),
             )
             .unwrap();
-        assert!(!stored.contains("\"title\""), "{}: {stored}", product.code);
+        assert!(Figures::unpack(&stored).is_some(), "{}", product.code);
         let kept = store.kept_result(product, product.round).unwrap();
         assert_eq!(
             kept,
@@ -671,6 +678,61 @@ fn results_kept_whole_by_schema_5_are_rewritten_as_figures() {
         )
         .unwrap();
     assert_eq!(without_model, 0, "every criteria set has its model");
+}
+
+/// Schema 6 kept each result's figures as JSON; opening such a database packs them (schema 7),
+/// each reads back equal to a fresh computation and `audit verify` finds nothing. A row that
+/// is neither (damaged outside council) is left for `audit verify` to name, and the product's
+/// result is computed afresh meanwhile.
+#[test]
+fn figures_kept_as_json_by_schema_6_are_packed() {
+    let ws = Workspace::new();
+    let (data, ids) = session_kept_as(&ws, 5, |fresh| {
+        serde_json::to_string(&Figures::of(fresh)).unwrap()
+    });
+    let conn = raw(&ws);
+    let damaged = ids[1];
+    conn.execute(
+        "UPDATE kept_results SET result = '{\"counted\": 3' WHERE product_id = ?1",
+        [damaged],
+    )
+    .unwrap();
+    conn.execute_batch("PRAGMA user_version = 6").unwrap();
+    drop(conn);
+
+    let store = Store::open(&ws.db()).unwrap();
+    let data = store.load_session(data.info.id).unwrap();
+    let mut problems = Vec::new();
+    for product in &data.products {
+        let (kind, stored): (String, Vec<u8>) = store
+            .connection()
+            .query_row(
+                "SELECT typeof(result), CAST(result AS BLOB) FROM kept_results WHERE product_id = ?1",
+                [product.id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        let fresh = store.product_result(&data, product).unwrap();
+        if product.id == damaged {
+            assert_eq!(kind, "text", "the damaged row is left as it was");
+            assert_eq!(store.kept_result(product, product.round).unwrap(), None);
+            assert_eq!(store.shown_result(&data, product).unwrap(), fresh);
+            problems.push(format!(
+                "product {} round 1: the stored result differs from the result computed from its sheets: it was edited outside council",
+                product.code
+            ));
+            continue;
+        }
+        assert_eq!(kind, "blob", "{}", product.code);
+        assert!(Figures::unpack(&stored).is_some(), "{}", product.code);
+        assert_eq!(
+            store.kept_result(product, product.round).unwrap(),
+            Some(fresh),
+            "{}",
+            product.code
+        );
+    }
+    assert_eq!(store.audit_kept_check().unwrap(), problems);
 }
 
 /// A schema-5 database one of whose stored criteria sets no longer parses still opens and

@@ -76,8 +76,9 @@ proptest! {
         prop_assert_eq!(result.spread.unwrap(), totals.iter().max().unwrap() - totals.iter().min().unwrap());
     }
 
-    /// What is kept of a result (its figures, as JSON) reads back as the very same result,
-    /// and a whole result turns back into the same figures (how schema 6 migrates).
+    /// What is kept of a result (its figures, packed) reads back as the very same result, as
+    /// JSON too (how schema 6 kept them, which schema 7 packs), and a whole result turns back
+    /// into the same figures (how schema 6 migrates). No shorter piece of a packed row reads.
     #[test]
     fn kept_figures_read_back_as_the_same_result((set, picks) in sheets_strategy(), knocked in any::<bool>()) {
         let r = rubric(set);
@@ -94,10 +95,40 @@ proptest! {
             let result = score_product(&r, &sheets, &policy, knockout);
             let kept = figures(&r, &sheets, &policy, knockout);
             let text = serde_json::to_string(&kept).unwrap();
-            let back: Figures = serde_json::from_str(&text).unwrap();
+            let from_json: Figures = serde_json::from_str(&text).unwrap();
+            prop_assert_eq!(&from_json, &kept);
+            let packed = kept.pack();
+            let back = Figures::unpack(&packed).expect("packed figures read back");
             let read_back = back.into_result(&r);
             prop_assert_eq!(read_back.as_ref(), Some(&result));
+            for cut in 0..packed.len() {
+                prop_assert_eq!(Figures::unpack(&packed[..cut]), None, "cut at {}", cut);
+            }
             prop_assert_eq!(Figures::of(&result), kept);
+        }
+    }
+
+    /// Bytes that are not packed figures — random, or a packed row with one byte changed —
+    /// read as nothing or as other figures, never as a panic or an allocation beyond the row.
+    #[test]
+    fn damaged_packed_figures_never_panic(
+        (set, picks) in sheets_strategy(),
+        noise in prop::collection::vec(any::<u8>(), 0..400),
+        at in any::<prop::sample::Index>(),
+        byte in any::<u8>(),
+    ) {
+        let _ = Figures::unpack(&noise);
+        let mut with_version = vec![1u8];
+        with_version.extend(&noise);
+        let _ = Figures::unpack(&with_version);
+        let r = rubric(set);
+        let sheets: Vec<Sheet> = picks.iter().enumerate()
+            .map(|(i, p)| sheet_from(&r, i as u32 + 1, p)).collect();
+        let mut packed = figures(&r, &sheets, &ScoringPolicy::default(), None).pack();
+        let i = at.index(packed.len());
+        packed[i] = byte;
+        if let Some(other) = Figures::unpack(&packed) {
+            let _ = other.into_result(&r);
         }
     }
 

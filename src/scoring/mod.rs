@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::rubric::{Criterion, Rubric};
 
+mod packed;
+
 /// How a star minimum is judged from several members' choices (a session policy; the decision
 /// itself does not say).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -133,7 +135,8 @@ pub struct MarkerCheck {
 pub struct LevelCheck {
     pub stars: u8,
     pub holds: bool,
-    pub markers: Vec<MarkerCheck>,
+    /// Shared between the levels that include them.
+    pub markers: Vec<Arc<MarkerCheck>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -223,22 +226,29 @@ struct Layout<'r> {
     section_of: Vec<usize>,
     /// Index of each section's part.
     part_of_section: Vec<usize>,
-    /// Criterion indices in the order of their ids.
-    by_id: Vec<usize>,
+    parts: usize,
+    /// Every criterion's id with its index, in the order of the ids (the ids side by side,
+    /// so the merge compares them without reaching into each criterion).
+    by_id: Vec<(&'r str, usize)>,
+    /// Every option's points, criterion after criterion; criterion `i`'s options start at
+    /// `first_option[i]` (and end where the next one's start).
+    option_points: Vec<u32>,
+    first_option: Vec<usize>,
 }
 
-/// One sheet on the layout: the member's score and, per criterion, the 1-based position
-/// chosen and its points (0 when not answered or invalid).
-struct DenseSheet {
-    score: MemberScore,
-    positions: Vec<Option<u32>>,
+/// Sheets scored on a layout: each member's score and, per sheet and criterion (row-major),
+/// the 1-based position chosen (0 when not answered) and its points (0 when not answered or
+/// invalid). Flat, so a product's sheets take two allocations instead of two each.
+struct Scored {
+    scores: Vec<MemberScore>,
+    positions: Vec<u32>,
     points: Vec<u32>,
 }
 
 impl<'r> Layout<'r> {
     fn new(rubric: &'r Rubric) -> Self {
-        let mut criteria = Vec::new();
-        let mut section_of = Vec::new();
+        let mut criteria = Vec::with_capacity(rubric.criteria_count());
+        let mut section_of = Vec::with_capacity(rubric.criteria_count());
         let mut part_of_section = Vec::new();
         for (p, part) in rubric.parts.iter().enumerate() {
             for section in &part.sections {
@@ -249,30 +259,83 @@ impl<'r> Layout<'r> {
                 part_of_section.push(p);
             }
         }
-        let mut by_id: Vec<usize> = (0..criteria.len()).collect();
-        by_id.sort_unstable_by(|&a, &b| criteria[a].id.cmp(&criteria[b].id));
+        let mut by_id: Vec<(&str, usize)> = criteria
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (&*c.id, i))
+            .collect();
+        by_id.sort_unstable();
+        let mut option_points = Vec::new();
+        let mut first_option = Vec::with_capacity(criteria.len() + 1);
+        for c in &criteria {
+            first_option.push(option_points.len());
+            option_points.extend(c.options.iter().map(|o| o.points));
+        }
+        first_option.push(option_points.len());
         Self {
             criteria,
             section_of,
             part_of_section,
+            parts: rubric.parts.len(),
             by_id,
+            option_points,
+            first_option,
         }
     }
 
-    fn score(&self, parts: usize, sheet: &impl Ticks) -> DenseSheet {
+    /// The points of criterion `i`'s option at 1-based `position`, if it has one.
+    #[inline]
+    fn points_at(&self, i: usize, position: u32) -> Option<u32> {
+        let options = &self.option_points[self.first_option[i]..self.first_option[i + 1]];
+        (position as usize)
+            .checked_sub(1)
+            .and_then(|at| options.get(at))
+            .copied()
+    }
+
+    /// How many options carry a star minimum.
+    fn marked_options(&self) -> usize {
+        self.criteria
+            .iter()
+            .flat_map(|c| &c.options)
+            .filter(|o| o.min_stars.is_some())
+            .count()
+    }
+
+    fn score_all(&self, sheets: &[impl Ticks]) -> Scored {
         let n = self.criteria.len();
-        let mut positions = vec![None; n];
+        let mut scored = Scored {
+            scores: Vec::with_capacity(sheets.len()),
+            positions: vec![0; n * sheets.len()],
+            points: vec![0; n * sheets.len()],
+        };
+        for (k, sheet) in sheets.iter().enumerate() {
+            let positions = &mut scored.positions[k * n..(k + 1) * n];
+            let points = &mut scored.points[k * n..(k + 1) * n];
+            let score = self.score_into(sheet, positions, points);
+            scored.scores.push(score);
+        }
+        scored
+    }
+
+    /// Scores one sheet, filling its row of positions and points.
+    fn score_into(
+        &self,
+        sheet: &impl Ticks,
+        positions: &mut [u32],
+        points: &mut [u32],
+    ) -> MemberScore {
         // Choices not in the rubric, in the sheet's (id) order.
         let mut unknown = Vec::new();
         let mut ids = self.by_id.iter().peekable();
         for (id, &pos) in sheet.choices() {
             loop {
-                match ids.peek() {
-                    Some(&&i) if *self.criteria[i].id < **id => {
+                match ids.peek().map(|&&(known, i)| (cmp_short(known, id), i)) {
+                    Some((std::cmp::Ordering::Less, _)) => {
                         ids.next();
                     }
-                    Some(&&i) if *self.criteria[i].id == **id => {
-                        positions[i] = Some(pos);
+                    Some((std::cmp::Ordering::Equal, i)) => {
+                        positions[i] = pos;
                         ids.next();
                         break;
                     }
@@ -283,46 +346,57 @@ impl<'r> Layout<'r> {
                 }
             }
         }
-        let mut points = vec![0u32; n];
         let mut sections = vec![0u32; self.part_of_section.len()];
         let mut missing = Vec::new();
         let mut invalid = Vec::new();
         for (i, criterion) in self.criteria.iter().enumerate() {
             match positions[i] {
-                None => missing.push(criterion.id.clone()),
-                Some(pos) => match criterion.option_at(pos as usize) {
-                    Some(option) => {
-                        points[i] = option.points;
-                        sections[self.section_of[i]] += option.points;
+                0 if !sheet.choices().contains_key(&*criterion.id) => {
+                    missing.push(criterion.id.clone())
+                }
+                pos => match self.points_at(i, pos) {
+                    Some(option_points) => {
+                        points[i] = option_points;
+                        sections[self.section_of[i]] += option_points;
                     }
                     None => invalid.push(format!("{}={pos}", criterion.id)),
                 },
             }
         }
         invalid.extend(unknown);
-        let mut part_points = vec![0u32; parts];
+        let mut part_points = vec![0u32; self.parts];
         for (s, &p) in sections.iter().zip(&self.part_of_section) {
             part_points[p] += s;
         }
-        DenseSheet {
-            score: MemberScore {
-                seat: sheet.seat(),
-                total: part_points.iter().sum(),
-                parts: part_points,
-                sections,
-                complete: missing.is_empty() && invalid.is_empty(),
-                missing,
-                invalid,
-            },
-            positions,
-            points,
+        MemberScore {
+            seat: sheet.seat(),
+            total: part_points.iter().sum(),
+            parts: part_points,
+            sections,
+            complete: missing.is_empty() && invalid.is_empty(),
+            missing,
+            invalid,
         }
     }
 }
 
+/// `a.cmp(b)` for the short ids of criteria, inline: a call to `memcmp` per step of the
+/// merge cost more than the comparison itself.
+#[inline]
+fn cmp_short(a: &str, b: &str) -> std::cmp::Ordering {
+    for (x, y) in a.bytes().zip(b.bytes()) {
+        if x != y {
+            return x.cmp(&y);
+        }
+    }
+    a.len().cmp(&b.len())
+}
+
 /// Scores one member's sheet against the rubric.
 pub fn score_sheet(rubric: &Rubric, sheet: &impl Ticks) -> MemberScore {
-    Layout::new(rubric).score(rubric.parts.len(), sheet).score
+    let n = rubric.criteria_count();
+    let (mut positions, mut points) = (vec![0; n], vec![0; n]);
+    Layout::new(rubric).score_into(sheet, &mut positions, &mut points)
 }
 
 /// The council's result for one product and round.
@@ -406,37 +480,35 @@ pub fn figures(
     knockout: Option<&str>,
 ) -> Figures {
     let layout = Layout::new(rubric);
-    let dense: Vec<DenseSheet> = sheets
+    let n = layout.criteria.len();
+    let Scored {
+        scores,
+        positions,
+        points,
+    } = layout.score_all(sheets);
+    // The rows of the counted (complete) sheets.
+    let mut counted_rows: Vec<usize> = Vec::with_capacity(scores.len());
+    counted_rows.extend((0..scores.len()).filter(|&k| scores[k].complete));
+    let counted = counted_rows.len() as u64;
+    let sum_total: u64 = counted_rows
         .iter()
-        .map(|s| layout.score(rubric.parts.len(), s))
-        .collect();
-    let counted_sheets: Vec<&DenseSheet> = dense.iter().filter(|d| d.score.complete).collect();
-    let counted = counted_sheets.len() as u64;
-    let sum_total: u64 = counted_sheets
-        .iter()
-        .map(|d| u64::from(d.score.total))
+        .map(|&k| u64::from(scores[k].total))
         .sum();
-    let incomplete = dense
+    let incomplete = scores
         .iter()
-        .filter(|d| !d.score.complete)
-        .map(|d| d.score.seat)
+        .filter(|s| !s.complete)
+        .map(|s| s.seat)
         .collect();
-    let part_sums = (0..rubric.parts.len())
-        .map(|i| {
-            counted_sheets
-                .iter()
-                .map(|d| u64::from(d.score.parts[i]))
-                .sum()
-        })
-        .collect();
-    let section_sums = (0..layout.part_of_section.len())
-        .map(|i| {
-            counted_sheets
-                .iter()
-                .map(|d| u64::from(d.score.sections[i]))
-                .sum()
-        })
-        .collect();
+    let mut part_sums = vec![0u64; layout.parts];
+    let mut section_sums = vec![0u64; layout.part_of_section.len()];
+    for &k in &counted_rows {
+        for (sum, &p) in part_sums.iter_mut().zip(&scores[k].parts) {
+            *sum += u64::from(p);
+        }
+        for (sum, &p) in section_sums.iter_mut().zip(&scores[k].sections) {
+            *sum += u64::from(p);
+        }
+    }
 
     // Counted sheets are complete: every position is a valid option.
     let criteria: Vec<CriterionFigures> = layout
@@ -448,11 +520,9 @@ pub fn figures(
             let mut sum = 0u64;
             let mut min = None::<u32>;
             let mut max = None::<u32>;
-            for d in &counted_sheets {
-                if let Some(pos) = d.positions[i] {
-                    counts[pos as usize - 1] += 1;
-                }
-                let p = d.points[i];
+            for &k in &counted_rows {
+                counts[positions[k * n + i] as usize - 1] += 1;
+                let p = points[k * n + i];
                 sum += u64::from(p);
                 min = Some(min.map_or(p, |m| m.min(p)));
                 max = Some(max.map_or(p, |m| m.max(p)));
@@ -467,27 +537,31 @@ pub fn figures(
         .collect();
 
     // Every marked option, judged once; a level holds when every marker at or below it holds.
-    let mut markers: Vec<MarkerFigures> = Vec::new();
-    let mut levels: Vec<(u8, bool)> = Vec::new();
+    let marked = layout.marked_options();
+    let mut markers: Vec<MarkerFigures> = Vec::with_capacity(marked);
+    let mut levels: Vec<(u8, bool)> = Vec::with_capacity(marked);
     for (ci, c) in layout.criteria.iter().enumerate() {
         for option in &c.options {
             let Some(stars) = option.min_stars else {
                 continue;
             };
-            let mut met_by = Vec::new();
-            let mut not_met_by = Vec::new();
-            let mut sum = 0u64;
-            for d in &counted_sheets {
-                let p = d.points[ci];
-                sum += u64::from(p);
-                if p >= option.points {
-                    met_by.push(d.score.seat);
+            let row = |k: usize| points[k * n + ci];
+            let (mut sum, mut met) = (0u64, 0usize);
+            for &k in &counted_rows {
+                sum += u64::from(row(k));
+                met += usize::from(row(k) >= option.points);
+            }
+            let mut met_by = Vec::with_capacity(met);
+            let mut not_met_by = Vec::with_capacity(counted_rows.len() - met);
+            for &k in &counted_rows {
+                if row(k) >= option.points {
+                    met_by.push(scores[k].seat);
                 } else {
-                    not_met_by.push(d.score.seat);
+                    not_met_by.push(scores[k].seat);
                 }
             }
             let n = counted;
-            let met = met_by.len() as u64;
+            let met = met as u64;
             let holds = n > 0
                 && match policy.minimum_rule {
                     MinimumRule::Majority => met * 2 > n,
@@ -521,7 +595,7 @@ pub fn figures(
         _ => None,
     };
 
-    let totals = counted_sheets.iter().map(|d| d.score.total);
+    let totals = counted_rows.iter().map(|&k| scores[k].total);
     let spread = totals
         .clone()
         .max()
@@ -549,7 +623,7 @@ pub fn figures(
     Figures {
         counted: counted as u32,
         sum_total,
-        members: dense.into_iter().map(|d| d.score).collect(),
+        members: scores,
         incomplete,
         part_sums,
         section_sums,
@@ -649,47 +723,50 @@ impl Figures {
             .zip(&self.section_sums)
             .map(|(s, &sum)| subtotal(&s.id, &s.title, s.max_points, sum))
             .collect();
-        let criteria = rubric
-            .criteria()
-            .zip(self.criteria)
-            .map(|((_, c), f)| CriterionStats {
-                id: c.id.clone(),
-                title: c.title.clone(),
-                max_points: c.max_points,
-                disagreement: f.counts.iter().filter(|&&n| n > 0).count() > 1,
-                counts: f.counts,
-                sum: f.sum,
-                mean: mean(f.sum, counted),
-                min: f.min,
-                max: f.max,
-            })
-            .collect();
-        let markers: Vec<MarkerCheck> = marked_options(rubric)
-            .zip(self.markers)
-            .map(|((c, option, choice, stars), f)| MarkerCheck {
-                criterion: c.id.clone(),
-                criterion_title: c.title.clone(),
-                option,
-                option_text: choice.text.clone(),
-                points: choice.points,
-                stars,
-                met_by: f.met_by,
-                not_met_by: f.not_met_by,
-                mean_points: mean(f.sum, counted),
-                holds: f.holds,
-            })
-            .collect();
+        // Sized first: the rubric's iterators do not know their length.
+        let mut criteria = Vec::with_capacity(self.criteria.len());
+        criteria.extend(
+            rubric
+                .criteria()
+                .zip(self.criteria)
+                .map(|((_, c), f)| CriterionStats {
+                    id: c.id.clone(),
+                    title: c.title.clone(),
+                    max_points: c.max_points,
+                    disagreement: f.counts.iter().filter(|&&n| n > 0).count() > 1,
+                    counts: f.counts,
+                    sum: f.sum,
+                    mean: mean(f.sum, counted),
+                    min: f.min,
+                    max: f.max,
+                }),
+        );
+        let mut markers: Vec<Arc<MarkerCheck>> = Vec::with_capacity(self.markers.len());
+        markers.extend(marked_options(rubric).zip(self.markers).map(
+            |((c, option, choice, stars), f)| {
+                Arc::new(MarkerCheck {
+                    criterion: c.id.clone(),
+                    criterion_title: c.title.clone(),
+                    option,
+                    option_text: choice.text.clone(),
+                    points: choice.points,
+                    stars,
+                    met_by: f.met_by,
+                    not_met_by: f.not_met_by,
+                    mean_points: mean(f.sum, counted),
+                    holds: f.holds,
+                })
+            },
+        ));
         let mut levels: Vec<u8> = markers.iter().map(|m| m.stars).collect();
         levels.sort_unstable();
         levels.dedup();
         let minimums = levels
             .iter()
             .map(|&stars| {
-                let at_or_below: Vec<MarkerCheck> = markers
-                    .iter()
-                    .filter(|m| m.stars <= stars)
-                    .cloned()
-                    .collect();
+                let included = |m: &&Arc<MarkerCheck>| m.stars <= stars;
+                let mut at_or_below = Vec::with_capacity(markers.iter().filter(included).count());
+                at_or_below.extend(markers.iter().filter(included).cloned());
                 LevelCheck {
                     stars,
                     holds: at_or_below.iter().all(|m| m.holds),

@@ -6,12 +6,14 @@
 //! recusals), so a kept result goes stale only when the round or the status changes, and both
 //! go through `lifecycle::set_status`, which keeps the new one.
 //!
-//! What is stored is the result's [`Figures`] as JSON (schema 6): its numbers without the
-//! rubric's texts, which reading it back shares from the product's rubric.
+//! What is stored is the result's [`Figures`] (its numbers without the rubric's texts, which
+//! reading it back shares from the product's rubric), packed as bytes since schema 7
+//! (`scoring::packed`): as JSON (schema 6) reading them cost more than computing them.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
+use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::audit::sha256_hex;
@@ -101,28 +103,50 @@ pub(super) fn keep_result(
         round,
         row.status.as_str(),
         hash,
-        serde_json::to_string(&kept).expect("figures serialise"),
+        kept.pack(),
     ])?;
     Ok(())
 }
 
-/// The hook of the migration to schema 6: every result kept whole (schemas 3–5) is rewritten
-/// as its figures. One that does not parse is left as it is, for `audit verify` to name.
-pub(super) fn keep_figures_only(tx: &rusqlite::Transaction) -> rusqlite_migration::HookResult {
+/// Every kept result still stored as text rewritten by `convert`; one it cannot read (None)
+/// is left as it is, for `audit verify` to name.
+fn rewrite_kept_texts<T: rusqlite::ToSql>(
+    tx: &rusqlite::Transaction,
+    convert: impl Fn(&str) -> Option<T>,
+) -> rusqlite_migration::HookResult {
     let rows: Vec<(i64, u32, String, String)> = tx
-        .prepare("SELECT product_id, round, status, result FROM kept_results")?
+        .prepare(
+            "SELECT product_id, round, status, result FROM kept_results
+             WHERE typeof(result) = 'text'",
+        )?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
         .collect::<rusqlite::Result<_>>()?;
     let mut update = tx.prepare(
         "UPDATE kept_results SET result = ?4 WHERE product_id = ?1 AND round = ?2 AND status = ?3",
     )?;
     for (product_id, round, status, text) in rows {
-        if let Ok(whole) = serde_json::from_str::<ProductResult>(&text) {
-            let kept = serde_json::to_string(&Figures::of(&whole)).expect("figures serialise");
+        if let Some(kept) = convert(&text) {
             update.execute(params![product_id, round, status, kept])?;
         }
     }
     Ok(())
+}
+
+/// The hook of the migration to schema 6: every result kept whole (schemas 3–5) is rewritten
+/// as its figures (JSON).
+pub(super) fn keep_figures_only(tx: &rusqlite::Transaction) -> rusqlite_migration::HookResult {
+    rewrite_kept_texts(tx, |text| {
+        let whole = serde_json::from_str::<ProductResult>(text).ok()?;
+        Some(serde_json::to_string(&Figures::of(&whole)).expect("figures serialise"))
+    })
+}
+
+/// The hook of the migration to schema 7: every kept result stored as JSON figures (schema 6)
+/// is packed.
+pub(super) fn pack_kept_figures(tx: &rusqlite::Transaction) -> rusqlite_migration::HookResult {
+    rewrite_kept_texts(tx, |text| {
+        Some(serde_json::from_str::<Figures>(text).ok()?.pack())
+    })
 }
 
 impl Store {
@@ -137,20 +161,21 @@ impl Store {
         if !status.is_settled() {
             return Ok(None);
         }
-        let stored: Option<String> = self
+        // Unpacked straight from SQLite's bytes. An unreadable one is computed afresh by the
+        // caller and named by `audit verify`.
+        let figures: Option<Option<Figures>> = self
             .conn
             .prepare_cached(
                 "SELECT result FROM kept_results WHERE product_id = ?1 AND round = ?2
                  AND status = ?3",
             )?
-            .query_row(params![product.id, round, status.as_str()], |r| r.get(0))
+            .query_row(params![product.id, round, status.as_str()], |r| {
+                Ok(Figures::unpack(r.get_ref(0)?.as_bytes()?))
+            })
             .optional()?;
-        // An unreadable one is computed afresh here and named by `audit verify`.
-        Ok(stored.and_then(|text| {
-            serde_json::from_str::<Figures>(&text)
-                .ok()?
-                .into_result(&product.rubric)
-        }))
+        Ok(figures
+            .flatten()
+            .and_then(|f| f.into_result(&product.rubric)))
     }
 
     /// A product's current result for showing: the kept one when it is settled and kept
@@ -179,7 +204,10 @@ impl Store {
             let round: u32 = r.get(2)?;
             let status: String = r.get(3)?;
             let stored_hash: String = r.get(4)?;
-            let stored: String = r.get(5)?;
+            let stored = match r.get_ref(5)? {
+                ValueRef::Blob(bytes) | ValueRef::Text(bytes) => bytes.to_vec(),
+                _ => Vec::new(),
+            };
             let data = match sessions.entry(session_id) {
                 std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
                 std::collections::hash_map::Entry::Vacant(e) => {
@@ -208,7 +236,7 @@ impl Store {
                     short(&stored_hash),
                     short(&hash)
                 ));
-            } else if serde_json::to_string(&fresh).expect("results serialise") != stored {
+            } else if fresh.pack() != stored {
                 problems.push(format!(
                     "{what}: the stored result differs from the result computed from its sheets: it was edited outside council"
                 ));

@@ -296,12 +296,28 @@ impl Store {
         if let Some(rubric) = self.rubrics.borrow().get(sha) {
             return Ok(rubric.clone());
         }
-        let (rubric_id, source, model): (String, String, Option<String>) = self.conn.query_row(
-            "SELECT rubric_id, source, model FROM rubrics WHERE id = ?1",
-            [row],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )?;
-        let parsed = Arc::new(stored_model(&rubric_id, &source, model.as_deref())?);
+        // The kept model, parsed straight from SQLite's bytes, checked as UTF-8 in one pass
+        // (serde_json checking each string apart took longer than the parse); the text (as
+        // large again) is read only when there is no model that reads.
+        let model: Option<Rubric> =
+            self.conn
+                .query_row("SELECT model FROM rubrics WHERE id = ?1", [row], |r| {
+                    Ok(r.get_ref(0)?
+                        .as_bytes_or_null()?
+                        .and_then(|m| std::str::from_utf8(m).ok())
+                        .and_then(|m| serde_json::from_str(m).ok()))
+                })?;
+        let parsed = Arc::new(match model {
+            Some(rubric) => rubric,
+            None => {
+                let (rubric_id, source): (String, String) = self.conn.query_row(
+                    "SELECT rubric_id, source FROM rubrics WHERE id = ?1",
+                    [row],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )?;
+                parse_stored(&rubric_id, &source)?
+            }
+        });
         self.rubrics
             .borrow_mut()
             .insert(sha.to_string(), parsed.clone());
@@ -355,15 +371,6 @@ impl Store {
 pub(super) fn parse_stored(rubric_id: &str, source: &str) -> Result<Rubric> {
     parse_rubric(&format!("(stored) {rubric_id}"), source)
         .map_err(|e| StoreError::Refused(format!("stored rubric is invalid: {e}")))
-}
-
-/// A stored criteria set: its kept model (the parse of its text, as JSON) when it has one that
-/// reads, else its text parsed. `audit verify` names a model that differs from its text.
-fn stored_model(rubric_id: &str, source: &str, model: Option<&str>) -> Result<Rubric> {
-    match model.and_then(|m| serde_json::from_str(m).ok()) {
-        Some(rubric) => Ok(rubric),
-        None => parse_stored(rubric_id, source),
-    }
 }
 
 /// A parsed criteria set as it is kept beside its text.

@@ -48,8 +48,14 @@ const SCHEMAS: &[&str] = &[
     include_str!("schema_v4.sql"),
     include_str!("schema_v5.sql"),
     include_str!("schema_v6.sql"),
+    include_str!("schema_v7.sql"),
 ];
 pub const SCHEMA_VERSION: i64 = SCHEMAS.len() as i64;
+
+/// Schema 7's data, rewritten in the migration's transaction: kept results packed.
+fn schema_7_data(tx: &rusqlite::Transaction) -> rusqlite_migration::HookResult {
+    kept::pack_kept_figures(tx)
+}
 
 /// Schema 6's data, rewritten in the migration's transaction: kept results as their figures,
 /// criteria sets with their parsed model.
@@ -66,6 +72,7 @@ fn migrations() -> Migrations<'static> {
             .enumerate()
             .map(|(i, sql)| match i + 1 {
                 6 => M::up_with_hook(sql, schema_6_data),
+                7 => M::up_with_hook(sql, schema_7_data),
                 _ => M::up(sql),
             })
             .collect(),

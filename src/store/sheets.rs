@@ -908,7 +908,7 @@ impl Store {
     }
 
     /// [`Self::seat_facts`] of every product of the session at once, each for its current
-    /// round (one query).
+    /// round (three reads for the whole session).
     pub fn session_seat_facts(&self, data: &SessionData) -> Result<HashMap<i64, Vec<SeatFacts>>> {
         let seats = super::facts::session_seats(&self.conn, data.info.id)?;
         Ok(data.per_product(seats, |seats| seats))

@@ -183,14 +183,20 @@ impl Keymap {
             };
             let mut ordered: Vec<(&String, &toml::Value)> = entries.iter().collect();
             let section_at = text.find(&format!("[{section}]")).unwrap_or(0);
+            // Searched within the section only, once per key (start-up reads the whole
+            // default keymap this way).
+            let rest = &text[section_at..];
+            let section_text = rest
+                .find('\n')
+                .and_then(|nl| rest[nl..].find("\n[").map(|end| &rest[..nl + end]))
+                .unwrap_or(rest);
             let place = |k: &str| {
-                let quoted = format!("\"{k}\"");
-                text[section_at..]
-                    .find(&format!("\n{quoted} "))
-                    .or_else(|| text[section_at..].find(&format!("\n{k} ")))
+                section_text
+                    .find(&format!("\n\"{k}\" "))
+                    .or_else(|| section_text.find(&format!("\n{k} ")))
                     .unwrap_or(usize::MAX)
             };
-            ordered.sort_by_key(|(k, _)| place(k));
+            ordered.sort_by_cached_key(|(k, _)| place(k));
             let list = next.bindings.entry(context).or_default();
             for (key_text, action) in ordered {
                 let Some(key) = Key::parse(key_text) else {

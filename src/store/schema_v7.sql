@@ -1,0 +1,3 @@
+-- Schema 7: a kept result's figures are packed as bytes (`scoring::packed`) instead of JSON;
+-- the column keeps its name and declared type (SQLite stores the bytes as a BLOB). The
+-- migration's hook (`kept::pack_kept_figures`) packs every row kept by schema 6.
