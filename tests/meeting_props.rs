@@ -195,14 +195,16 @@ struct Meeting {
 }
 
 impl Meeting {
-    fn new() -> Self {
+    /// A meeting of SESSION, with blind re-entry of paper sheets or without.
+    fn new(blind: bool) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("council.db");
         let rubric = std::fs::read_to_string(repo_path("tests/fixtures/worked/mini.toml")).unwrap();
-        let session = parse_session("props.toml", SESSION, &|id| id == "mini-10").unwrap();
+        let text = SESSION.replace("blind_reentry = true", &format!("blind_reentry = {blind}"));
+        let session = parse_session("props.toml", &text, &|id| id == "mini-10").unwrap();
         let mut secretary = Store::open_or_create(&db).unwrap();
         let session_id = secretary
-            .create_session(&session, SESSION, &|_| Some(rubric.clone()))
+            .create_session(&session, &text, &|_| Some(rubric.clone()))
             .unwrap();
         secretary.set_operator(Some("Thư ký".into()));
         // The meeting starts with everyone in the room, so products can open and close.
@@ -422,8 +424,11 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 40, ..ProptestConfig::default() })]
 
     #[test]
-    fn the_meeting_rules_hold_after_every_step(ops in proptest::collection::vec(op(), 1..40)) {
-        let mut m = Meeting::new();
+    fn the_meeting_rules_hold_after_every_step(
+        blind in any::<bool>(),
+        ops in proptest::collection::vec(op(), 1..40),
+    ) {
+        let mut m = Meeting::new(blind);
         let mut closes = 0;
         // A closed product's result, remembered per (product, round) while it stays closed.
         let mut closed: HashMap<(i64, u32), String> = HashMap::new();

@@ -4,6 +4,7 @@
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
+use std::sync::OnceLock;
 
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde::Serialize;
@@ -13,6 +14,7 @@ use super::facts::{product_state, seat_facts, sheet_facts, sheet_hold, take_hold
 use super::load::{ProductRow, ProductStatus, SessionData, ensure_open};
 use super::{Actor, IMPORTED, Result, Store, StoreError, now, rule};
 use crate::meeting::{self, Checkpoint, Hold, Holder, Refusal, SeatFacts, SheetFacts, Writer};
+use crate::rubric::Criterion;
 use crate::scoring::{ProductResult, Ticks, score_product};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -202,26 +204,16 @@ impl<'a> NewChoices<'a> {
         Self {
             entered_by: actor.entered_by(),
             at,
-            rows: Vec::with_capacity(Self::BATCH),
+            rows: Vec::new(),
         }
     }
 
-    fn push(&mut self, tx: &Transaction, choice: &NewChoice<'a>) -> Result<()> {
-        self.rows.push(*choice);
-        if self.rows.len() == Self::BATCH {
-            self.flush(tx)?;
-        }
-        Ok(())
-    }
-
-    fn flush(&mut self, tx: &Transaction) -> Result<()> {
-        if self.rows.is_empty() {
-            return Ok(());
-        }
+    /// The INSERT of `rows` rows: the actor and time are ?1 and ?2, then 7 per row.
+    fn insert_sql(rows: usize) -> String {
         let mut sql = String::from(
             "INSERT INTO choices (entered_by, at, product_id, round, member_id, entry, criterion, option, points) VALUES ",
         );
-        for i in 0..self.rows.len() {
+        for i in 0..rows {
             let p = 3 + 7 * i;
             let sep = if i == 0 { "" } else { ", " };
             let _ = write!(
@@ -236,7 +228,28 @@ impl<'a> NewChoices<'a> {
                 p + 6
             );
         }
-        let mut stmt = tx.prepare_cached(&sql)?;
+        sql
+    }
+
+    fn push(&mut self, tx: &Transaction, choice: &NewChoice<'a>) -> Result<()> {
+        self.rows.push(*choice);
+        if self.rows.len() == Self::BATCH {
+            self.flush(tx)?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self, tx: &Transaction) -> Result<()> {
+        if self.rows.is_empty() {
+            return Ok(());
+        }
+        // The INSERT of a full batch, written once per process.
+        static FULL_BATCH: OnceLock<String> = OnceLock::new();
+        let mut stmt = if self.rows.len() == Self::BATCH {
+            tx.prepare_cached(FULL_BATCH.get_or_init(|| Self::insert_sql(Self::BATCH)))?
+        } else {
+            tx.prepare_cached(&Self::insert_sql(self.rows.len()))?
+        };
         stmt.raw_bind_parameter(1, self.entered_by)?;
         stmt.raw_bind_parameter(2, self.at)?;
         for (i, c) in self.rows.iter().enumerate() {
@@ -710,8 +723,12 @@ impl Store {
             line,
             refusal: Box::new(refusal),
         };
+        // Looked up by code and id for each of some 30 000 rows, not searched for.
+        let products: HashMap<&str, &ProductRow> =
+            data.products.iter().map(|p| (&*p.code, p)).collect();
+        let mut criteria: HashMap<i64, HashMap<&str, &Criterion>> = HashMap::new();
         for row in rows {
-            let Some(product) = data.product(&row.product) else {
+            let Some(&product) = products.get(row.product.as_str()) else {
                 problems.push(bad(
                     row.line,
                     Refusal::UnknownProduct {
@@ -724,7 +741,14 @@ impl Store {
                 problems.push(bad(row.line, Refusal::UnknownSeat { seat: row.seat }));
                 continue;
             };
-            let Some(criterion) = product.rubric.criterion(&row.criterion) else {
+            let of_set = criteria.entry(product.id).or_insert_with(|| {
+                product
+                    .rubric
+                    .criteria()
+                    .map(|(_, c)| (&*c.id, c))
+                    .collect()
+            });
+            let Some(&criterion) = of_set.get(row.criterion.as_str()) else {
                 problems.push(bad(
                     row.line,
                     Refusal::UnknownCriterion {
