@@ -57,6 +57,27 @@ fn seq_of(ws: &Workspace, target: &str) -> i64 {
         .unwrap()
 }
 
+/// Schema 7 taken back out of a database (its triggers as schema 6 had them, no counts on
+/// the sheets), to build databases of older schemas from a generated one.
+const SCHEMA_7_UNDONE: &str = "
+    DROP TRIGGER choices_insert_counted;
+    DROP TRIGGER choices_delete_counted;
+    DROP TRIGGER choices_moved_counted;
+    DROP TRIGGER sheets_update_counted;
+    CREATE TRIGGER choices_insert_counted AFTER INSERT ON choices BEGIN
+        UPDATE product_changes SET n = n + 1, member_ticks = member_ticks + (NEW.entered_by = 'member')
+        WHERE product_id = NEW.product_id;
+    END;
+    CREATE TRIGGER choices_delete_counted AFTER DELETE ON choices BEGIN
+        UPDATE product_changes SET n = n + 1, member_ticks = member_ticks + (OLD.entered_by = 'member')
+        WHERE product_id = OLD.product_id;
+    END;
+    CREATE TRIGGER sheets_update_counted AFTER UPDATE ON sheets BEGIN
+        UPDATE product_changes SET n = n + 1 WHERE product_id = NEW.product_id;
+    END;
+    ALTER TABLE sheets DROP COLUMN answered;
+    ALTER TABLE sheets DROP COLUMN reentered;";
+
 #[test]
 fn an_untouched_database_verifies() {
     let ws = scored_session();
@@ -643,7 +664,8 @@ fn results_kept_whole_by_schema_5_are_rewritten_as_figures() {
     // As schema 5 stored them: the whole result, at version 5.
     let (data, _) = session_kept_as(&ws, 4, |fresh| serde_json::to_string(fresh).unwrap());
     let conn = raw(&ws);
-    // Nor did it keep criteria sets' models.
+    // Nor did it keep criteria sets' models, or sheets' counts.
+    conn.execute_batch(SCHEMA_7_UNDONE).unwrap();
     conn.execute_batch("ALTER TABLE rubrics DROP COLUMN model; PRAGMA user_version = 5")
         .unwrap();
     drop(conn);
@@ -697,6 +719,7 @@ fn figures_kept_as_json_by_schema_6_are_packed() {
         [damaged],
     )
     .unwrap();
+    conn.execute_batch(SCHEMA_7_UNDONE).unwrap();
     conn.execute_batch("PRAGMA user_version = 6").unwrap();
     drop(conn);
 
@@ -754,6 +777,7 @@ fn a_broken_stored_criteria_set_does_not_stop_the_schema_6_migration() {
     let session = store.sessions().unwrap()[0].id;
     drop(store);
     let conn = raw(&ws);
+    conn.execute_batch(SCHEMA_7_UNDONE).unwrap();
     conn.execute_batch(
         "ALTER TABLE rubrics DROP COLUMN model;
          UPDATE rubrics SET source = 'not = [a criteria set' WHERE id = (SELECT MIN(id) FROM rubrics);
@@ -774,4 +798,90 @@ fn a_broken_stored_criteria_set_does_not_stop_the_schema_6_migration() {
     assert_eq!(without, 1, "only the broken set has no model");
     let err = store.load_session(session).unwrap_err().to_string();
     assert!(err.contains("stored rubric is invalid"), "{err}");
+}
+
+/// Schema 7: every sheet keeps its counts of answered criteria (what the progress screens
+/// show); `audit verify` names a sheet whose counts are not its choices.
+#[test]
+fn a_sheet_count_edited_with_sql_is_named_with_its_choices() {
+    let ws = scored_session();
+    let conn = raw(&ws);
+    let sheet = "member_id = (SELECT id FROM members WHERE seat = 1)
+         AND product_id = (SELECT id FROM products WHERE code = 'LD-2026-01')";
+    let choices: i64 = conn
+        .query_row(
+            &format!("SELECT COUNT(*) FROM choices WHERE entry = 1 AND {sheet}"),
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(choices > 0);
+    conn.execute_batch(&format!(
+        "UPDATE sheets SET answered = answered + 3, reentered = 2 WHERE {sheet}"
+    ))
+    .unwrap();
+    drop(conn);
+    let err = fails(&ws, &["audit", "verify"]);
+    assert!(err.contains("2 difference(s)"), "{err}");
+    for line in [
+        format!(
+            "LD-2026-01 round 1 seat 1: the sheet's stored answered count {} is not its {choices} choices",
+            choices + 3
+        ),
+        "LD-2026-01 round 1 seat 1: the sheet's stored re-entered count 2 is not its 0 re-entry choices".to_string(),
+    ] {
+        assert!(err.contains(&line), "expected {line:?} in\n{err}");
+    }
+}
+
+/// A schema-6 database has no counts on its sheets; the migration counts every sheet's
+/// choices of each entry, partial sheets and blind re-entries included.
+#[test]
+fn the_schema_7_migration_counts_every_sheets_choices() {
+    use council::generate::{ArchiveSpec, generate_archive};
+    use council::rubric::Catalog;
+    let ws = Workspace::new();
+    let spec = ArchiveSpec {
+        sessions: 1,
+        products: 4,
+        members: 7,
+        seed: 3,
+    };
+    let mut store = Store::open_or_create(&ws.db()).unwrap();
+    generate_archive(&mut store, &Catalog::shipped(), &spec, &mut |_, _| {}).unwrap();
+    let session = store.sessions().unwrap()[0].id;
+    drop(store);
+    // As schema 6 left it: its triggers, no counts; then seat 1's first sheet loses two
+    // answers and seat 2's gets a re-entry of three.
+    let conn = raw(&ws);
+    conn.execute_batch(SCHEMA_7_UNDONE).unwrap();
+    conn.execute_batch(
+        "PRAGMA user_version = 6;
+         DELETE FROM choices WHERE (product_id, member_id, criterion) IN (
+             SELECT c.product_id, c.member_id, c.criterion FROM choices c
+             JOIN members m ON m.id = c.member_id WHERE m.seat = 1
+             AND c.product_id = (SELECT MIN(id) FROM products) ORDER BY c.criterion LIMIT 2);
+         INSERT INTO choices (product_id, round, member_id, entry, criterion, option, points, entered_by, at)
+             SELECT c.product_id, c.round, c.member_id, 2, c.criterion, c.option, c.points, c.entered_by, c.at
+             FROM choices c JOIN members m ON m.id = c.member_id WHERE m.seat = 2
+             AND c.product_id = (SELECT MIN(id) FROM products) ORDER BY c.criterion LIMIT 3;",
+    )
+    .unwrap();
+    drop(conn);
+
+    let store = Store::open(&ws.db()).unwrap();
+    assert_eq!(store.audit_count_check().unwrap(), Vec::<String>::new());
+    let data = store.load_session(session).unwrap();
+    let first = &data.products[0];
+    let criteria = first.rubric.criteria_count() as u32;
+    let progress = store.sheet_progress(&data, first).unwrap();
+    let counts: Vec<(u32, u32, u32)> = progress
+        .iter()
+        .take(3)
+        .map(|s| (s.seat, s.answered, s.reentered))
+        .collect();
+    assert_eq!(
+        counts,
+        [(1, criteria - 2, 0), (2, criteria, 3), (3, criteria, 0)]
+    );
 }

@@ -253,13 +253,14 @@ fn a_full_disk_stops_the_writer_and_loses_nothing_saved_before() {
 fn a_database_from_a_newer_council_is_refused_untouched() {
     let ws = Workspace::new();
     ws.open_small_session();
+    let newer = council::store::SCHEMA_VERSION + 1;
     Connection::open(ws.db())
         .unwrap()
-        .execute_batch("PRAGMA user_version = 7")
+        .execute_batch(&format!("PRAGMA user_version = {newer}"))
         .unwrap();
     let before = sha(&ws.db());
     let message = format!(
-        "error: {}: this database was written by a newer version of council (schema 7; this version knows up to {}). Update council; the file was not changed.\n",
+        "error: {}: this database was written by a newer version of council (schema {newer}; this version knows up to {}). Update council; the file was not changed.\n",
         ws.db().display(),
         council::store::SCHEMA_VERSION
     );

@@ -1,7 +1,8 @@
 //! Random sequences of meeting operations, from a member's seat, the secretary's screen and
 //! an import, with the invariants of the meeting checked after every step: no counted sheet
 //! from an absent, recused or non-scoring member; a closed product's result never changes;
-//! a closed product always had its quorum and enough sheets; two writers never interleave.
+//! a closed product always had its quorum and enough sheets; two writers never interleave;
+//! every sheet's stored counts of its answers are its choices, counted afresh.
 
 mod common;
 
@@ -23,6 +24,7 @@ venue = "Phòng họp"
 
 [policy]
 one_open_product = false
+blind_reentry = true
 
 [[members]]
 seat = 1
@@ -106,10 +108,19 @@ enum Op {
         product: usize,
         seat: u32,
     },
+    /// A paper sheet's first `criteria` rows imported (its blind re-entry if it was entered).
     Import {
         product: usize,
         seat: u32,
         option: u32,
+        criteria: usize,
+    },
+    /// A second operator re-enters the first `criteria` criteria of a paper sheet blind.
+    Reenter {
+        product: usize,
+        seat: u32,
+        option: u32,
+        criteria: usize,
     },
     BackToWaiting {
         product: usize,
@@ -150,11 +161,22 @@ fn op() -> impl Strategy<Value = Op> {
         }),
         p.clone().prop_map(|product| Op::NewRound { product }),
         (p.clone(), seat.clone()).prop_map(|(product, seat)| Op::ReopenSheet { product, seat }),
-        (p.clone(), seat.clone(), option).prop_map(|(product, seat, option)| Op::Import {
-            product,
-            seat,
-            option
-        }),
+        (p.clone(), seat.clone(), option.clone(), 1..=10usize).prop_map(
+            |(product, seat, option, criteria)| Op::Import {
+                product,
+                seat,
+                option,
+                criteria
+            }
+        ),
+        (p.clone(), seat.clone(), option, 1..=10usize).prop_map(
+            |(product, seat, option, criteria)| Op::Reenter {
+                product,
+                seat,
+                option,
+                criteria
+            }
+        ),
         p.prop_map(|product| Op::BackToWaiting { product }),
     ]
 }
@@ -164,6 +186,8 @@ struct Meeting {
     /// The secretary's process and the members' seats: two connections to one file.
     secretary: Store,
     seats: Store,
+    /// A second operator's terminal, for blind re-entries.
+    second: Store,
     session_id: i64,
     imports: u32,
     /// Seats whose member holds a sheet open on their seat: (product index, seat).
@@ -171,24 +195,29 @@ struct Meeting {
 }
 
 impl Meeting {
-    fn new() -> Self {
+    /// A meeting of SESSION, with blind re-entry of paper sheets or without.
+    fn new(blind: bool) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("council.db");
         let rubric = std::fs::read_to_string(repo_path("tests/fixtures/worked/mini.toml")).unwrap();
-        let session = parse_session("props.toml", SESSION, &|id| id == "mini-10").unwrap();
+        let text = SESSION.replace("blind_reentry = true", &format!("blind_reentry = {blind}"));
+        let session = parse_session("props.toml", &text, &|id| id == "mini-10").unwrap();
         let mut secretary = Store::open_or_create(&db).unwrap();
         let session_id = secretary
-            .create_session(&session, SESSION, &|_| Some(rubric.clone()))
+            .create_session(&session, &text, &|_| Some(rubric.clone()))
             .unwrap();
         secretary.set_operator(Some("Thư ký".into()));
         // The meeting starts with everyone in the room, so products can open and close.
         let data = secretary.load_session(session_id).unwrap();
         secretary.set_attendance_all(&data, true).unwrap();
         let seats = Store::open(&db).unwrap();
+        let mut second = Store::open(&db).unwrap();
+        second.set_operator(Some("Người nhập lại".into()));
         Self {
             _dir: dir,
             secretary,
             seats,
+            second,
             session_id,
             imports: 0,
             held: Vec::new(),
@@ -339,11 +368,13 @@ impl Meeting {
                 product: i,
                 seat,
                 option,
+                criteria,
             } => {
                 let p = product(i);
                 let rows: Vec<ChoiceRow> = p
                     .rubric
                     .criteria()
+                    .take(criteria)
                     .enumerate()
                     .map(|(n, (_, c))| ChoiceRow {
                         line: n + 2,
@@ -359,6 +390,27 @@ impl Meeting {
                     .import_choices(&data, &label, label.as_bytes(), &rows)
                     .map(|_| ())
             }
+            Op::Reenter {
+                product: i,
+                seat,
+                option,
+                criteria,
+            } => {
+                let p = product(i);
+                let mut result = Ok(());
+                for (_, c) in p.rubric.criteria().take(criteria) {
+                    let o = option.min(c.options.len() as u32);
+                    result = self
+                        .second
+                        .set_choice(&data, &p, seat, &c.id, o, 2, &Actor::Secretary)
+                        .map(|_| ());
+                    if result.is_err() {
+                        break;
+                    }
+                }
+                let _ = self.second.release_holds(&Actor::Secretary);
+                result
+            }
             Op::BackToWaiting { product: i } => self.secretary.back_to_waiting(&data, &product(i)),
         };
         // A hold ends with its product's scoring.
@@ -372,15 +424,29 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 40, ..ProptestConfig::default() })]
 
     #[test]
-    fn the_meeting_rules_hold_after_every_step(ops in proptest::collection::vec(op(), 1..40)) {
-        let mut m = Meeting::new();
+    fn the_meeting_rules_hold_after_every_step(
+        blind in any::<bool>(),
+        ops in proptest::collection::vec(op(), 1..40),
+    ) {
+        let mut m = Meeting::new(blind);
         let mut closes = 0;
         // A closed product's result, remembered per (product, round) while it stays closed.
         let mut closed: HashMap<(i64, u32), String> = HashMap::new();
         for op in &ops {
             m.apply(op);
             let data = m.data();
+            prop_assert_eq!(m.secretary.audit_count_check().unwrap(), Vec::<String>::new(),
+                "after {:?}", op);
             for p in &data.products {
+                // What the screens show of each sheet is what it holds.
+                let progress = m.seats.sheet_progress(&data, p).unwrap();
+                let held: Vec<(u32, u32, u32)> = m.secretary.sheets(&data, p.id, p.round).unwrap()
+                    .iter()
+                    .map(|s| (s.seat, s.choices.len() as u32, s.reentry.len() as u32))
+                    .collect();
+                let shown: Vec<(u32, u32, u32)> =
+                    progress.iter().map(|s| (s.seat, s.answered, s.reentered)).collect();
+                prop_assert_eq!(shown, held, "{} after {:?}", &p.code, op);
                 let result = m.secretary.product_result(&data, p).unwrap();
                 let seats = m.secretary.seat_facts(&data, p.id, p.round).unwrap();
                 let sheets = m.secretary.sheets(&data, p.id, p.round).unwrap();

@@ -732,3 +732,59 @@ fn an_import_logs_each_changed_choice_once_with_old_and_new_and_the_chain_verifi
         .unwrap();
     assert_eq!(store.audit_verify().unwrap().first_broken, Some(edited));
 }
+
+/// Issue 15: an import keeps its sheets' counts and its product's changes itself (schema 7's
+/// triggers leave imported rows to it), so every screen still hears of it, a member's seat
+/// too, and each sheet's stored counts are its choices.
+#[test]
+fn an_import_is_heard_by_every_screen_and_keeps_each_sheets_counts() {
+    use council::store::ChangeScope;
+    let ws = demo();
+    ws.run_ok(&["attend", "--all"]);
+    ws.run_ok(&["product", "open", "LD-2026-01"]);
+    let (mut store, data) = open(&ws);
+    let p = data.product("LD-2026-01").unwrap().clone();
+    // Seat 1's paper sheet was started by the secretary; the file completes it.
+    store
+        .set_choice(&data, &p, 1, "1.1", 2, 1, &Actor::Secretary)
+        .unwrap();
+    store.release_holds(&Actor::Secretary).unwrap();
+    let before = store.changes(data.info.id).unwrap();
+    let text = sheet_csv(&data, "LD-2026-01", &SCORING, |_, _| 1);
+    let rows = council::cli::read_choice_csv("s.csv".as_ref(), text.as_bytes()).unwrap();
+    let report = store
+        .import_choices(&data, "s.csv", text.as_bytes(), &rows)
+        .unwrap();
+    assert_eq!(report.submitted, SCORING.len());
+    let after = store.changes(data.info.id).unwrap();
+    for scope in [ChangeScope::All, ChangeScope::AllButMemberTicks] {
+        assert_eq!(
+            after.changed_since(&before, scope),
+            Some(vec![p.id]),
+            "{scope:?}"
+        );
+    }
+    let ticks = |c: &council::store::Changes| {
+        c.products
+            .iter()
+            .find(|c| c.id == p.id)
+            .unwrap()
+            .member_ticks
+    };
+    assert_eq!(
+        ticks(&after),
+        ticks(&before),
+        "imported rows are no member's ticks"
+    );
+
+    let criteria = p.rubric.criteria_count() as u32;
+    let progress = &store.session_progress(&data, None).unwrap()[&p.id];
+    let seats: Vec<(u32, u32, u32, bool)> = progress
+        .iter()
+        .map(|s| (s.seat, s.answered, s.reentered, s.submitted))
+        .collect();
+    let expected: Vec<_> = SCORING.iter().map(|&s| (s, criteria, 0, true)).collect();
+    assert_eq!(seats, expected);
+    assert_eq!(store.audit_count_check().unwrap(), Vec::<String>::new());
+    ws.run_ok(&["audit", "verify"]);
+}

@@ -1,6 +1,8 @@
 //! The append-only audit log. Each row's hash covers its content and the previous row's hash,
 //! so an edit made behind the tool's back breaks the chain at that row.
 
+use std::fmt::Write as _;
+
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -40,18 +42,52 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex
 }
 
-fn row_hash(prev: &str, e: &AuditEntry) -> String {
-    let text = format!(
-        "{prev}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}",
-        e.seq,
-        e.session_id.map(|s| s.to_string()).unwrap_or_default(),
+/// One row's content as its hash covers it, borrowed from an [`AuditEntry`] or from the
+/// caller of [`AuditChain::append`].
+struct RowContent<'a> {
+    seq: i64,
+    session_id: Option<i64>,
+    at: &'a str,
+    actor: &'a str,
+    action: &'a str,
+    target: &'a str,
+    old: Option<&'a str>,
+    new: Option<&'a str>,
+}
+
+impl<'a> From<&'a AuditEntry> for RowContent<'a> {
+    fn from(e: &'a AuditEntry) -> Self {
+        Self {
+            seq: e.seq,
+            session_id: e.session_id,
+            at: &e.at,
+            actor: &e.actor,
+            action: &e.action,
+            target: &e.target,
+            old: e.old.as_deref(),
+            new: e.new.as_deref(),
+        }
+    }
+}
+
+/// The row's hash, built in `text` (cleared first; a bulk write reuses one buffer).
+fn row_hash(text: &mut String, prev: &str, e: &RowContent) -> String {
+    text.clear();
+    let _ = write!(text, "{prev}\n{}\n", e.seq);
+    if let Some(session) = e.session_id {
+        let _ = write!(text, "{session}");
+    }
+    for field in [
         e.at,
         e.actor,
         e.action,
         e.target,
-        e.old.as_deref().unwrap_or("\u{0}"),
-        e.new.as_deref().unwrap_or("\u{0}"),
-    );
+        e.old.unwrap_or("\u{0}"),
+        e.new.unwrap_or("\u{0}"),
+    ] {
+        text.push('\n');
+        text.push_str(field);
+    }
     sha256_hex(text.as_bytes())
 }
 
@@ -75,6 +111,9 @@ pub(super) fn append(
 pub(super) struct AuditChain {
     seq: i64,
     hash: String,
+    /// The last actor's label, computed once for the rows of a bulk write.
+    label: Option<(Actor, String)>,
+    text: String,
 }
 
 impl AuditChain {
@@ -84,7 +123,12 @@ impl AuditChain {
             .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
         let (seq, hash) = last.unwrap_or((0, GENESIS.to_string()));
-        Ok(Self { seq, hash })
+        Ok(Self {
+            seq,
+            hash,
+            label: None,
+            text: String::new(),
+        })
     }
 
     /// Appends one row after the head, written at `at` (the transaction's time).
@@ -100,17 +144,21 @@ impl AuditChain {
         old: Option<&str>,
         new: Option<&str>,
     ) -> Result<()> {
-        let entry = AuditEntry {
+        if self.label.as_ref().is_none_or(|(known, _)| known != actor) {
+            self.label = Some((actor.clone(), actor.label()));
+        }
+        let label = self.label.as_ref().map_or("", |(_, label)| label.as_str());
+        let entry = RowContent {
             seq: self.seq + 1,
             session_id,
-            at: at.to_string(),
-            actor: actor.label(),
-            action: action.to_string(),
-            target: target.to_string(),
-            old: old.map(str::to_string),
-            new: new.map(str::to_string),
+            at,
+            actor: label,
+            action,
+            target,
+            old,
+            new,
         };
-        let hash = row_hash(&self.hash, &entry);
+        let hash = row_hash(&mut self.text, &self.hash, &entry);
         tx.prepare_cached(
             "INSERT INTO audit (seq, session_id, at, actor, action, target, old, new, prev_hash, hash)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -158,6 +206,7 @@ impl Store {
         let mut expected_prev = GENESIS.to_string();
         let mut expected_seq = 1;
         let mut count = 0;
+        let mut text = String::new();
         while let Some(r) = rows.next()? {
             let entry = entry_from_row(r)?;
             let prev: String = r.get(8)?;
@@ -165,7 +214,7 @@ impl Store {
             count += 1;
             let intact = entry.seq == expected_seq
                 && prev == expected_prev
-                && hash == row_hash(&prev, &entry);
+                && hash == row_hash(&mut text, &prev, &RowContent::from(&entry));
             if !intact {
                 return Ok(AuditReport {
                     rows: count,
@@ -224,10 +273,10 @@ impl Store {
 pub(super) fn target(code: &str, round: u32, seat: Option<u32>, criterion: Option<&str>) -> String {
     let mut t = format!("{code} round {round}");
     if let Some(s) = seat {
-        t.push_str(&format!(" seat {s}"));
+        let _ = write!(t, " seat {s}");
     }
     if let Some(c) = criterion {
-        t.push_str(&format!(" criterion {c}"));
+        let _ = write!(t, " criterion {c}");
     }
     t
 }

@@ -1,7 +1,8 @@
 //! Checks of the tables against the audit log, for edits made behind the tool's back that
 //! leave the hash chain itself intact: a choice changed with plain SQL no longer matches the
-//! last value the log recorded for it, and a finalised session's results no longer hash to
-//! the final hash stored when it was finalised.
+//! last value the log recorded for it, a finalised session's results no longer hash to the
+//! final hash stored when it was finalised, and a sheet's stored counts no longer count its
+//! choices.
 
 use std::collections::HashMap;
 
@@ -10,7 +11,8 @@ use super::{Result, Store};
 
 impl Store {
     /// Every disagreement between the stored choices (and final results) and the audit log,
-    /// one readable line each; empty when the database is as council left it.
+    /// and between the sheets' stored counts and their choices, one readable line each;
+    /// empty when the database is as council left it.
     pub fn audit_cross_check(&self) -> Result<Vec<String>> {
         let mut problems = Vec::new();
         // (session, target, entry) → (option, audit row) of the last logged change.
@@ -85,6 +87,7 @@ impl Store {
             }
         }
         problems.extend(self.audit_kept_check()?);
+        problems.extend(self.audit_count_check()?);
         Ok(problems)
     }
 }

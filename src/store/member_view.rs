@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use rusqlite::{OptionalExtension, params};
 
+use super::audit::target;
 use super::load::{ProductRow, SessionData};
 use super::sheets::StoredSheet;
 use super::{Result, Store};
@@ -118,12 +119,10 @@ impl Store {
 }
 
 /// A sheet's progress as [`progress_row`] reads it (member id, entered by, status, verified,
-/// then the choices of entries 1 and 2), counted in SQL so that no choice leaves the database.
-const PROGRESS_COLUMNS: &str = "s.member_id, s.entered_by, s.status, s.verified,
-    (SELECT COUNT(*) FROM choices c WHERE c.product_id = s.product_id
-        AND c.round = s.round AND c.member_id = s.member_id AND c.entry = 1),
-    (SELECT COUNT(*) FROM choices c WHERE c.product_id = s.product_id
-        AND c.round = s.round AND c.member_id = s.member_id AND c.entry = 2)";
+/// then its stored counts of the choices of entries 1 and 2, kept with them since schema 7):
+/// no choice leaves the database, and none is read.
+const PROGRESS_COLUMNS: &str =
+    "s.member_id, s.entered_by, s.status, s.verified, s.answered, s.reentered";
 
 /// The sheets of each product's current round.
 const PROGRESS_FROM: &str =
@@ -155,4 +154,39 @@ fn with_seats(data: &SessionData, rows: Vec<(i64, SheetProgress)>) -> Vec<SheetP
         .collect();
     out.sort_by_key(|p| p.seat);
     out
+}
+
+impl Store {
+    /// Every sheet whose stored counts (what the progress screens show) differ from its
+    /// choices, one line each naming the sheet; empty when they agree.
+    pub fn audit_count_check(&self) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT p.code, s.round, m.seat, s.answered, s.reentered,
+                (SELECT COUNT(*) FROM choices c WHERE c.product_id = s.product_id
+                    AND c.round = s.round AND c.member_id = s.member_id AND c.entry = 1),
+                (SELECT COUNT(*) FROM choices c WHERE c.product_id = s.product_id
+                    AND c.round = s.round AND c.member_id = s.member_id AND c.entry = 2)
+             FROM sheets s JOIN products p ON p.id = s.product_id
+             JOIN members m ON m.id = s.member_id
+             ORDER BY p.session_id, p.position, s.round, m.seat",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut problems = Vec::new();
+        while let Some(r) = rows.next()? {
+            let sheet = target(&r.get::<_, String>(0)?, r.get(1)?, Some(r.get(2)?), None);
+            let (answered, choices): (i64, i64) = (r.get(3)?, r.get(5)?);
+            if answered != choices {
+                problems.push(format!(
+                    "{sheet}: the sheet's stored answered count {answered} is not its {choices} choices"
+                ));
+            }
+            let (reentered, reentries): (i64, i64) = (r.get(4)?, r.get(6)?);
+            if reentered != reentries {
+                problems.push(format!(
+                    "{sheet}: the sheet's stored re-entered count {reentered} is not its {reentries} re-entry choices"
+                ));
+            }
+        }
+        Ok(problems)
+    }
 }

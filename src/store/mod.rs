@@ -211,10 +211,14 @@ impl Actor {
         match self {
             Self::Member(_) => "member",
             Self::Secretary | Self::Operator(_) | Self::Cli => "secretary",
-            Self::Import(_) => "import",
+            Self::Import(_) => IMPORTED,
         }
     }
 }
+
+/// `entered_by` of the choices a sheet import writes; schema 7's triggers leave those rows'
+/// sheet counts and product changes to their writer (`sheets::keep_imported_counts`).
+const IMPORTED: &str = "import";
 
 pub struct Store {
     conn: Connection,
@@ -421,6 +425,9 @@ impl Store {
 
     fn prepare(mut conn: Connection, path: PathBuf) -> Result<Self> {
         conn.busy_timeout(busy_timeout())?;
+        // A sheet import's loop uses some twenty statements; rusqlite's default cache of 16
+        // would prepare some of them again on every row.
+        conn.set_prepared_statement_cache_capacity(64);
         let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if found > SCHEMA_VERSION {
             return Err(StoreError::NewerDatabase {

@@ -3,6 +3,8 @@
 
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt::Write as _;
+use std::sync::OnceLock;
 
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde::Serialize;
@@ -10,8 +12,9 @@ use serde::Serialize;
 use super::audit::{AuditChain, append, sha256_hex, target};
 use super::facts::{product_state, seat_facts, sheet_facts, sheet_hold, take_hold};
 use super::load::{ProductRow, ProductStatus, SessionData, ensure_open};
-use super::{Actor, Result, Store, StoreError, now, rule};
+use super::{Actor, IMPORTED, Result, Store, StoreError, now, rule};
 use crate::meeting::{self, Checkpoint, Hold, Holder, Refusal, SeatFacts, SheetFacts, Writer};
+use crate::rubric::Criterion;
 use crate::scoring::{ProductResult, Ticks, score_product};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -97,27 +100,39 @@ fn sheet_context(
     product: &ProductRow,
     member_id: i64,
 ) -> Result<SheetContext> {
+    sheet_contexts(tx, data, product)?
+        .remove(&member_id)
+        .ok_or_else(|| StoreError::NotFound(format!("member {member_id}")))
+}
+
+/// [`sheet_context`] of every member of the session for one product, by member id, from the
+/// same three reads (an import reads them once per product, not once per sheet).
+fn sheet_contexts(
+    tx: &Transaction,
+    data: &SessionData,
+    product: &ProductRow,
+) -> Result<HashMap<i64, SheetContext>> {
     let state = product_state(tx, product.id)?;
-    let seat = seat_facts(tx, data.info.id, product.id, state.round)?
+    let mut sheets: HashMap<i64, SheetFacts> = sheet_facts(tx, product.id, state.round)?
         .into_iter()
-        .find(|(id, _)| *id == member_id)
-        .map(|(_, s)| s)
-        .ok_or_else(|| StoreError::NotFound(format!("member {member_id}")))?;
-    let sheet = sheet_facts(tx, product.id, state.round)?
+        .collect();
+    Ok(seat_facts(tx, data.info.id, product.id, state.round)?
         .into_iter()
-        .find(|(id, _)| *id == member_id)
-        .map(|(_, s)| s);
-    Ok(SheetContext {
-        key: SheetKey {
-            product_id: product.id,
-            round: state.round,
-            member_id,
-        },
-        status: state.status,
-        case_number: state.case_number,
-        seat,
-        sheet,
-    })
+        .map(|(member_id, seat)| {
+            let context = SheetContext {
+                key: SheetKey {
+                    product_id: product.id,
+                    round: state.round,
+                    member_id,
+                },
+                status: state.status,
+                case_number: state.case_number,
+                seat,
+                sheet: sheets.remove(&member_id),
+            };
+            (member_id, context)
+        })
+        .collect())
 }
 
 /// Applies `meeting::check_write` for `writer` and takes the sheet's hold for it.
@@ -162,6 +177,7 @@ fn stored_option(
 }
 
 /// One ticked option to write into a sheet.
+#[derive(Clone, Copy)]
 struct NewChoice<'a> {
     key: SheetKey,
     seat: u32,
@@ -171,16 +187,98 @@ struct NewChoice<'a> {
     points: u32,
 }
 
+/// Choices with none stored before them, inserted together by one or more multi-row INSERTs
+/// (an import's 30 000 one-row statements cost more than the rows they wrote), all entered
+/// by one actor at one time. Flushed before anything reads the choices back.
+struct NewChoices<'a> {
+    entered_by: &'static str,
+    at: &'a str,
+    rows: Vec<NewChoice<'a>>,
+}
+
+impl<'a> NewChoices<'a> {
+    /// Rows per INSERT: 7 parameters each, far below SQLite's limit of parameters.
+    const BATCH: usize = 64;
+
+    fn new(actor: &Actor, at: &'a str) -> Self {
+        Self {
+            entered_by: actor.entered_by(),
+            at,
+            rows: Vec::new(),
+        }
+    }
+
+    /// The INSERT of `rows` rows: the actor and time are ?1 and ?2, then 7 per row.
+    fn insert_sql(rows: usize) -> String {
+        let mut sql = String::from(
+            "INSERT INTO choices (entered_by, at, product_id, round, member_id, entry, criterion, option, points) VALUES ",
+        );
+        for i in 0..rows {
+            let p = 3 + 7 * i;
+            let sep = if i == 0 { "" } else { ", " };
+            let _ = write!(
+                sql,
+                "{sep}(?1, ?2, ?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{})",
+                p,
+                p + 1,
+                p + 2,
+                p + 3,
+                p + 4,
+                p + 5,
+                p + 6
+            );
+        }
+        sql
+    }
+
+    fn push(&mut self, tx: &Transaction, choice: &NewChoice<'a>) -> Result<()> {
+        self.rows.push(*choice);
+        if self.rows.len() == Self::BATCH {
+            self.flush(tx)?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self, tx: &Transaction) -> Result<()> {
+        if self.rows.is_empty() {
+            return Ok(());
+        }
+        // The INSERT of a full batch, written once per process.
+        static FULL_BATCH: OnceLock<String> = OnceLock::new();
+        let mut stmt = if self.rows.len() == Self::BATCH {
+            tx.prepare_cached(FULL_BATCH.get_or_init(|| Self::insert_sql(Self::BATCH)))?
+        } else {
+            tx.prepare_cached(&Self::insert_sql(self.rows.len()))?
+        };
+        stmt.raw_bind_parameter(1, self.entered_by)?;
+        stmt.raw_bind_parameter(2, self.at)?;
+        for (i, c) in self.rows.iter().enumerate() {
+            let p = 3 + 7 * i;
+            stmt.raw_bind_parameter(p, c.key.product_id)?;
+            stmt.raw_bind_parameter(p + 1, c.key.round)?;
+            stmt.raw_bind_parameter(p + 2, c.key.member_id)?;
+            stmt.raw_bind_parameter(p + 3, c.entry)?;
+            stmt.raw_bind_parameter(p + 4, c.criterion)?;
+            stmt.raw_bind_parameter(p + 5, c.option)?;
+            stmt.raw_bind_parameter(p + 6, c.points)?;
+        }
+        stmt.raw_execute()?;
+        self.rows.clear();
+        Ok(())
+    }
+}
+
 /// Writes one choice (entry 1 or 2) over the `old` option stored for it, at `at`, and its
-/// audit row if it changed; returns whether it did.
+/// audit row if it changed; returns whether it did. A choice with nothing stored before it
+/// waits in `new` to be inserted.
 #[allow(clippy::too_many_arguments)] // the choice, what it replaces, and who, when, in which chain
-fn upsert_choice(
+fn upsert_choice<'a>(
     tx: &Transaction,
     chain: &mut AuditChain,
-    at: &str,
+    new: &mut NewChoices<'a>,
     session_id: i64,
     product: &ProductRow,
-    choice: &NewChoice,
+    choice: &NewChoice<'a>,
     old: Option<u32>,
     actor: &Actor,
 ) -> Result<bool> {
@@ -195,24 +293,26 @@ fn upsert_choice(
     if old == Some(option) {
         return Ok(false);
     }
-    tx.prepare_cached(
-        "INSERT INTO choices (product_id, round, member_id, entry, criterion, option, points, entered_by, at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-         ON CONFLICT (product_id, round, member_id, entry, criterion)
-         DO UPDATE SET option = excluded.option, points = excluded.points,
-                       entered_by = excluded.entered_by, at = excluded.at",
-    )?
-    .execute(params![
-        key.product_id,
-        key.round,
-        key.member_id,
-        entry,
-        criterion,
-        option,
-        points,
-        actor.entered_by(),
-        at
-    ])?;
+    let at = new.at;
+    if old.is_none() {
+        new.push(tx, choice)?;
+    } else {
+        tx.prepare_cached(
+            "UPDATE choices SET option = ?6, points = ?7, entered_by = ?8, at = ?9
+             WHERE product_id = ?1 AND round = ?2 AND member_id = ?3 AND entry = ?4 AND criterion = ?5",
+        )?
+        .execute(params![
+            key.product_id,
+            key.round,
+            key.member_id,
+            entry,
+            criterion,
+            option,
+            points,
+            actor.entered_by(),
+            at
+        ])?;
+    }
     let action = if entry == 2 {
         "choice.reentry"
     } else {
@@ -242,6 +342,26 @@ fn ensure_sheet(tx: &Transaction, key: SheetKey, actor: &Actor) -> Result<()> {
         key.member_id,
         actor.entered_by()
     ])?;
+    Ok(())
+}
+
+/// What schema 7's triggers leave to the writer of imported choices (see `schema_v7.sql`):
+/// adds `inserted` new choices of entry `entry` to the sheet's stored count.
+fn count_imported_choices(tx: &Transaction, key: SheetKey, entry: u8, inserted: u32) -> Result<()> {
+    tx.prepare_cached(
+        "UPDATE sheets SET answered = answered + ?4 * (?5 = 1), reentered = reentered + ?4 * (?5 = 2)
+         WHERE product_id = ?1 AND round = ?2 AND member_id = ?3",
+    )?
+    .execute(params![key.product_id, key.round, key.member_id, inserted, entry])?;
+    Ok(())
+}
+
+/// The other half of what the triggers leave to the writer of imported choices: bumps the
+/// product's changes by the `inserted` choices, none of them a member's tick (so every screen,
+/// the members' seats included, reloads the product).
+fn count_imported_changes(tx: &Transaction, product_id: i64, inserted: u32) -> Result<()> {
+    tx.prepare_cached("UPDATE product_changes SET n = n + ?2 WHERE product_id = ?1")?
+        .execute(params![product_id, inserted])?;
     Ok(())
 }
 
@@ -311,16 +431,23 @@ impl Store {
                 points,
             };
             let mut chain = AuditChain::read(tx)?;
+            let at = now();
+            let mut new = NewChoices::new(actor, &at);
             let changed = upsert_choice(
                 tx,
                 &mut chain,
-                &now(),
+                &mut new,
                 data.info.id,
                 product,
                 &choice,
                 old,
                 actor,
             )?;
+            new.flush(tx)?;
+            if changed && old.is_none() && actor.entered_by() == IMPORTED {
+                count_imported_choices(tx, ctx.key, entry, 1)?;
+                count_imported_changes(tx, product.id, 1)?;
+            }
             if entry == 2 {
                 refresh_verified(tx, ctx.key)?;
             }
@@ -596,8 +723,12 @@ impl Store {
             line,
             refusal: Box::new(refusal),
         };
+        // Looked up by code and id for each of some 30 000 rows, not searched for.
+        let products: HashMap<&str, &ProductRow> =
+            data.products.iter().map(|p| (&*p.code, p)).collect();
+        let mut criteria: HashMap<i64, HashMap<&str, &Criterion>> = HashMap::new();
         for row in rows {
-            let Some(product) = data.product(&row.product) else {
+            let Some(&product) = products.get(row.product.as_str()) else {
                 problems.push(bad(
                     row.line,
                     Refusal::UnknownProduct {
@@ -610,7 +741,14 @@ impl Store {
                 problems.push(bad(row.line, Refusal::UnknownSeat { seat: row.seat }));
                 continue;
             };
-            let Some(criterion) = product.rubric.criterion(&row.criterion) else {
+            let of_set = criteria.entry(product.id).or_insert_with(|| {
+                product
+                    .rubric
+                    .criteria()
+                    .map(|(_, c)| (&*c.id, c))
+                    .collect()
+            });
+            let Some(&criterion) = of_set.get(row.criterion.as_str()) else {
                 problems.push(bad(
                     row.line,
                     Refusal::UnknownCriterion {
@@ -679,14 +817,21 @@ impl Store {
             // One transaction, one time; the chain's head is carried from row to row.
             let at = now();
             let mut chain = AuditChain::read(tx)?;
+            let mut new = NewChoices::new(&actor, &at);
             let mut changed = 0;
             let mut keys: Vec<(SheetKey, &ProductRow, u32)> = Vec::new();
             let mut entries: HashMap<SheetKey, u8> = HashMap::new();
+            // Choices this import inserts (not overwrites), per sheet and per product. Schema
+            // 7's triggers skip the rows an import inserts: it is the one writer that keeps
+            // their sheets' counts and products' changes itself, once per sheet and per
+            // product instead of one UPDATE per row (`count_imported_choices`).
+            let mut inserted: HashMap<SheetKey, u32> = HashMap::new();
+            let mut inserted_of_product: HashMap<i64, u32> = HashMap::new();
             // Each accepted sheet's options stored before the import, read once per sheet.
             let mut stored: HashMap<SheetKey, BTreeMap<String, u32>> = HashMap::new();
             // Checked once per product and once per sheet, not per row.
             let mut checked_products: HashSet<i64> = HashSet::new();
-            let mut contexts: HashMap<(i64, i64), SheetContext> = HashMap::new();
+            let mut contexts: HashMap<i64, HashMap<i64, SheetContext>> = HashMap::new();
             let mut problems = Vec::new();
             for (row, product, member, criterion, points) in &resolved {
                 if checked_products.insert(product.id) {
@@ -734,12 +879,15 @@ impl Store {
                         }
                     }
                 }
-                // Read once per sheet: the rows of one sheet share its facts, and reading them
+                // Read once per product: the rows of one sheet share its facts, and reading them
                 // per row made an import quadratic in its sheets.
-                let ctx = match contexts.entry((product.id, member.id)) {
+                let of_product = match contexts.entry(product.id) {
                     Entry::Occupied(known) => known.into_mut(),
-                    Entry::Vacant(slot) => slot.insert(sheet_context(tx, data, product, member.id)?),
+                    Entry::Vacant(slot) => slot.insert(sheet_contexts(tx, data, product)?),
                 };
+                let ctx = of_product
+                    .get(&member.id)
+                    .ok_or_else(|| StoreError::NotFound(format!("member {}", member.id)))?;
                 if ctx.status != ProductStatus::Scoring {
                     continue; // reported once for the product above
                 }
@@ -809,10 +957,15 @@ impl Store {
                 };
                 // A repeated row is refused above, so no row overwrites another of the file.
                 let old = stored[&ctx.key].get(&row.criterion).copied();
-                if upsert_choice(tx, &mut chain, &at, session_id, product, &choice, old, &actor)? {
+                if upsert_choice(tx, &mut chain, &mut new, session_id, product, &choice, old, &actor)? {
                     changed += 1;
+                    if old.is_none() {
+                        *inserted.entry(ctx.key).or_default() += 1;
+                        *inserted_of_product.entry(product.id).or_default() += 1;
+                    }
                 }
             }
+            new.flush(tx)?;
             if !problems.is_empty() {
                 // Nothing of the file is kept: the transaction is rolled back.
                 return rule(Refusal::Rows {
@@ -820,21 +973,26 @@ impl Store {
                     rows: problems,
                 });
             }
+            for (&product_id, &n) in &inserted_of_product {
+                count_imported_changes(tx, product_id, n)?;
+            }
             // Paper sheets are signed when handed in: a complete one counts as submitted.
             let mut submitted = 0;
             for (key, product, seat) in &keys {
-                if entries[key] == 2 {
+                let entry = entries[key];
+                let added = inserted.get(key).copied().unwrap_or(0);
+                if added > 0 {
+                    count_imported_choices(tx, *key, entry, added)?;
+                }
+                if entry == 2 {
                     refresh_verified(tx, *key)?;
                     continue;
                 }
-                let answered: i64 = tx.query_row(
-                    "SELECT COUNT(*) FROM choices WHERE product_id = ?1 AND round = ?2
-                     AND member_id = ?3 AND entry = 1",
-                    params![key.product_id, key.round, key.member_id],
-                    |r| r.get(0),
-                )?;
-                if answered as usize == product.rubric.criteria_count() {
-                    submit_complete(tx, &mut chain, &at, session_id, product, *key, *seat, &actor)?;
+                // Every stored and imported choice is of a criterion of the set, so a sheet
+                // with as many choices as the set has criteria is complete.
+                let answered = stored[key].len() + added as usize;
+                if answered == product.rubric.criteria_count() {
+                    mark_submitted(tx, &mut chain, &at, session_id, product, *key, *seat, &actor)?;
                     submitted += 1;
                 }
             }
@@ -1085,11 +1243,26 @@ fn submit_complete(
             missing,
         });
     }
-    tx.execute(
+    mark_submitted(tx, chain, at, session_id, product, key, seat, actor)
+}
+
+/// Marks a sheet known to be complete submitted at `at`, with its audit row.
+#[allow(clippy::too_many_arguments)] // the sheet, who, when, in which chain
+fn mark_submitted(
+    tx: &Transaction,
+    chain: &mut AuditChain,
+    at: &str,
+    session_id: i64,
+    product: &ProductRow,
+    key: SheetKey,
+    seat: u32,
+    actor: &Actor,
+) -> Result<()> {
+    tx.prepare_cached(
         "UPDATE sheets SET status = 'submitted', submitted_at = ?4
          WHERE product_id = ?1 AND round = ?2 AND member_id = ?3",
-        params![key.product_id, key.round, key.member_id, at],
-    )?;
+    )?
+    .execute(params![key.product_id, key.round, key.member_id, at])?;
     chain.append(
         tx,
         Some(session_id),
@@ -1191,15 +1364,10 @@ fn refresh_verified(tx: &Transaction, key: SheetKey) -> Result<()> {
         params![key.product_id, key.round, key.member_id],
         |r| r.get(0),
     )?;
-    let first: i64 = tx.query_row(
-        "SELECT COUNT(*) FROM choices WHERE product_id = ?1 AND round = ?2 AND member_id = ?3 AND entry = 1",
+    let (first, second): (i64, i64) = tx.query_row(
+        "SELECT answered, reentered FROM sheets WHERE product_id = ?1 AND round = ?2 AND member_id = ?3",
         params![key.product_id, key.round, key.member_id],
-        |r| r.get(0),
-    )?;
-    let second: i64 = tx.query_row(
-        "SELECT COUNT(*) FROM choices WHERE product_id = ?1 AND round = ?2 AND member_id = ?3 AND entry = 2",
-        params![key.product_id, key.round, key.member_id],
-        |r| r.get(0),
+        |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
     let verified = mismatches == 0 && first == second && first > 0;
     tx.execute(
