@@ -624,6 +624,22 @@ fn kept_results_equal_a_fresh_computation_for_every_generated_product() {
     assert_eq!(store.audit_kept_check().unwrap(), Vec::<String>::new());
 }
 
+/// A generated archive of one session (`products` × 7 members, from `seed`) in `ws`, its store
+/// closed again; returns the session's id.
+fn generated_session(ws: &Workspace, products: u32, seed: u64) -> i64 {
+    use council::generate::{ArchiveSpec, generate_archive};
+    use council::rubric::Catalog;
+    let spec = ArchiveSpec {
+        sessions: 1,
+        products,
+        members: 7,
+        seed,
+    };
+    let mut store = Store::open_or_create(&ws.db()).unwrap();
+    generate_archive(&mut store, &Catalog::shipped(), &spec, &mut |_, _| {}).unwrap();
+    store.sessions().unwrap()[0].id
+}
+
 /// A generated six-product session whose kept results are rewritten as `as_stored` says an
 /// older schema stored them; returns the session and the product ids in order.
 fn session_kept_as(
@@ -631,17 +647,9 @@ fn session_kept_as(
     seed: u64,
     as_stored: impl Fn(&council::scoring::ProductResult) -> String,
 ) -> (council::store::SessionData, Vec<i64>) {
-    use council::generate::{ArchiveSpec, generate_archive};
-    use council::rubric::Catalog;
-    let spec = ArchiveSpec {
-        sessions: 1,
-        products: 6,
-        members: 7,
-        seed,
-    };
-    let mut store = Store::open_or_create(&ws.db()).unwrap();
-    generate_archive(&mut store, &Catalog::shipped(), &spec, &mut |_, _| {}).unwrap();
-    let data = store.load_session(store.sessions().unwrap()[0].id).unwrap();
+    let session = generated_session(ws, 6, seed);
+    let store = Store::open(&ws.db()).unwrap();
+    let data = store.load_session(session).unwrap();
     let conn = raw(ws);
     for p in &data.products {
         let text = as_stored(&store.product_result(&data, p).unwrap());
@@ -763,19 +771,8 @@ fn figures_kept_as_json_by_schema_6_are_packed() {
 /// database and its other sets are untouched.
 #[test]
 fn a_broken_stored_criteria_set_does_not_stop_the_schema_6_migration() {
-    use council::generate::{ArchiveSpec, generate_archive};
-    use council::rubric::Catalog;
     let ws = Workspace::new();
-    let spec = ArchiveSpec {
-        sessions: 1,
-        products: 4,
-        members: 7,
-        seed: 9,
-    };
-    let mut store = Store::open_or_create(&ws.db()).unwrap();
-    generate_archive(&mut store, &Catalog::shipped(), &spec, &mut |_, _| {}).unwrap();
-    let session = store.sessions().unwrap()[0].id;
-    drop(store);
+    let session = generated_session(&ws, 4, 9);
     let conn = raw(&ws);
     conn.execute_batch(SCHEMA_7_UNDONE).unwrap();
     conn.execute_batch(
@@ -838,19 +835,8 @@ fn a_sheet_count_edited_with_sql_is_named_with_its_choices() {
 /// choices of each entry, partial sheets and blind re-entries included.
 #[test]
 fn the_schema_7_migration_counts_every_sheets_choices() {
-    use council::generate::{ArchiveSpec, generate_archive};
-    use council::rubric::Catalog;
     let ws = Workspace::new();
-    let spec = ArchiveSpec {
-        sessions: 1,
-        products: 4,
-        members: 7,
-        seed: 3,
-    };
-    let mut store = Store::open_or_create(&ws.db()).unwrap();
-    generate_archive(&mut store, &Catalog::shipped(), &spec, &mut |_, _| {}).unwrap();
-    let session = store.sessions().unwrap()[0].id;
-    drop(store);
+    let session = generated_session(&ws, 4, 3);
     // As schema 6 left it: its triggers, no counts; then seat 1's first sheet loses two
     // answers and seat 2's gets a re-entry of three.
     let conn = raw(&ws);

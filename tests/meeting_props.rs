@@ -181,6 +181,27 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
+/// Ticks `option` (or the criterion's last) on the first `criteria` criteria of the sheet of
+/// `(seat, entry, actor)`, stopping at the first refusal; says whether any tick was written.
+fn tick_each(
+    store: &mut Store,
+    data: &SessionData,
+    product: &council::store::ProductRow,
+    (seat, entry, actor): (u32, u8, &Actor),
+    option: u32,
+    criteria: usize,
+) -> (council::store::Result<()>, bool) {
+    let mut wrote = false;
+    for (_, c) in product.rubric.criteria().take(criteria) {
+        let o = option.min(c.options.len() as u32);
+        if let Err(e) = store.set_choice(data, product, seat, &c.id, o, entry, actor) {
+            return (Err(e), wrote);
+        }
+        wrote = true;
+    }
+    (Ok(()), wrote)
+}
+
 struct Meeting {
     _dir: tempfile::TempDir,
     /// The secretary's process and the members' seats: two connections to one file.
@@ -242,19 +263,14 @@ impl Meeting {
                 submit,
             } => {
                 let p = product(i);
-                let mut result = Ok(());
-                let mut wrote = false;
-                for (_, c) in p.rubric.criteria() {
-                    let o = option.min(c.options.len() as u32);
-                    result = self
-                        .seats
-                        .set_choice(&data, &p, seat, &c.id, o, 1, &Actor::Member(seat))
-                        .map(|_| ());
-                    if result.is_err() {
-                        break;
-                    }
-                    wrote = true;
-                }
+                let (mut result, wrote) = tick_each(
+                    &mut self.seats,
+                    &data,
+                    &p,
+                    (seat, 1, &Actor::Member(seat)),
+                    option,
+                    usize::MAX,
+                );
                 let mut submitted = false;
                 if result.is_ok() && submit {
                     result = self
@@ -299,17 +315,14 @@ impl Meeting {
                 let p = product(i);
                 let held = self.held.iter().any(|&(hp, hs)| hp == i && hs == seat);
                 let before = self.secretary.member_sheet(&data, &p, seat).unwrap();
-                let mut result = Ok(());
-                for (_, c) in p.rubric.criteria() {
-                    let o = option.min(c.options.len() as u32);
-                    result = self
-                        .secretary
-                        .set_choice(&data, &p, seat, &c.id, o, 1, &Actor::Secretary)
-                        .map(|_| ());
-                    if result.is_err() {
-                        break;
-                    }
-                }
+                let (mut result, _) = tick_each(
+                    &mut self.secretary,
+                    &data,
+                    &p,
+                    (seat, 1, &Actor::Secretary),
+                    option,
+                    usize::MAX,
+                );
                 if held {
                     // Invariant: two writers never interleave on one sheet.
                     assert!(
@@ -397,17 +410,14 @@ impl Meeting {
                 criteria,
             } => {
                 let p = product(i);
-                let mut result = Ok(());
-                for (_, c) in p.rubric.criteria().take(criteria) {
-                    let o = option.min(c.options.len() as u32);
-                    result = self
-                        .second
-                        .set_choice(&data, &p, seat, &c.id, o, 2, &Actor::Secretary)
-                        .map(|_| ());
-                    if result.is_err() {
-                        break;
-                    }
-                }
+                let (result, _) = tick_each(
+                    &mut self.second,
+                    &data,
+                    &p,
+                    (seat, 2, &Actor::Secretary),
+                    option,
+                    criteria,
+                );
                 let _ = self.second.release_holds(&Actor::Secretary);
                 result
             }

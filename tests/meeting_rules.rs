@@ -667,30 +667,45 @@ fn control_characters_in_reasons_and_comments_are_refused() {
     assert!(store.member_sheet(&data, &p, 4).unwrap().is_none());
 }
 
+/// The demo with everyone present and LD-2026-01 open, seat 1's paper sheet started by the
+/// secretary with `ticks` (criterion, option).
+fn seat_1_started(ws: &Workspace, ticks: &[(&str, u32)]) -> (Store, SessionData) {
+    ws.run_ok(&["attend", "--all"]);
+    ws.run_ok(&["product", "open", "LD-2026-01"]);
+    let (mut store, data) = open(ws);
+    let p = data.product("LD-2026-01").unwrap().clone();
+    for &(criterion, option) in ticks {
+        store
+            .set_choice(&data, &p, 1, criterion, option, 1, &Actor::Secretary)
+            .unwrap();
+    }
+    store.release_holds(&Actor::Secretary).unwrap();
+    (store, data)
+}
+
+/// Imports paper sheets for LD-2026-01 from every scoring seat, each ticking option 1.
+fn import_all_ones(
+    store: &mut Store,
+    data: &SessionData,
+) -> (Vec<council::store::ChoiceRow>, council::store::ImportReport) {
+    let text = sheet_csv(data, "LD-2026-01", &SCORING, |_, _| 1);
+    let rows = council::cli::read_choice_csv("s.csv".as_ref(), text.as_bytes()).unwrap();
+    let report = store
+        .import_choices(data, "s.csv", text.as_bytes(), &rows)
+        .unwrap();
+    (rows, report)
+}
+
 /// Issue 15 (an import carries the chain's head instead of reading it per row): the log of an
 /// import is one row per changed choice, each with the old and the new option, and the chain
 /// verifies after it; an edit of one of those rows is still caught at that row.
 #[test]
 fn an_import_logs_each_changed_choice_once_with_old_and_new_and_the_chain_verifies() {
     let ws = demo();
-    ws.run_ok(&["attend", "--all"]);
-    ws.run_ok(&["product", "open", "LD-2026-01"]);
-    let (mut store, data) = open(&ws);
-    let p = data.product("LD-2026-01").unwrap().clone();
     // Seat 1's paper sheet was started by the secretary: 1.1 differs from the file, 1.2 not.
-    store
-        .set_choice(&data, &p, 1, "1.1", 2, 1, &Actor::Secretary)
-        .unwrap();
-    store
-        .set_choice(&data, &p, 1, "1.2", 1, 1, &Actor::Secretary)
-        .unwrap();
-    store.release_holds(&Actor::Secretary).unwrap();
+    let (mut store, data) = seat_1_started(&ws, &[("1.1", 2), ("1.2", 1)]);
     let before = store.audit_history(data.info.id).unwrap().len();
-    let text = sheet_csv(&data, "LD-2026-01", &SCORING, |_, _| 1);
-    let rows = council::cli::read_choice_csv("s.csv".as_ref(), text.as_bytes()).unwrap();
-    let report = store
-        .import_choices(&data, "s.csv", text.as_bytes(), &rows)
-        .unwrap();
+    let (rows, report) = import_all_ones(&mut store, &data);
     assert_eq!(
         report.changed,
         rows.len() - 1,
@@ -740,21 +755,11 @@ fn an_import_logs_each_changed_choice_once_with_old_and_new_and_the_chain_verifi
 fn an_import_is_heard_by_every_screen_and_keeps_each_sheets_counts() {
     use council::store::ChangeScope;
     let ws = demo();
-    ws.run_ok(&["attend", "--all"]);
-    ws.run_ok(&["product", "open", "LD-2026-01"]);
-    let (mut store, data) = open(&ws);
-    let p = data.product("LD-2026-01").unwrap().clone();
     // Seat 1's paper sheet was started by the secretary; the file completes it.
-    store
-        .set_choice(&data, &p, 1, "1.1", 2, 1, &Actor::Secretary)
-        .unwrap();
-    store.release_holds(&Actor::Secretary).unwrap();
+    let (mut store, data) = seat_1_started(&ws, &[("1.1", 2)]);
+    let p = data.product("LD-2026-01").unwrap().clone();
     let before = store.changes(data.info.id).unwrap();
-    let text = sheet_csv(&data, "LD-2026-01", &SCORING, |_, _| 1);
-    let rows = council::cli::read_choice_csv("s.csv".as_ref(), text.as_bytes()).unwrap();
-    let report = store
-        .import_choices(&data, "s.csv", text.as_bytes(), &rows)
-        .unwrap();
+    let (_, report) = import_all_ones(&mut store, &data);
     assert_eq!(report.submitted, SCORING.len());
     let after = store.changes(data.info.id).unwrap();
     for scope in [ChangeScope::All, ChangeScope::AllButMemberTicks] {
