@@ -3,7 +3,7 @@
 //! names the first broken row, or the choice that no longer matches the log); a finalised
 //! session refuses every change until it is reopened with a reason.
 
-mod common;
+use crate::common;
 
 use common::Workspace;
 use council::scoring::Figures;

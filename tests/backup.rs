@@ -4,7 +4,7 @@
 //! otherwise keeps the current database beside it before replacing it.
 #![cfg(unix)] // permissions, signals and `sh` are Unix things
 
-mod common;
+use crate::common;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;

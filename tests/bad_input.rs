@@ -2,7 +2,7 @@
 //! message naming the file, exit status 1, and leaves the database exactly as it was.
 #![cfg(unix)] // permissions, signals and `sh` are Unix things
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;

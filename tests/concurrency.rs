@@ -3,7 +3,7 @@
 //! stored exactly once with the value its writer reported, audited exactly once, and no
 //! writer may end with an error (a locked database after the busy timeout is retried).
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 use std::process::Stdio;

@@ -3,7 +3,7 @@
 //! others, how far they have got; and the database file is readable by its owner only.
 #![cfg(unix)] // permissions, signals and `sh` are Unix things
 
-mod common;
+use crate::common;
 
 use std::os::unix::fs::PermissionsExt;
 

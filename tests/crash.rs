@@ -7,7 +7,7 @@
 //! The seed is printed; set `CRASH_SEED` to replay a run.
 #![cfg(unix)] // permissions, signals and `sh` are Unix things
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read};

@@ -1,6 +1,6 @@
 //! `council export` and `council products import` through the real binary.
 
-mod export_support;
+use crate::export_support;
 
 use std::path::{Path, PathBuf};
 

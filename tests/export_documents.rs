@@ -2,7 +2,7 @@
 //! --json`: the proposal for recognition, the report to the central council, the result
 //! notices, and the score sheets as the Phụ lục II form (filled and blank).
 
-mod export_support;
+use crate::export_support;
 
 use std::path::{Path, PathBuf};
 

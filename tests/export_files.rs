@@ -1,7 +1,7 @@
 //! The exported files, parsed back: every figure in the DOCX, XLSX, HTML, Markdown, CSV and JSON
 //! is the figure `Store::product_result` gives (what the screen shows).
 
-mod export_support;
+use crate::export_support;
 
 use std::path::Path;
 

@@ -3,7 +3,7 @@
 //! python-docx, openpyxl and LibreOffice. Each reader is skipped, with the reason printed, where
 //! it is not installed (`.ci/run` installs them all).
 
-mod export_support;
+use crate::export_support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

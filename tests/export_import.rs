@@ -1,7 +1,7 @@
 //! Product imports (`council products import`) from the files offices have: every rejection
 //! names its row, and text that would break a document later is refused when it enters.
 
-mod export_support;
+use crate::export_support;
 
 use std::path::Path;
 

@@ -2,7 +2,7 @@
 //! 30/2020/NĐ-CP, and Word tables whose header rows repeat on every page and whose rows never
 //! split (checked in the XML and in a LibreOffice-rendered PDF).
 
-mod export_support;
+use crate::export_support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -2,7 +2,7 @@
 //! carry the Vietnamese diacritics intact. Skipped, with the reason printed, where LibreOffice or
 //! pdftotext is not installed (`.ci/run` installs both).
 
-mod export_support;
+use crate::export_support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

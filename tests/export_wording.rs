@@ -2,7 +2,7 @@
 //! (Điều 3.3, 4.1, 7.3.đ–e); the list sent to the central council agrees with the ranks under a
 //! stated policy; figures use a decimal comma in Vietnamese and part means add up as printed.
 
-mod export_support;
+use crate::export_support;
 
 use std::path::{Path, PathBuf};
 

@@ -1,7 +1,7 @@
 //! The archive generator makes a valid, complete archive: every member's sheet of every product
 //! is complete and submitted, the results compute, and the CLI command fills a real database.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeSet, HashSet};
 

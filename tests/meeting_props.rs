@@ -4,7 +4,7 @@
 //! a closed product always had its quorum and enough sheets; two writers never interleave;
 //! every sheet's stored counts of its answers are its choices, counted afresh.
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 

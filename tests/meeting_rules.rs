@@ -1,7 +1,7 @@
 //! The meeting rules of issue 10, each observation reproduced through the real binary (the
 //! command line the secretary can script) and through the library the screens use.
 
-mod common;
+use crate::common;
 
 use common::{Workspace, repo_path};
 use council::i18n::Lang;

@@ -1,7 +1,7 @@
 //! The 26 criteria sets against the decision: every option's points, criteria and option
 //! counts, the set 7 JSON, and a full scoring run on every set from the real binary.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 

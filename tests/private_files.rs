@@ -4,7 +4,7 @@
 //! for an export 0700, and nothing is left under a temporary name.
 #![cfg(unix)]
 
-mod common;
+use crate::common;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;

@@ -6,7 +6,7 @@
 //! than sleeping; COUNCIL_TEST_WAIT_SECS raises the limit on slow machines. Without an `ssh`
 //! client on the machine the tests say so and pass (`.ci/run` installs one).
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader, Write};
 use std::num::NonZeroU16;

@@ -5,7 +5,7 @@
 //! create one, never in a folder that does not exist.
 #![cfg(unix)] // permissions and signals
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};

@@ -1,7 +1,6 @@
 //! Issue 11, observation 1, the case a lock shorter than the screen's patience leaves: a pick
 //! whose write fails while further keys are already typed. Those keys were meant for the next
-//! criterion on a screen that never came; the loop drops them. Its own process, because the
-//! busy timeout is set through the environment.
+//! criterion on a screen that never came; the loop drops them.
 
 use std::collections::VecDeque;
 use std::time::Duration;
@@ -20,11 +19,10 @@ fn key(c: char) -> Event {
 
 #[test]
 fn keys_typed_ahead_of_a_failed_write_are_dropped() {
-    // SAFETY: this test is alone in its process; nothing else reads the environment now.
-    unsafe { std::env::set_var("COUNCIL_BUSY_TIMEOUT_MS", "300") };
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("council.db");
     let mut store = Store::open_or_create(&db).unwrap();
+    store.set_busy_timeout(Duration::from_millis(300)).unwrap();
     let g = Global {
         db: Some(db.clone()),
         lang: None,

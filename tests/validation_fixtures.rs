@@ -5,7 +5,7 @@
 //! Fixtures: `tests/fixtures/{rubrics,sessions}/invalid/*.toml`. Each starts with
 //! `# Invalid …: <rule>.` and one `# expect: LINE:COL: MESSAGE` line per problem, in order.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

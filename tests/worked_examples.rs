@@ -17,7 +17,7 @@
 //! Minimum 1.2#3 (5★, 3 points): seat 1 only, mean 2 < 3: fails everywhere.
 //! So: majority → minimums allow 2★, rank 2★; mean → minimums allow 4★, rank 4★.
 
-mod common;
+use crate::common;
 
 use common::{Workspace, repo_path};
 use serde_json::Value;

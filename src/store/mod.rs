@@ -418,6 +418,13 @@ impl Store {
         Ok(store)
     }
 
+    /// How long this connection waits for another's transaction before a write gives up
+    /// ([`busy_timeout`] when opened). A test that holds a lock on purpose shortens it here
+    /// rather than through the environment, which every test in the process shares.
+    pub fn set_busy_timeout(&self, wait: Duration) -> Result<()> {
+        Ok(self.conn.busy_timeout(wait)?)
+    }
+
     /// A private in-memory database (tests and benchmarks).
     pub fn open_in_memory() -> Result<Self> {
         Self::prepare(Connection::open_in_memory()?, PathBuf::from(":memory:"))
