@@ -222,6 +222,7 @@ impl Checker<'_> {
             notes: meta.notes,
             bands,
             parts,
+            flat: Default::default(),
         }
     }
 

@@ -8,6 +8,8 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use super::FlatCache;
+
 /// A criteria set: parts → sections → criteria → options.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Rubric {
@@ -30,6 +32,9 @@ pub struct Rubric {
     /// Sorted by stars, highest first.
     pub bands: Vec<Band>,
     pub parts: Vec<Part>,
+    /// The criteria flattened for scoring ([`Rubric::flat`]); not part of the model.
+    #[serde(skip)]
+    pub flat: FlatCache,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -133,6 +138,12 @@ impl Rubric {
                         })
                 })
         })
+    }
+
+    /// The criteria flattened by sheet position, built on first use. A loaded rubric is not
+    /// changed afterwards; this is what lets scoring keep it.
+    pub fn flat(&self) -> &super::Flat {
+        self.flat.get(self)
     }
 
     pub fn criteria_count(&self) -> usize {

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::rubric::{Criterion, Rubric};
+use crate::rubric::{Criterion, Flat, Rubric};
 
 mod packed;
 
@@ -217,166 +217,87 @@ fn mean(sum: u64, count: u64) -> Option<f64> {
     (count > 0).then(|| sum as f64 / count as f64)
 }
 
-/// The rubric's criteria flattened once per product, so every sheet is scored by dense
-/// index: one merge of the sheet's sorted choices with the criteria sorted by id, instead of
-/// a string lookup per criterion (and a scan of the rubric per choice).
-struct Layout<'r> {
-    criteria: Vec<&'r Criterion>,
-    /// Index of each criterion's section, counted across parts.
-    section_of: Vec<usize>,
-    /// Index of each section's part.
-    part_of_section: Vec<usize>,
-    parts: usize,
-    /// Every criterion's id with its index, in the order of the ids (the ids side by side,
-    /// so the merge compares them without reaching into each criterion).
-    by_id: Vec<(&'r str, usize)>,
-    /// Every option's points, criterion after criterion; criterion `i`'s options start at
-    /// `first_option[i]` (and end where the next one's start).
-    option_points: Vec<u32>,
-    first_option: Vec<usize>,
-}
-
-/// Sheets scored on a layout: each member's score and, per sheet and criterion (row-major),
-/// the 1-based position chosen (0 when not answered) and its points (0 when not answered or
-/// invalid). Flat, so a product's sheets take two allocations instead of two each.
+/// Sheets scored on a rubric's flat criteria: each member's score and, per sheet and criterion
+/// (row-major), the 1-based position chosen (0 when not answered) and its points (0 when not
+/// answered or invalid). Flat, so a product's sheets take two allocations instead of two each.
 struct Scored {
     scores: Vec<MemberScore>,
     positions: Vec<u32>,
     points: Vec<u32>,
 }
 
-impl<'r> Layout<'r> {
-    fn new(rubric: &'r Rubric) -> Self {
-        let mut criteria = Vec::with_capacity(rubric.criteria_count());
-        let mut section_of = Vec::with_capacity(rubric.criteria_count());
-        let mut part_of_section = Vec::new();
-        for (p, part) in rubric.parts.iter().enumerate() {
-            for section in &part.sections {
-                for criterion in &section.criteria {
-                    criteria.push(criterion);
-                    section_of.push(part_of_section.len());
+fn score_all(flat: &Flat, sheets: &[impl Ticks]) -> Scored {
+    let n = flat.criteria();
+    let mut scored = Scored {
+        scores: Vec::with_capacity(sheets.len()),
+        positions: vec![0; n * sheets.len()],
+        points: vec![0; n * sheets.len()],
+    };
+    for (k, sheet) in sheets.iter().enumerate() {
+        let positions = &mut scored.positions[k * n..(k + 1) * n];
+        let points = &mut scored.points[k * n..(k + 1) * n];
+        let score = score_into(flat, sheet, positions, points);
+        scored.scores.push(score);
+    }
+    scored
+}
+
+/// Scores one sheet, filling its row of positions and points.
+fn score_into(
+    flat: &Flat,
+    sheet: &impl Ticks,
+    positions: &mut [u32],
+    points: &mut [u32],
+) -> MemberScore {
+    // Choices not in the rubric, in the sheet's (id) order.
+    let mut unknown = Vec::new();
+    let mut ids = flat.by_id.iter().peekable();
+    for (id, &pos) in sheet.choices() {
+        loop {
+            match ids.peek().map(|(known, i)| (cmp_short(known, id), *i)) {
+                Some((std::cmp::Ordering::Less, _)) => {
+                    ids.next();
                 }
-                part_of_section.push(p);
-            }
-        }
-        let mut by_id: Vec<(&str, usize)> = criteria
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (&*c.id, i))
-            .collect();
-        by_id.sort_unstable();
-        let mut option_points = Vec::new();
-        let mut first_option = Vec::with_capacity(criteria.len() + 1);
-        for c in &criteria {
-            first_option.push(option_points.len());
-            option_points.extend(c.options.iter().map(|o| o.points));
-        }
-        first_option.push(option_points.len());
-        Self {
-            criteria,
-            section_of,
-            part_of_section,
-            parts: rubric.parts.len(),
-            by_id,
-            option_points,
-            first_option,
-        }
-    }
-
-    /// The points of criterion `i`'s option at 1-based `position`, if it has one.
-    #[inline]
-    fn points_at(&self, i: usize, position: u32) -> Option<u32> {
-        let options = &self.option_points[self.first_option[i]..self.first_option[i + 1]];
-        (position as usize)
-            .checked_sub(1)
-            .and_then(|at| options.get(at))
-            .copied()
-    }
-
-    /// How many options carry a star minimum.
-    fn marked_options(&self) -> usize {
-        self.criteria
-            .iter()
-            .flat_map(|c| &c.options)
-            .filter(|o| o.min_stars.is_some())
-            .count()
-    }
-
-    fn score_all(&self, sheets: &[impl Ticks]) -> Scored {
-        let n = self.criteria.len();
-        let mut scored = Scored {
-            scores: Vec::with_capacity(sheets.len()),
-            positions: vec![0; n * sheets.len()],
-            points: vec![0; n * sheets.len()],
-        };
-        for (k, sheet) in sheets.iter().enumerate() {
-            let positions = &mut scored.positions[k * n..(k + 1) * n];
-            let points = &mut scored.points[k * n..(k + 1) * n];
-            let score = self.score_into(sheet, positions, points);
-            scored.scores.push(score);
-        }
-        scored
-    }
-
-    /// Scores one sheet, filling its row of positions and points.
-    fn score_into(
-        &self,
-        sheet: &impl Ticks,
-        positions: &mut [u32],
-        points: &mut [u32],
-    ) -> MemberScore {
-        // Choices not in the rubric, in the sheet's (id) order.
-        let mut unknown = Vec::new();
-        let mut ids = self.by_id.iter().peekable();
-        for (id, &pos) in sheet.choices() {
-            loop {
-                match ids.peek().map(|&&(known, i)| (cmp_short(known, id), i)) {
-                    Some((std::cmp::Ordering::Less, _)) => {
-                        ids.next();
-                    }
-                    Some((std::cmp::Ordering::Equal, i)) => {
-                        positions[i] = pos;
-                        ids.next();
-                        break;
-                    }
-                    _ => {
-                        unknown.push(id.clone());
-                        break;
-                    }
+                Some((std::cmp::Ordering::Equal, i)) => {
+                    positions[i] = pos;
+                    ids.next();
+                    break;
+                }
+                _ => {
+                    unknown.push(id.clone());
+                    break;
                 }
             }
         }
-        let mut sections = vec![0u32; self.part_of_section.len()];
-        let mut missing = Vec::new();
-        let mut invalid = Vec::new();
-        for (i, criterion) in self.criteria.iter().enumerate() {
-            match positions[i] {
-                0 if !sheet.choices().contains_key(&*criterion.id) => {
-                    missing.push(criterion.id.clone())
+    }
+    let mut sections = vec![0u32; flat.part_of_section.len()];
+    let mut missing = Vec::new();
+    let mut invalid = Vec::new();
+    for (i, id) in flat.ids.iter().enumerate() {
+        match positions[i] {
+            0 if !sheet.choices().contains_key(&**id) => missing.push(id.clone()),
+            pos => match flat.points_at(i, pos) {
+                Some(option_points) => {
+                    points[i] = option_points;
+                    sections[flat.section_of[i]] += option_points;
                 }
-                pos => match self.points_at(i, pos) {
-                    Some(option_points) => {
-                        points[i] = option_points;
-                        sections[self.section_of[i]] += option_points;
-                    }
-                    None => invalid.push(format!("{}={pos}", criterion.id)),
-                },
-            }
+                None => invalid.push(format!("{id}={pos}")),
+            },
         }
-        invalid.extend(unknown);
-        let mut part_points = vec![0u32; self.parts];
-        for (s, &p) in sections.iter().zip(&self.part_of_section) {
-            part_points[p] += s;
-        }
-        MemberScore {
-            seat: sheet.seat(),
-            total: part_points.iter().sum(),
-            parts: part_points,
-            sections,
-            complete: missing.is_empty() && invalid.is_empty(),
-            missing,
-            invalid,
-        }
+    }
+    invalid.extend(unknown);
+    let mut part_points = vec![0u32; flat.parts];
+    for (s, &p) in sections.iter().zip(&flat.part_of_section) {
+        part_points[p] += s;
+    }
+    MemberScore {
+        seat: sheet.seat(),
+        total: part_points.iter().sum(),
+        parts: part_points,
+        sections,
+        complete: missing.is_empty() && invalid.is_empty(),
+        missing,
+        invalid,
     }
 }
 
@@ -396,7 +317,7 @@ fn cmp_short(a: &str, b: &str) -> std::cmp::Ordering {
 pub fn score_sheet(rubric: &Rubric, sheet: &impl Ticks) -> MemberScore {
     let n = rubric.criteria_count();
     let (mut positions, mut points) = (vec![0; n], vec![0; n]);
-    Layout::new(rubric).score_into(sheet, &mut positions, &mut points)
+    score_into(rubric.flat(), sheet, &mut positions, &mut points)
 }
 
 /// The council's result for one product and round.
@@ -479,13 +400,13 @@ pub fn figures(
     policy: &ScoringPolicy,
     knockout: Option<&str>,
 ) -> Figures {
-    let layout = Layout::new(rubric);
-    let n = layout.criteria.len();
+    let flat = rubric.flat();
+    let n = flat.criteria();
     let Scored {
         scores,
         positions,
         points,
-    } = layout.score_all(sheets);
+    } = score_all(flat, sheets);
     // The rows of the counted (complete) sheets.
     let mut counted_rows: Vec<usize> = Vec::with_capacity(scores.len());
     counted_rows.extend((0..scores.len()).filter(|&k| scores[k].complete));
@@ -499,8 +420,8 @@ pub fn figures(
         .filter(|s| !s.complete)
         .map(|s| s.seat)
         .collect();
-    let mut part_sums = vec![0u64; layout.parts];
-    let mut section_sums = vec![0u64; layout.part_of_section.len()];
+    let mut part_sums = vec![0u64; flat.parts];
+    let mut section_sums = vec![0u64; flat.part_of_section.len()];
     for &k in &counted_rows {
         for (sum, &p) in part_sums.iter_mut().zip(&scores[k].parts) {
             *sum += u64::from(p);
@@ -511,12 +432,9 @@ pub fn figures(
     }
 
     // Counted sheets are complete: every position is a valid option.
-    let criteria: Vec<CriterionFigures> = layout
-        .criteria
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let mut counts = vec![0u32; c.options.len()];
+    let criteria: Vec<CriterionFigures> = (0..n)
+        .map(|i| {
+            let mut counts = vec![0u32; flat.options(i).len()];
             let mut sum = 0u64;
             let mut min = None::<u32>;
             let mut max = None::<u32>;
@@ -537,24 +455,24 @@ pub fn figures(
         .collect();
 
     // Every marked option, judged once; a level holds when every marker at or below it holds.
-    let marked = layout.marked_options();
-    let mut markers: Vec<MarkerFigures> = Vec::with_capacity(marked);
-    let mut levels: Vec<(u8, bool)> = Vec::with_capacity(marked);
-    for (ci, c) in layout.criteria.iter().enumerate() {
-        for option in &c.options {
-            let Some(stars) = option.min_stars else {
+    let mut markers: Vec<MarkerFigures> = Vec::with_capacity(flat.marked);
+    let mut levels: Vec<(u8, bool)> = Vec::with_capacity(flat.marked);
+    for ci in 0..n {
+        for o in flat.options(ci) {
+            let Some(stars) = flat.option_stars[o] else {
                 continue;
             };
+            let option_points = flat.option_points[o];
             let row = |k: usize| points[k * n + ci];
             let (mut sum, mut met) = (0u64, 0usize);
             for &k in &counted_rows {
                 sum += u64::from(row(k));
-                met += usize::from(row(k) >= option.points);
+                met += usize::from(row(k) >= option_points);
             }
             let mut met_by = Vec::with_capacity(met);
             let mut not_met_by = Vec::with_capacity(counted_rows.len() - met);
             for &k in &counted_rows {
-                if row(k) >= option.points {
+                if row(k) >= option_points {
                     met_by.push(scores[k].seat);
                 } else {
                     not_met_by.push(scores[k].seat);
@@ -566,7 +484,7 @@ pub fn figures(
                 && match policy.minimum_rule {
                     MinimumRule::Majority => met * 2 > n,
                     MinimumRule::All => met == n,
-                    MinimumRule::Mean => sum >= u64::from(option.points) * n,
+                    MinimumRule::Mean => sum >= u64::from(option_points) * n,
                 };
             markers.push(MarkerFigures {
                 met_by,
@@ -692,16 +610,13 @@ impl Figures {
     /// kept result of another shape), so the caller computes it afresh.
     pub fn into_result(self, rubric: &Rubric) -> Option<ProductResult> {
         let counted = u64::from(self.counted);
-        let sections: Vec<&crate::rubric::Section> =
-            rubric.parts.iter().flat_map(|p| &p.sections).collect();
-        let fits = self.part_sums.len() == rubric.parts.len()
-            && self.section_sums.len() == sections.len()
-            && self.criteria.len() == rubric.criteria_count()
-            && self.markers.len() == marked_options(rubric).count()
-            && rubric
-                .criteria()
-                .zip(&self.criteria)
-                .all(|((_, c), f)| f.counts.len() == c.options.len());
+        let flat = rubric.flat();
+        let fits = self.part_sums.len() == flat.parts
+            && self.section_sums.len() == flat.part_of_section.len()
+            && self.criteria.len() == flat.criteria()
+            && self.markers.len() == flat.marked
+            && (self.criteria.iter().enumerate())
+                .all(|(i, f)| f.counts.len() == flat.options(i).len());
         if !fits {
             return None;
         }
@@ -718,11 +633,12 @@ impl Figures {
             .zip(&self.part_sums)
             .map(|(p, &sum)| subtotal(&p.id, &p.title, p.max_points, sum))
             .collect();
-        let section_subtotals = sections
-            .iter()
-            .zip(&self.section_sums)
-            .map(|(s, &sum)| subtotal(&s.id, &s.title, s.max_points, sum))
-            .collect();
+        let mut section_subtotals = Vec::with_capacity(self.section_sums.len());
+        section_subtotals.extend(
+            (rubric.parts.iter().flat_map(|p| &p.sections))
+                .zip(&self.section_sums)
+                .map(|(s, &sum)| subtotal(&s.id, &s.title, s.max_points, sum)),
+        );
         // Sized first: the rubric's iterators do not know their length.
         let mut criteria = Vec::with_capacity(self.criteria.len());
         criteria.extend(
