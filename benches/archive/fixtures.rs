@@ -101,6 +101,8 @@ fn cached(dir: &Path, catalog: &Catalog, spec: &ArchiveSpec) -> PathBuf {
         .expect("generate the archive");
     } // closing the last connection checkpoints the WAL into the file
     std::fs::rename(&partial, &path).expect("move the finished archive into place");
+    // The WAL's sidecar stayed under the old name; with no WAL left it says nothing.
+    remove_database(&partial);
     eprintln!(
         "archive: generated in {:.1} s ({:.0} MB)",
         started.elapsed().as_secs_f64(),
@@ -110,7 +112,7 @@ fn cached(dir: &Path, catalog: &Catalog, spec: &ArchiveSpec) -> PathBuf {
 }
 
 fn remove_database(path: &Path) {
-    for suffix in ["", "-wal", "-shm"] {
+    for suffix in ["", "-wal", "-shm", "-walid"] {
         let mut name = path.as_os_str().to_owned();
         name.push(suffix);
         let _ = std::fs::remove_file(PathBuf::from(name));
