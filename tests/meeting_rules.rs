@@ -793,3 +793,25 @@ fn an_import_is_heard_by_every_screen_and_keeps_each_sheets_counts() {
     assert_eq!(store.audit_count_check().unwrap(), Vec::<String>::new());
     ws.run_ok(&["audit", "verify"]);
 }
+
+/// Issue 15 (an import writes with a page cache large enough for all its pages): the
+/// connection has its own cache back afterwards, whether the import was accepted or refused.
+#[test]
+fn an_import_gives_the_connection_its_page_cache_back() {
+    let ws = demo();
+    let (mut store, data) = seat_1_started(&ws, &[]);
+    let cache = |store: &Store| -> i64 {
+        store
+            .connection()
+            .query_row("PRAGMA cache_size", [], |r| r.get(0))
+            .unwrap()
+    };
+    let before = cache(&store);
+    let (rows, report) = import_all_ones(&mut store, &data);
+    assert_eq!(report.rows, rows.len());
+    assert_eq!(cache(&store), before, "after an accepted import");
+    let text = sheet_csv(&data, "LD-2026-01", &SCORING, |_, _| 1);
+    let refused = store.import_choices(&data, "s.csv", text.as_bytes(), &rows);
+    assert!(refused.is_err(), "the same file twice: {refused:?}");
+    assert_eq!(cache(&store), before, "after a refused import");
+}
