@@ -43,6 +43,10 @@ impl Lang {
 
 pub struct Strings {
     pub stars_word: &'static str,
+    /// Before "5 sao": a provincial council proposes its top rank, it does not award it.
+    pub to_central: &'static str,
+    /// The same in a table's narrow rank column.
+    pub to_central_short: &'static str,
     pub no_stars: &'static str,
     pub knocked_out: &'static str,
     pub mean: &'static str,
@@ -76,6 +80,8 @@ pub struct Strings {
 
 pub static VI: Strings = Strings {
     stars_word: "sao",
+    to_central: "đề nghị Hội đồng cấp trung ương đánh giá",
+    to_central_short: "đề nghị TW",
     no_stars: "chưa xếp hạng",
     knocked_out: "không đạt (bị loại)",
     mean: "Điểm trung bình",
@@ -108,6 +114,8 @@ pub static VI: Strings = Strings {
 
 pub static EN: Strings = Strings {
     stars_word: "stars",
+    to_central: "proposed to the central council for",
+    to_central_short: "to central:",
     no_stars: "not ranked",
     knocked_out: "not accepted (knocked out)",
     mean: "Mean score",

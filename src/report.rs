@@ -6,8 +6,10 @@ use std::fmt::Write;
 use serde::Serialize;
 
 use crate::i18n::{Lang, Strings};
+use crate::meeting::Outcome;
 use crate::rubric::Rubric;
 use crate::scoring::{MinimumRule, ProductResult};
+use crate::session::Level;
 use crate::store::{ProductRow, ProductStatus, SessionData, SessionSummary};
 
 /// `text` made safe to print on a terminal: control characters (escape sequences, carriage
@@ -58,6 +60,50 @@ pub fn rule_word(t: &Strings, rule: MinimumRule) -> &'static str {
 }
 
 /// The rank in words: "4 sao ★★★★☆", or why there is none.
+/// How much room a rank has: a sentence, or a table's narrow column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RankForm {
+    Sentence,
+    Cell,
+}
+
+/// A product's rank in words: "4 sao", "không đạt (bị loại)". A provincial council's top rank
+/// is a proposal to the central council, never an award (Điều 7.3.e), and says so: "đề nghị
+/// Hội đồng cấp trung ương đánh giá 5 sao", or "đề nghị TW 5 sao" in a table.
+pub fn rank_words(
+    t: &Strings,
+    form: RankForm,
+    level: Level,
+    status: ProductStatus,
+    r: &ProductResult,
+    top: u8,
+) -> String {
+    if r.knocked_out.is_some() {
+        return t.knocked_out.to_string();
+    }
+    match r.stars {
+        Some(s) if proposed_to_central(level, status, r, top) => {
+            let proposed = match form {
+                RankForm::Sentence => t.to_central,
+                RankForm::Cell => t.to_central_short,
+            };
+            format!("{proposed} {s} {}", t.stars_word)
+        }
+        Some(s) => format!("{s} {}", t.stars_word),
+        None => t.no_stars.to_string(),
+    }
+}
+
+/// A provincial session's closed product at the top rank ([`Outcome::ProposedToCentral`]).
+pub fn proposed_to_central(
+    level: Level,
+    status: ProductStatus,
+    r: &ProductResult,
+    top: u8,
+) -> bool {
+    Outcome::of(level, status, r, top) == Outcome::ProposedToCentral
+}
+
 pub fn rank_text(t: &Strings, r: &ProductResult, top: u8) -> String {
     if r.knocked_out.is_some() {
         return t.knocked_out.to_string();
@@ -154,7 +200,14 @@ pub fn results_text(
             t.minimums.to_lowercase(),
             r.minimum_stars.unwrap_or(0),
             t.final_rank,
-            rank_text(t, r, top)
+            match r.stars.filter(|_| r.knocked_out.is_none()) {
+                Some(s) => format!(
+                    "{} {}",
+                    rank_words(t, RankForm::Sentence, info.level, p.status, r, top),
+                    star_glyphs(s, top)
+                ),
+                None => rank_words(t, RankForm::Sentence, info.level, p.status, r, top),
+            }
         );
         let parts: Vec<String> = r
             .parts

@@ -1386,3 +1386,74 @@ fn the_seats_screen_shows_codes_connections_and_acts_on_a_seat() {
         assert_eq!(app.screen(), Screen::Dashboard);
     }
 }
+
+/// A provincial council's top rank is a proposal to the central council, never an award
+/// (Điều 7.3.e): the result screen, the projector, the session summary and `council results`
+/// all say so, in both languages, where they used to say "5 sao".
+#[test]
+fn a_provincial_top_rank_is_shown_as_a_proposal_to_the_central_council() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, id) = demo_db(dir.path(), None);
+    let mut app = open(&db, id, Role::Secretary, Lang::Vi);
+    attendance(&mut app, &[]);
+    keys(&mut app, "<home>o");
+    let data = app.store.load_session(id).unwrap();
+    let product = data.products[0].clone();
+    // Every scoring member ticks every criterion's best option: 100 points, every minimum held.
+    for member in data.members.iter().filter(|m| m.scores) {
+        let actor = council::store::Actor::Member(member.seat);
+        for (_, c) in product.rubric.criteria() {
+            let best = c.options.len() as u32;
+            app.store
+                .set_choice(&data, &product, member.seat, &c.id, best, 1, &actor)
+                .unwrap();
+        }
+        app.store
+            .submit_sheet(&data, &product, member.seat, &actor)
+            .unwrap();
+        app.store.release_holds(&actor).unwrap();
+    }
+    app.reload().unwrap();
+    keys(&mut app, "cy");
+    assert_eq!(app.screen(), Screen::Result(product.id), "{:?}", app.notice);
+    let headline = |screen: &str, mean: &str| -> String {
+        screen
+            .lines()
+            .find(|l| l.contains(mean))
+            .unwrap_or_else(|| panic!("no line with {mean:?}:\n{screen}"))
+            .to_string()
+    };
+    let vi = "đề nghị Hội đồng cấp trung ương đánh giá 5 sao";
+    for (w, h) in [(80, 24), (120, 40)] {
+        let screen = text(&app, w, h);
+        let line = headline(&screen, "Điểm trung bình");
+        assert!(line.contains("★★★★★") && !line.contains("5 sao"), "{line}");
+        assert!(screen.contains(&format!("→ {vi}")), "{screen}");
+    }
+    keys(&mut app, "p");
+    let projector = text(&app, 120, 40);
+    assert!(projector.contains(vi), "{projector}");
+    keys(&mut app, "<esc><esc>s");
+    let summary = text(&app, 120, 40);
+    assert!(summary.contains("★★★★★ đề nghị TW 5 sao"), "{summary}");
+
+    let mut en = open(&db, id, Role::Secretary, Lang::En);
+    keys(&mut en, "<home>v");
+    let screen = text(&en, 120, 40);
+    let line = headline(&screen, "Mean score");
+    assert!(
+        line.contains("★★★★★") && !line.contains("5 stars"),
+        "{line}"
+    );
+    assert!(
+        screen.contains("→ proposed to the central council for 5 stars"),
+        "{screen}"
+    );
+
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_council"))
+        .args(["--db", db.to_str().unwrap(), "results"])
+        .output()
+        .unwrap();
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert!(printed.contains(&format!("{vi} ★★★★★")), "{printed}");
+}

@@ -12,6 +12,7 @@
 pub mod access;
 mod attendance;
 mod knockout;
+mod outcome;
 mod product;
 mod refusal;
 mod sheet;
@@ -22,6 +23,7 @@ pub use knockout::{
     KnockoutCondition, KnockoutSource, case_labels, check_option_in_case, knockout_condition,
     knockout_conditions, options_in_case, rubric_cases,
 };
+pub use outcome::Outcome;
 pub use product::{SettledFacts, check_back_to_waiting, check_finalise, check_move, check_open};
 pub use refusal::Refusal;
 pub use sheet::{

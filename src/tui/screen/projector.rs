@@ -12,6 +12,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::Nav;
 use super::result::{rank_words, spread_verdict, stars_text};
 use crate::i18n::fill;
+use crate::report::RankForm;
 use crate::scoring::ProductResult;
 use crate::store::{ProductRow, ProductStatus};
 use crate::tui::action::Action;
@@ -112,7 +113,7 @@ fn result_lines(app: &App, p: &ProductRow, r: &ProductResult, width: usize) -> V
                 .bold(),
         );
     }
-    lines.push(Line::from(rank_words(app, r)).bold());
+    lines.push(Line::from(rank_words(app, RankForm::Sentence, p, r)).bold());
     lines.push(Line::from(""));
     if r.knocked_out.is_none() {
         lines.extend(big_text(&r.mean_display(), width, Color::Yellow));

@@ -9,6 +9,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::{Nav, Screen};
 use crate::i18n::fill;
+use crate::report::RankForm;
 use crate::scoring::ProductResult;
 use crate::store::{ProductRow, ProductStatus};
 use crate::tui::action::Action;
@@ -116,14 +117,22 @@ pub fn stars_text(stars: u8, top: u8) -> String {
     )
 }
 
-/// The rank in words: "4 sao", "4 stars", "không đạt (bị loại)".
-pub fn rank_words(app: &App, result: &ProductResult) -> String {
-    let s = app.lang.strings();
-    match (&result.knocked_out, result.stars) {
-        (Some(_), _) => s.knocked_out.to_string(),
-        (None, Some(n)) => format!("{n} {}", s.stars_word),
-        (None, None) => s.no_stars.to_string(),
-    }
+/// The rank in words ([`crate::report::rank_words`]): "4 sao", "4 stars", "không đạt (bị
+/// loại)", or a provincial council's proposal to the central council.
+pub fn rank_words(
+    app: &App,
+    form: RankForm,
+    product: &ProductRow,
+    result: &ProductResult,
+) -> String {
+    crate::report::rank_words(
+        app.lang.strings(),
+        form,
+        app.data.info.level,
+        product.status,
+        result,
+        product.rubric.top_stars(),
+    )
 }
 
 /// Draws the result; returns how many rows the longest panel has once wrapped.
@@ -222,17 +231,28 @@ fn headline(app: &App, product: &ProductRow, r: &ProductResult) -> Vec<Line<'sta
     let s = app.lang.strings();
     let top = product.rubric.top_stars();
     let mut lines = Vec::new();
-    let rank = rank_words(app, r);
+    let rank = rank_words(app, RankForm::Sentence, product, r);
     let stars = match (&r.knocked_out, r.stars) {
         (None, Some(n)) => stars_text(n, top),
         _ => String::new(),
     };
+    // A proposal to the central council is a sentence: on its own line, not after the stars.
+    let to_central =
+        crate::report::proposed_to_central(app.data.info.level, product.status, r, top);
     lines.push(Line::from(vec![
         Span::raw(format!("{}: ", s.mean)).bold(),
         Span::raw(format!("{}/{}  ", r.mean_display(), r.max_points)).bold(),
         Span::styled(stars, Style::new().fg(Color::Yellow).bold()),
-        Span::raw(format!("  {rank}")).bold(),
+        Span::raw(if to_central {
+            String::new()
+        } else {
+            format!("  {rank}")
+        })
+        .bold(),
     ]));
+    if to_central {
+        lines.push(Line::from(format!("→ {rank}")).fg(Color::Yellow).bold());
+    }
     if r.knocked_out.is_none()
         && let Some((verdict, breach)) = spread_verdict(app, r)
     {

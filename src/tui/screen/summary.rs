@@ -7,6 +7,7 @@ use ratatui::widgets::{Cell, Row, Table, TableState};
 
 use super::Nav;
 use super::result::{rank_words, stars_text};
+use crate::report::RankForm;
 use crate::store::ProductStatus;
 use crate::tui::action::Action;
 use crate::tui::app::{App, status_word};
@@ -27,14 +28,16 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let rows = products.iter().map(|p| {
         let result = app.results.get(&p.id);
         let (mean, stars, words) = match result {
-            Some(r) if p.status == ProductStatus::KnockedOut => {
-                ("—".to_string(), "✖".to_string(), rank_words(app, r))
-            }
+            Some(r) if p.status == ProductStatus::KnockedOut => (
+                "—".to_string(),
+                "✖".to_string(),
+                rank_words(app, RankForm::Cell, p, r),
+            ),
             Some(r) => (
                 r.mean_display(),
                 r.stars
                     .map_or(String::new(), |n| stars_text(n, p.rubric.top_stars())),
-                rank_words(app, r),
+                rank_words(app, RankForm::Cell, p, r),
             ),
             None => (String::new(), String::new(), String::new()),
         };
