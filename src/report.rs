@@ -59,7 +59,6 @@ pub fn rule_word(t: &Strings, rule: MinimumRule) -> &'static str {
     }
 }
 
-/// The rank in words: "4 sao ★★★★☆", or why there is none.
 /// How much room a rank has: a sentence, or a table's narrow column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RankForm {
@@ -104,6 +103,7 @@ pub fn proposed_to_central(
     Outcome::of(level, status, r, top) == Outcome::ProposedToCentral
 }
 
+/// The rank in words: "4 sao ★★★★☆", or why there is none.
 pub fn rank_text(t: &Strings, r: &ProductResult, top: u8) -> String {
     if r.knocked_out.is_some() {
         return t.knocked_out.to_string();
@@ -189,6 +189,10 @@ pub fn results_text(
             let _ = writeln!(out, "  {}\n", t.no_sheets);
             continue;
         }
+        let mut rank = rank_words(t, RankForm::Sentence, info.level, p.status, r, top);
+        if let (None, Some(s)) = (&r.knocked_out, r.stars) {
+            let _ = write!(rank, " {}", star_glyphs(s, top));
+        }
         let _ = writeln!(
             out,
             "  {}: {} / {} — {} {}★, {} {}★ → {}: {}",
@@ -200,14 +204,7 @@ pub fn results_text(
             t.minimums.to_lowercase(),
             r.minimum_stars.unwrap_or(0),
             t.final_rank,
-            match r.stars.filter(|_| r.knocked_out.is_none()) {
-                Some(s) => format!(
-                    "{} {}",
-                    rank_words(t, RankForm::Sentence, info.level, p.status, r, top),
-                    star_glyphs(s, top)
-                ),
-                None => rank_words(t, RankForm::Sentence, info.level, p.status, r, top),
-            }
+            rank
         );
         let parts: Vec<String> = r
             .parts

@@ -16,7 +16,7 @@ const RECOGNISED_FROM: u8 = 3;
 /// The stated policy for a product at 90 points or more whose top-level (5★) minimums fail: it is
 /// ranked by the minimums it holds (the lower of band and minimums, as everywhere), proposed for
 /// recognition at that rank when it is 3★ or 4★, and **not** proposed to the central council;
-/// the minutes name the failing minimums ([`ProductView::failing_top_minimums`]).
+/// the minutes name the failing minimums.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Outcome {

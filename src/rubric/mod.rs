@@ -6,6 +6,7 @@ mod load;
 mod model;
 
 pub use catalog::{Catalog, RubricFile, rubric_files};
-pub use flat::{Flat, FlatCache};
+pub use flat::Flat;
+pub(crate) use flat::FlatCache;
 pub use load::parse_rubric;
 pub use model::{Band, Choice, Criterion, CriterionPos, Group, Part, Rubric, Section};

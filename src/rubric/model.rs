@@ -34,7 +34,7 @@ pub struct Rubric {
     pub parts: Vec<Part>,
     /// The criteria flattened for scoring ([`Rubric::flat`]); not part of the model.
     #[serde(skip)]
-    pub flat: FlatCache,
+    pub(crate) flat: FlatCache,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -187,12 +187,12 @@ struct NewChoice<'a> {
     points: u32,
 }
 
-/// Choices with none stored before them, inserted together by one or more multi-row INSERTs
-/// (an import's 30 000 one-row statements cost more than the rows they wrote), all entered
-/// by one actor at one time. Flushed before anything reads the choices back.
 /// The page cache an import writes with, in KiB (`PRAGMA cache_size` takes it negated).
 const IMPORT_CACHE_KIB: i64 = 64 * 1024;
 
+/// Choices with none stored before them, inserted together by one or more multi-row INSERTs
+/// (an import's 30 000 one-row statements cost more than the rows they wrote), all entered
+/// by one actor at one time. Flushed before anything reads the choices back.
 struct NewChoices<'a> {
     entered_by: &'static str,
     at: &'a str,
