@@ -632,13 +632,18 @@ fn audit(g: &Global, cmd: AuditCmd) -> Result<()> {
         } => {
             let summary = store.find_session(session.as_deref())?;
             let rows = store.audit_history(summary.id)?;
-            for e in rows.iter().filter(|e| {
+            // An import logs a sheet per row; asked for one criterion, such a row shows only
+            // that criterion's choice.
+            let of_criterion = rows.into_iter().filter_map(|e| match criterion.as_deref() {
+                Some(c) => e.for_criterion(c),
+                None => Some(e),
+            });
+            for e in of_criterion.filter(|e| {
                 let words: Vec<&str> = e.target.split(' ').collect();
                 let has =
                     |key: &str, value: &str| words.windows(2).any(|w| w[0] == key && w[1] == value);
                 product.as_deref().is_none_or(|p| words.first() == Some(&p))
                     && member.is_none_or(|s| has("seat", &s.to_string()))
-                    && criterion.as_deref().is_none_or(|c| has("criterion", c))
             }) {
                 println!(
                     "{:>6}  {}  {:<12} {:<18} {:<40} {} → {}",

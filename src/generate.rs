@@ -16,8 +16,9 @@ use crate::rubric::{Catalog, Rubric};
 use crate::session::parse_session;
 use crate::store::{ChoiceRow, SessionData, Store, sha256_hex};
 
-/// Bumped whenever the generator's output changes, so cached archives are rebuilt.
-pub const GENERATOR_VERSION: u32 = 3;
+/// Bumped whenever the generator's output changes, so cached archives are rebuilt (4: the
+/// imports that score it log one audit row per sheet, not per choice).
+pub const GENERATOR_VERSION: u32 = 4;
 
 /// The size and seed of an archive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -174,6 +174,72 @@ fn a_choice_changed_with_sql_no_longer_matches_the_log() {
     );
 }
 
+/// Issue 15: an import logs one row per sheet, not per choice; a choice it wrote and SQL
+/// changed afterwards is named against that sheet's row, as a typed choice is against its own,
+/// by `audit verify` and by the store's cross-check alike.
+#[test]
+fn a_choice_an_import_wrote_changed_with_sql_no_longer_matches_its_sheets_row() {
+    let ws = Workspace::new();
+    ws.open_small_session();
+    let criteria: Vec<String> = {
+        let store = Store::open(&ws.db()).unwrap();
+        let session = store.find_session(None).unwrap();
+        let data = store.load_session(session.id).unwrap();
+        let product = data.product("LD-2026-02").unwrap();
+        product
+            .rubric
+            .criteria()
+            .map(|(_, c)| c.id.to_string())
+            .collect()
+    };
+    let mut csv = String::from("product,member,criterion,option\n");
+    for c in &criteria {
+        csv.push_str(&format!("LD-2026-02,2,{c},1\n"));
+    }
+    let file = ws.path("paper.csv");
+    std::fs::write(&file, csv).unwrap();
+    ws.run_ok(&["sheets", "import", file.to_str().unwrap()]);
+    assert!(
+        ws.run_ok(&["audit", "verify"])
+            .starts_with("audit chain intact")
+    );
+
+    // The sheet's rows: the import's choices, then its submission.
+    let rows: Vec<(i64, String, String)> = raw(&ws)
+        .prepare(
+            "SELECT seq, action, new FROM audit WHERE target = 'LD-2026-02 round 1 seat 2' ORDER BY seq",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let actions: Vec<&str> = rows.iter().map(|(_, a, _)| a.as_str()).collect();
+    assert_eq!(actions, ["sheet.import", "sheet.submit"]);
+    let (sheet_row, new) = (rows[0].0, &rows[0].2);
+    assert!(new.contains(&format!("\"{}\":1", criteria[0])), "{new}");
+    raw(&ws)
+        .execute(
+            "UPDATE choices SET option = 2 WHERE criterion = ?1
+             AND member_id = (SELECT id FROM members WHERE seat = 2)
+             AND product_id = (SELECT id FROM products WHERE code = 'LD-2026-02')",
+            [&criteria[0]],
+        )
+        .unwrap();
+    let line = format!(
+        "LD-2026-02 round 1 seat 2 criterion {}: the database holds option 2, but the audit log (row {sheet_row}) recorded 1",
+        criteria[0]
+    );
+    assert_eq!(
+        fails(&ws, &["audit", "verify"]),
+        format!(
+            "error: the database was changed outside council; 1 difference(s) from the audit log:\n  {line}\n"
+        )
+    );
+    let store = Store::open(&ws.db()).unwrap();
+    assert_eq!(store.audit_cross_check().unwrap(), vec![line]);
+}
+
 #[test]
 fn audit_show_lists_the_history_of_a_product_member_or_criterion() {
     let ws = scored_session();

@@ -181,7 +181,7 @@ impl AuditChain {
     }
 }
 
-fn entry_from_row(r: &rusqlite::Row) -> rusqlite::Result<AuditEntry> {
+pub(super) fn entry_from_row(r: &rusqlite::Row) -> rusqlite::Result<AuditEntry> {
     Ok(AuditEntry {
         seq: r.get(0)?,
         session_id: r.get(1)?,
@@ -194,7 +194,7 @@ fn entry_from_row(r: &rusqlite::Row) -> rusqlite::Result<AuditEntry> {
     })
 }
 
-const COLUMNS: &str = "seq, session_id, at, actor, action, target, old, new";
+pub(super) const COLUMNS: &str = "seq, session_id, at, actor, action, target, old, new";
 
 impl Store {
     /// Walks the whole chain and reports the first row that does not verify.
@@ -269,6 +269,112 @@ impl Store {
     }
 }
 
+/// An imported paper sheet's choices are logged as one row per sheet, not one per choice: an
+/// import writes some 30,000 choices, and a row each was over half of its time and most of
+/// the bytes it wrote. The row's `new` holds every choice the import changed on the sheet,
+/// its `old` the options those criteria held before (absent when none held one), each a JSON
+/// object criterion → option in the file's order: the log still records every value.
+pub(super) const SHEET_IMPORT: &str = "sheet.import";
+/// The same for a paper sheet's blind re-entry (entry 2).
+pub(super) const SHEET_IMPORT_REENTRY: &str = "sheet.import.reentry";
+
+/// The `old` or `new` of an import's sheet row: `{"1.1":2,"1.2":1}`, or `None` when empty.
+pub(super) fn sheet_choices_json<'a>(
+    choices: impl IntoIterator<Item = (&'a str, u32)>,
+) -> Option<String> {
+    let mut json = String::from("{");
+    for (criterion, option) in choices {
+        if json.len() > 1 {
+            json.push(',');
+        }
+        // A criterion id is a string; serde_json escapes whatever it holds.
+        json.push_str(&serde_json::to_string(criterion).unwrap_or_default());
+        let _ = write!(json, ":{option}");
+    }
+    (json.len() > 1).then(|| json + "}")
+}
+
+/// The options of an import's sheet row's `old` or `new`, by criterion.
+fn parse_sheet_choices(json: Option<&str>) -> serde_json::Map<String, serde_json::Value> {
+    json.and_then(|j| serde_json::from_str(j).ok())
+        .unwrap_or_default()
+}
+
+/// One choice as a row of the log records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoggedChoice {
+    /// The choice as a row of its own names it (`LD-01 round 1 seat 2 criterion 1.1`).
+    pub target: String,
+    pub criterion: String,
+    /// 1: the sheet; 2: a paper sheet's blind re-entry.
+    pub entry: u8,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+impl AuditEntry {
+    fn is_sheet_import(&self) -> bool {
+        self.action == SHEET_IMPORT || self.action == SHEET_IMPORT_REENTRY
+    }
+
+    /// The choices this row records: one for a `choice.set` or `choice.reentry` row, each
+    /// changed one of the sheet for an import's sheet row, none for any other row.
+    pub fn logged_choices(&self) -> Vec<LoggedChoice> {
+        let entry = |reentry: bool| if reentry { 2 } else { 1 };
+        match self.action.as_str() {
+            "choice.set" | "choice.reentry" => self
+                .target
+                .rsplit_once(" criterion ")
+                .map(|(_, criterion)| LoggedChoice {
+                    target: self.target.clone(),
+                    criterion: criterion.to_string(),
+                    entry: entry(self.action == "choice.reentry"),
+                    old: self.old.clone(),
+                    new: self.new.clone(),
+                })
+                .into_iter()
+                .collect(),
+            _ if self.is_sheet_import() => {
+                let old = parse_sheet_choices(self.old.as_deref());
+                let option = |v: &serde_json::Value| v.as_u64().map(|o| o.to_string());
+                parse_sheet_choices(self.new.as_deref())
+                    .iter()
+                    .map(|(criterion, new)| LoggedChoice {
+                        target: format!("{} criterion {criterion}", self.target),
+                        criterion: criterion.clone(),
+                        entry: entry(self.action == SHEET_IMPORT_REENTRY),
+                        old: old.get(criterion).and_then(option),
+                        new: option(new),
+                    })
+                    .collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// This row as far as it concerns one criterion: itself when its target names the
+    /// criterion, an import's sheet row narrowed to that criterion's choice, else `None`.
+    pub fn for_criterion(&self, criterion: &str) -> Option<AuditEntry> {
+        if self.is_sheet_import() {
+            let choice = self
+                .logged_choices()
+                .into_iter()
+                .find(|c| c.criterion == criterion)?;
+            return Some(AuditEntry {
+                target: choice.target,
+                old: choice.old,
+                new: choice.new,
+                ..self.clone()
+            });
+        }
+        let words: Vec<&str> = self.target.split(' ').collect();
+        words
+            .windows(2)
+            .any(|w| w == ["criterion", criterion])
+            .then(|| self.clone())
+    }
+}
+
 /// Tags audit targets so `audit show` can filter by product, seat or criterion.
 pub(super) fn target(code: &str, round: u32, seat: Option<u32>, criterion: Option<&str>) -> String {
     let mut t = format!("{code} round {round}");
@@ -279,4 +385,60 @@ pub(super) fn target(code: &str, round: u32, seat: Option<u32>, criterion: Optio
         let _ = write!(t, " criterion {c}");
     }
     t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sheet_row(old: Option<String>, new: Option<String>) -> AuditEntry {
+        AuditEntry {
+            seq: 7,
+            session_id: Some(1),
+            at: "2026-12-02T03:00:00Z".into(),
+            actor: "import:s.csv".into(),
+            action: SHEET_IMPORT_REENTRY.into(),
+            target: "LD-01 round 2 seat 4".into(),
+            old,
+            new,
+        }
+    }
+
+    /// A criterion id is whatever its set names it: quotes and spaces survive the round trip.
+    #[test]
+    fn an_import_sheet_row_reads_back_as_the_choices_it_logged() {
+        let new = sheet_choices_json([("1.1", 2), ("say \"x\" = 1", 3)]);
+        assert_eq!(new.as_deref(), Some(r#"{"1.1":2,"say \"x\" = 1":3}"#));
+        let old = sheet_choices_json([("1.1", 1)]);
+        let row = sheet_row(old, new);
+        let mut choices = row.logged_choices();
+        choices.sort_by(|a, b| a.criterion.cmp(&b.criterion));
+        assert_eq!(
+            choices,
+            [
+                LoggedChoice {
+                    target: "LD-01 round 2 seat 4 criterion 1.1".into(),
+                    criterion: "1.1".into(),
+                    entry: 2,
+                    old: Some("1".into()),
+                    new: Some("2".into()),
+                },
+                LoggedChoice {
+                    target: "LD-01 round 2 seat 4 criterion say \"x\" = 1".into(),
+                    criterion: "say \"x\" = 1".into(),
+                    entry: 2,
+                    old: None,
+                    new: Some("3".into()),
+                },
+            ]
+        );
+        let narrowed = row.for_criterion("1.1").unwrap();
+        assert_eq!(narrowed.target, "LD-01 round 2 seat 4 criterion 1.1");
+        assert_eq!(
+            (narrowed.old.as_deref(), narrowed.new.as_deref()),
+            (Some("1"), Some("2"))
+        );
+        assert_eq!(row.for_criterion("9.9"), None);
+        assert_eq!(sheet_choices_json([]), None);
+    }
 }

@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use super::audit::target;
+use super::audit::{COLUMNS, SHEET_IMPORT, SHEET_IMPORT_REENTRY, entry_from_row, target};
 use super::{Result, Store};
 
 impl Store {
@@ -15,21 +15,21 @@ impl Store {
     /// empty when the database is as council left it.
     pub fn audit_cross_check(&self) -> Result<Vec<String>> {
         let mut problems = Vec::new();
-        // (session, target, entry) → (option, audit row) of the last logged change.
+        // (session, target, entry) → (option, audit row) of the last logged change: a row
+        // per typed choice, a row per sheet for an import (`AuditEntry::logged_choices`).
         let mut logged: HashMap<(i64, String, u8), (String, i64)> = HashMap::new();
-        let mut stmt = self.conn.prepare(
-            "SELECT seq, session_id, action, target, new FROM audit
-             WHERE action IN ('choice.set', 'choice.reentry') ORDER BY seq",
-        )?;
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {COLUMNS} FROM audit WHERE action IN ('choice.set', 'choice.reentry', '{SHEET_IMPORT}', '{SHEET_IMPORT_REENTRY}') ORDER BY seq"
+        ))?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            let action: String = r.get(2)?;
-            let entry = if action == "choice.reentry" { 2 } else { 1 };
-            let new: Option<String> = r.get(4)?;
-            logged.insert(
-                (r.get::<_, Option<i64>>(1)?.unwrap_or(0), r.get(3)?, entry),
-                (new.unwrap_or_default(), r.get(0)?),
-            );
+            let row = entry_from_row(r)?;
+            for choice in row.logged_choices() {
+                logged.insert(
+                    (row.session_id.unwrap_or(0), choice.target, choice.entry),
+                    (choice.new.unwrap_or_default(), row.seq),
+                );
+            }
         }
         let mut stmt = self.conn.prepare(
             "SELECT p.session_id, p.code, c.round, m.seat, c.criterion, c.entry, c.option

@@ -31,7 +31,7 @@ use rusqlite_migration::{M, Migrations};
 pub use crate::meeting::Quorum;
 pub use access::{Connection as SeatConnection, SeatCode, SeatServer};
 pub use audit::sha256_hex;
-pub use audit::{AuditEntry, AuditReport};
+pub use audit::{AuditEntry, AuditReport, LoggedChoice};
 pub use load::{
     ChangeScope, Changes, MemberRow, ProductRow, ProductStatus, SessionData, SessionSummary,
 };

@@ -9,7 +9,9 @@ use std::sync::OnceLock;
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde::Serialize;
 
-use super::audit::{AuditChain, append, sha256_hex, target};
+use super::audit::{
+    AuditChain, SHEET_IMPORT, SHEET_IMPORT_REENTRY, append, sha256_hex, sheet_choices_json, target,
+};
 use super::facts::{product_state, seat_facts, sheet_facts, sheet_hold, take_hold};
 use super::load::{ProductRow, ProductStatus, SessionData, ensure_open};
 use super::{Actor, IMPORTED, Result, Store, StoreError, now, rule};
@@ -180,7 +182,6 @@ fn stored_option(
 #[derive(Clone, Copy)]
 struct NewChoice<'a> {
     key: SheetKey,
-    seat: u32,
     entry: u8,
     criterion: &'a str,
     option: u32,
@@ -271,23 +272,17 @@ impl<'a> NewChoices<'a> {
     }
 }
 
-/// Writes one choice (entry 1 or 2) over the `old` option stored for it, at `at`, and its
-/// audit row if it changed; returns whether it did. A choice with nothing stored before it
-/// waits in `new` to be inserted.
-#[allow(clippy::too_many_arguments)] // the choice, what it replaces, and who, when, in which chain
-fn upsert_choice<'a>(
+/// Writes one choice (entry 1 or 2) over the `old` option stored for it, at `new.at`;
+/// returns whether it changed. A choice with nothing stored before it waits in `new` to be
+/// inserted. The caller logs it: a row per typed choice, a row per imported sheet.
+fn write_choice<'a>(
     tx: &Transaction,
-    chain: &mut AuditChain,
     new: &mut NewChoices<'a>,
-    session_id: i64,
-    product: &ProductRow,
     choice: &NewChoice<'a>,
     old: Option<u32>,
-    actor: &Actor,
 ) -> Result<bool> {
     let NewChoice {
         key,
-        seat,
         entry,
         criterion,
         option,
@@ -296,7 +291,6 @@ fn upsert_choice<'a>(
     if old == Some(option) {
         return Ok(false);
     }
-    let at = new.at;
     if old.is_none() {
         new.push(tx, choice)?;
     } else {
@@ -312,14 +306,39 @@ fn upsert_choice<'a>(
             criterion,
             option,
             points,
-            actor.entered_by(),
-            at
+            new.entered_by,
+            new.at
         ])?;
     }
+    Ok(true)
+}
+
+/// The choices one import changed on one sheet: criterion, the option stored before (if
+/// any) and the new one, in the file's order.
+type SheetChanges<'a> = Vec<(&'a str, Option<u32>, u32)>;
+
+/// Logs the choices an import changed on one sheet as one audit row (`SHEET_IMPORT`).
+#[allow(clippy::too_many_arguments)] // the sheet, its changes, and who, when, in which chain
+fn log_imported_sheet(
+    tx: &Transaction,
+    chain: &mut AuditChain,
+    at: &str,
+    session_id: i64,
+    product: &ProductRow,
+    (key, seat, entry): (SheetKey, u32, u8),
+    changes: &SheetChanges,
+    actor: &Actor,
+) -> Result<()> {
+    let old = sheet_choices_json(
+        changes
+            .iter()
+            .filter_map(|&(criterion, old, _)| Some((criterion, old?))),
+    );
+    let new = sheet_choices_json(changes.iter().map(|&(criterion, _, new)| (criterion, new)));
     let action = if entry == 2 {
-        "choice.reentry"
+        SHEET_IMPORT_REENTRY
     } else {
-        "choice.set"
+        SHEET_IMPORT
     };
     chain.append(
         tx,
@@ -327,11 +346,10 @@ fn upsert_choice<'a>(
         actor,
         at,
         action,
-        &target(&product.code, key.round, Some(seat), Some(criterion)),
-        old.map(|o| o.to_string()).as_deref(),
-        Some(&option.to_string()),
-    )?;
-    Ok(true)
+        &target(&product.code, key.round, Some(seat), None),
+        old.as_deref(),
+        new.as_deref(),
+    )
 }
 
 fn ensure_sheet(tx: &Transaction, key: SheetKey, actor: &Actor) -> Result<()> {
@@ -427,26 +445,32 @@ impl Store {
             let old = stored_option(tx, ctx.key, entry, criterion)?;
             let choice = NewChoice {
                 key: ctx.key,
-                seat,
                 entry,
                 criterion,
                 option,
                 points,
             };
-            let mut chain = AuditChain::read(tx)?;
             let at = now();
             let mut new = NewChoices::new(actor, &at);
-            let changed = upsert_choice(
-                tx,
-                &mut chain,
-                &mut new,
-                data.info.id,
-                product,
-                &choice,
-                old,
-                actor,
-            )?;
+            let changed = write_choice(tx, &mut new, &choice, old)?;
             new.flush(tx)?;
+            if changed {
+                let action = if entry == 2 {
+                    "choice.reentry"
+                } else {
+                    "choice.set"
+                };
+                AuditChain::read(tx)?.append(
+                    tx,
+                    Some(data.info.id),
+                    actor,
+                    &at,
+                    action,
+                    &target(&product.code, ctx.key.round, Some(seat), Some(criterion)),
+                    old.map(|o| o.to_string()).as_deref(),
+                    Some(&option.to_string()),
+                )?;
+            }
             if changed && old.is_none() && actor.entered_by() == IMPORTED {
                 count_imported_choices(tx, ctx.key, entry, 1)?;
                 count_imported_changes(tx, product.id, 1)?;
@@ -839,6 +863,8 @@ impl Store {
             let mut inserted_of_product: HashMap<i64, u32> = HashMap::new();
             // Each accepted sheet's options stored before the import, read once per sheet.
             let mut stored: HashMap<SheetKey, BTreeMap<String, u32>> = HashMap::new();
+            // What the import changed on each sheet, logged once per sheet at the end.
+            let mut logs: HashMap<SheetKey, SheetChanges> = HashMap::new();
             // Checked once per product and once per sheet, not per row.
             let mut checked_products: HashSet<i64> = HashSet::new();
             let mut contexts: HashMap<i64, HashMap<i64, SheetContext>> = HashMap::new();
@@ -959,7 +985,6 @@ impl Store {
                 }
                 let choice = NewChoice {
                     key: ctx.key,
-                    seat: row.seat,
                     entry,
                     criterion: &row.criterion,
                     option: row.option,
@@ -967,8 +992,11 @@ impl Store {
                 };
                 // A repeated row is refused above, so no row overwrites another of the file.
                 let old = stored[&ctx.key].get(&row.criterion).copied();
-                if upsert_choice(tx, &mut chain, &mut new, session_id, product, &choice, old, &actor)? {
+                if write_choice(tx, &mut new, &choice, old)? {
                     changed += 1;
+                    logs.entry(ctx.key)
+                        .or_default()
+                        .push((&row.criterion, old, row.option));
                     if old.is_none() {
                         *inserted.entry(ctx.key).or_default() += 1;
                         *inserted_of_product.entry(product.id).or_default() += 1;
@@ -990,6 +1018,18 @@ impl Store {
             let mut submitted = 0;
             for (key, product, seat) in &keys {
                 let entry = entries[key];
+                if let Some(changes) = logs.get(key) {
+                    log_imported_sheet(
+                        tx,
+                        &mut chain,
+                        &at,
+                        session_id,
+                        product,
+                        (*key, *seat, entry),
+                        changes,
+                        &actor,
+                    )?;
+                }
                 let added = inserted.get(key).copied().unwrap_or(0);
                 if added > 0 {
                     count_imported_choices(tx, *key, entry, added)?;
