@@ -57,8 +57,32 @@ fn seq_of(ws: &Workspace, target: &str) -> i64 {
         .unwrap()
 }
 
-/// Schema 7 taken back out of a database (its triggers as schema 6 had them, no counts on
-/// the sheets), to build databases of older schemas from a generated one.
+/// Schema 8 taken back out of a database (a recusal per product, the latest round's), to
+/// build databases of older schemas from a generated one.
+const SCHEMA_8_UNDONE: &str = "
+    CREATE TABLE recusals_by_product (
+        product_id INTEGER NOT NULL REFERENCES products(id),
+        member_id  INTEGER NOT NULL REFERENCES members(id),
+        reason     TEXT NOT NULL,
+        at         TEXT,
+        PRIMARY KEY (product_id, member_id)
+    );
+    INSERT OR IGNORE INTO recusals_by_product SELECT product_id, member_id, reason, at
+        FROM recusals ORDER BY round DESC;
+    DROP TABLE recusals;
+    ALTER TABLE recusals_by_product RENAME TO recusals;
+    CREATE TRIGGER recusals_insert_counted AFTER INSERT ON recusals BEGIN
+        UPDATE product_changes SET n = n + 1 WHERE product_id = NEW.product_id;
+    END;
+    CREATE TRIGGER recusals_update_counted AFTER UPDATE ON recusals BEGIN
+        UPDATE product_changes SET n = n + 1 WHERE product_id = NEW.product_id;
+    END;
+    CREATE TRIGGER recusals_delete_counted AFTER DELETE ON recusals BEGIN
+        UPDATE product_changes SET n = n + 1 WHERE product_id = OLD.product_id;
+    END;";
+
+/// Schema 7 taken back out of a database after schema 8 (its triggers as schema 6 had them,
+/// no counts on the sheets).
 const SCHEMA_7_UNDONE: &str = "
     DROP TRIGGER choices_insert_counted;
     DROP TRIGGER choices_delete_counted;
@@ -580,8 +604,8 @@ fn every_edit_behind_the_tools_back_is_named() {
         ),
         (
             "inserting a recusal",
-            "INSERT INTO recusals (product_id, member_id, reason) SELECT p.id, m.id, 'x' FROM products p, members m WHERE p.code = 'LD-2026-01' AND m.seat = 1",
-            "LD-2026-01 seat 1: a recusal the log does not record",
+            "INSERT INTO recusals (product_id, round, member_id, reason) SELECT p.id, 1, m.id, 'x' FROM products p, members m WHERE p.code = 'LD-2026-01' AND m.seat = 1",
+            "LD-2026-01 round 1 seat 1: a recusal the log does not record",
         ),
         (
             "knocking out through the status column",
@@ -729,6 +753,73 @@ fn session_kept_as(
     (data, ids)
 }
 
+/// Schema 8 gives each recusal its round: a schema-7 database held one per product, which the
+/// migration holds from the round the log recorded it in through the product's current round.
+/// A recusal made in a second round is not carried back into the first; one made in the first
+/// is held in both; `audit verify` passes on the migrated database.
+#[test]
+fn the_schema_8_migration_holds_each_recusal_from_the_round_it_was_made_in() {
+    let ws = Workspace::new();
+    let demo = common::repo_path("sessions/demo.toml");
+    ws.run_ok(&["session", "new", demo.to_str().unwrap()]);
+    ws.run_ok(&["attend", "--all"]);
+    let fill = |product: &str, seats: &[&str]| {
+        for seat in seats {
+            ws.run_ok(&[
+                "dev",
+                "fill",
+                "--product",
+                product,
+                "--member",
+                seat,
+                "--submit",
+            ]);
+        }
+        ws.run_ok(&["product", "close", product]);
+    };
+    let everyone = ["1", "2", "4", "5", "6", "7", "8", "9"];
+    // LD-2026-01: round 1 scored by everyone, seat 9 recused in round 2.
+    ws.run_ok(&["product", "open", "LD-2026-01"]);
+    fill("LD-2026-01", &everyone);
+    ws.run_ok(&["product", "round", "LD-2026-01", "--reason", "chênh lệch"]);
+    ws.run_ok(&["recuse", "LD-2026-01", "9", "--reason", "xung đột lợi ích"]);
+    fill("LD-2026-01", &everyone[..7]);
+    // LD-2026-02: seat 4 recused in round 1, then a second round.
+    ws.run_ok(&["product", "open", "LD-2026-02"]);
+    ws.run_ok(&["recuse", "LD-2026-02", "4", "--reason", "người thân"]);
+    fill("LD-2026-02", &["1", "2", "5", "6", "7", "8", "9"]);
+    ws.run_ok(&["product", "round", "LD-2026-02", "--reason", "chênh lệch"]);
+
+    let conn = raw(&ws);
+    conn.execute_batch(SCHEMA_8_UNDONE).unwrap();
+    conn.execute_batch("PRAGMA user_version = 7").unwrap();
+    drop(conn);
+
+    assert!(
+        ws.run_ok(&["audit", "verify"])
+            .starts_with("audit chain intact")
+    );
+    let held: Vec<(String, u32, u32)> = raw(&ws)
+        .prepare(
+            "SELECT p.code, r.round, m.seat FROM recusals r JOIN products p ON p.id = r.product_id
+             JOIN members m ON m.id = r.member_id ORDER BY p.code, r.round",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let row = |code: &str, round, seat| (code.to_string(), round, seat);
+    assert_eq!(
+        held,
+        [
+            row("LD-2026-01", 2, 9),
+            row("LD-2026-02", 1, 4),
+            row("LD-2026-02", 2, 4)
+        ]
+    );
+}
+
 /// A database from schema 5 kept whole results (texts and all); opening it migrates each to
 /// its figures, and every kept result then reads back equal to a fresh computation, with
 /// `audit verify`'s check of kept results clean.
@@ -739,6 +830,7 @@ fn results_kept_whole_by_schema_5_are_rewritten_as_figures() {
     let (data, _) = session_kept_as(&ws, 4, |fresh| serde_json::to_string(fresh).unwrap());
     let conn = raw(&ws);
     // Nor did it keep criteria sets' models, or sheets' counts.
+    conn.execute_batch(SCHEMA_8_UNDONE).unwrap();
     conn.execute_batch(SCHEMA_7_UNDONE).unwrap();
     conn.execute_batch("ALTER TABLE rubrics DROP COLUMN model; PRAGMA user_version = 5")
         .unwrap();
@@ -793,6 +885,7 @@ fn figures_kept_as_json_by_schema_6_are_packed() {
         [damaged],
     )
     .unwrap();
+    conn.execute_batch(SCHEMA_8_UNDONE).unwrap();
     conn.execute_batch(SCHEMA_7_UNDONE).unwrap();
     conn.execute_batch("PRAGMA user_version = 6").unwrap();
     drop(conn);
@@ -840,6 +933,7 @@ fn a_broken_stored_criteria_set_does_not_stop_the_schema_6_migration() {
     let ws = Workspace::new();
     let session = generated_session(&ws, 4, 9);
     let conn = raw(&ws);
+    conn.execute_batch(SCHEMA_8_UNDONE).unwrap();
     conn.execute_batch(SCHEMA_7_UNDONE).unwrap();
     conn.execute_batch(
         "ALTER TABLE rubrics DROP COLUMN model;
@@ -906,6 +1000,7 @@ fn the_schema_7_migration_counts_every_sheets_choices() {
     // As schema 6 left it: its triggers, no counts; then seat 1's first sheet loses two
     // answers and seat 2's gets a re-entry of three.
     let conn = raw(&ws);
+    conn.execute_batch(SCHEMA_8_UNDONE).unwrap();
     conn.execute_batch(SCHEMA_7_UNDONE).unwrap();
     conn.execute_batch(
         "PRAGMA user_version = 6;

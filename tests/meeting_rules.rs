@@ -272,9 +272,9 @@ fn an_override_close_counts_only_submitted_sheets_and_needs_min_sheets() {
     );
 }
 
-/// Observation 7: recusals are fixed once the product is closed.
-#[test]
-fn recusing_after_close_is_refused_and_the_result_stays() {
+/// The demo with everyone present and LD-2026-01 closed on every scoring seat's paper sheet
+/// (seat 9 ticking option 1 throughout, the others option 3).
+fn closed_on_paper() -> Workspace {
     let ws = demo();
     ws.run_ok(&["attend", "--all"]);
     ws.run_ok(&["product", "open", "LD-2026-01"]);
@@ -290,6 +290,13 @@ fn recusing_after_close_is_refused_and_the_result_stays() {
     );
     ws.run_ok(&["sheets", "import", csv.to_str().unwrap()]);
     ws.run_ok(&["product", "close", "LD-2026-01"]);
+    ws
+}
+
+/// Observation 7: recusals are fixed once the product is closed.
+#[test]
+fn recusing_after_close_is_refused_and_the_result_stays() {
+    let ws = closed_on_paper();
     let before = ws.run_ok(&["results", "--product", "LD-2026-01", "--json"]);
     let vi = refused(
         &ws,
@@ -325,6 +332,98 @@ fn recusing_after_close_is_refused_and_the_result_stays() {
         before,
         ws.run_ok(&["results", "--product", "LD-2026-01", "--json"])
     );
+}
+
+/// A recusal belongs to the round it is made in (schema 8). A member recused in a new round
+/// used to be recused, after the fact, in the round already closed: that round's kept result
+/// no longer matched what the rules computed from the tables, and `audit verify` called the
+/// database edited. Now the closed round stays as it was closed, a recusal made before a round
+/// closes carries into the next round, and withdrawing it there leaves the earlier round alone.
+#[test]
+fn a_recusal_belongs_to_its_round_and_a_new_round_carries_it() {
+    let ws = closed_on_paper();
+    ws.run_ok(&[
+        "product",
+        "round",
+        "LD-2026-01",
+        "--reason",
+        "chênh lệch lớn",
+    ]);
+
+    // Through the command line: seat 9 is recused in round 2 only.
+    ws.run_ok(&[
+        "recuse",
+        "LD-2026-01",
+        "9",
+        "--reason",
+        "Phát hiện xung đột lợi ích",
+    ]);
+    assert!(
+        ws.run_ok(&["audit", "verify"])
+            .starts_with("audit chain intact")
+    );
+    let (mut store, data) = open(&ws);
+    let p = data.product("LD-2026-01").unwrap().clone();
+    let recused = |store: &Store, round: u32| -> Vec<u32> {
+        store
+            .seat_facts(&data, p.id, round)
+            .unwrap()
+            .iter()
+            .filter(|s| s.recused)
+            .map(|s| s.seat)
+            .collect()
+    };
+    assert_eq!(recused(&store, 1), Vec::<u32>::new());
+    assert_eq!(recused(&store, 2), [9]);
+    assert_eq!(store.recused_seats(&data, p.id).unwrap(), [9]);
+    let first = store.round_result(&data, &p, 1).unwrap();
+    assert_eq!(
+        first.counted as usize,
+        SCORING.len(),
+        "round 1 still counts seat 9"
+    );
+    assert_eq!(store.kept_result(&p, 1).unwrap().unwrap(), first);
+    assert_eq!(store.audit_cross_check().unwrap(), Vec::<String>::new());
+
+    // Through the store: withdrawn in round 2, and round 1 is untouched again.
+    store.withdraw_recusal(&data, &p, 9).unwrap();
+    assert_eq!(recused(&store, 2), Vec::<u32>::new());
+    store
+        .recuse(&data, &p, 4, "Người thân của chủ thể")
+        .unwrap();
+    assert_eq!(store.audit_state_check().unwrap(), Vec::<String>::new());
+    assert_eq!(store.audit_cross_check().unwrap(), Vec::<String>::new());
+
+    // Round 2 closes with seat 4 recused; round 3 starts with that recusal.
+    let csv = ws.write(
+        "s2.csv",
+        &sheet_csv(&data, "LD-2026-01", &[1, 2, 5, 6, 7, 8, 9], |_, _| 3),
+    );
+    ws.run_ok(&["sheets", "import", csv.to_str().unwrap()]);
+    ws.run_ok(&["product", "close", "LD-2026-01"]);
+    ws.run_ok(&["product", "round", "LD-2026-01", "--reason", "làm rõ hồ sơ"]);
+    let (store, data) = open(&ws);
+    let p = data.product("LD-2026-01").unwrap().clone();
+    assert_eq!(p.round, 3);
+    let recused = |round: u32| -> Vec<u32> {
+        store
+            .seat_facts(&data, p.id, round)
+            .unwrap()
+            .iter()
+            .filter(|s| s.recused)
+            .map(|s| s.seat)
+            .collect()
+    };
+    assert_eq!(
+        (recused(1), recused(2), recused(3)),
+        (vec![], vec![4], vec![4])
+    );
+    assert!(
+        ws.run_ok(&["audit", "verify"])
+            .starts_with("audit chain intact")
+    );
+    // Round 1 reads as it was closed, through every change of the rounds after it.
+    assert_eq!(store.round_result(&data, &p, 1).unwrap(), first);
 }
 
 /// Observation 8: one writer per sheet — the member's seat holds it; the secretary is told.

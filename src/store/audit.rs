@@ -375,6 +375,18 @@ impl AuditEntry {
     }
 }
 
+/// A target's product code, round and seat (`CODE round R seat S ...`), as [`target`] wrote it.
+pub(super) fn parse_target(target: &str) -> Option<(&str, u32, Option<u32>)> {
+    let (code, rest) = target.split_once(" round ")?;
+    let mut words = rest.split(' ');
+    let round = words.next()?.parse().ok()?;
+    let seat = match (words.next(), words.next()) {
+        (Some("seat"), Some(seat)) => Some(seat.parse().ok()?),
+        _ => None,
+    };
+    Some((code, round, seat))
+}
+
 /// Tags audit targets so `audit show` can filter by product, seat or criterion.
 pub(super) fn target(code: &str, round: u32, seat: Option<u32>, criterion: Option<&str>) -> String {
     let mut t = format!("{code} round {round}");

@@ -42,7 +42,8 @@ pub(super) fn seat_facts(
     let mut stmt = conn.prepare_cached(
         "SELECT m.id, m.seat, m.role, m.scores,
                 COALESCE(pr.present, m.present, 0),
-                EXISTS (SELECT 1 FROM recusals r WHERE r.product_id = ?2 AND r.member_id = m.id)
+                EXISTS (SELECT 1 FROM recusals r
+                        WHERE r.product_id = ?2 AND r.round = ?3 AND r.member_id = m.id)
          FROM members m
          LEFT JOIN presence pr ON pr.member_id = m.id AND pr.product_id = ?2 AND pr.round = ?3
          WHERE m.session_id = ?1 ORDER BY m.seat",
@@ -98,7 +99,7 @@ pub(super) fn session_seats(
     }
     let mut recusals = conn.prepare_cached(
         "SELECT r.product_id, r.member_id FROM products p
-         JOIN recusals r ON r.product_id = p.id WHERE p.session_id = ?1",
+         JOIN recusals r ON r.product_id = p.id AND r.round = p.round WHERE p.session_id = ?1",
     )?;
     let mut rows = recusals.query([session_id])?;
     while let Some(r) = rows.next()? {

@@ -202,6 +202,14 @@ impl Store {
             let state = product_state(tx, product.id)?;
             meeting::check_move(&product.code, state.status, Move::NewRound)?;
             let round = state.round + 1;
+            // A conflict of interest outlasts the round: the new round starts with the last
+            // one's recusals (withdrawn there if made by mistake), counted in its quorum.
+            tx.execute(
+                "INSERT INTO recusals (product_id, round, member_id, reason, at)
+                 SELECT product_id, ?3, member_id, reason, at FROM recusals
+                 WHERE product_id = ?1 AND round = ?2",
+                params![product.id, state.round, round],
+            )?;
             open_round(tx, data, &policy, product, round)?;
             tx.execute(
                 "UPDATE products SET round = ?2, close_override = NULL WHERE id = ?1",
@@ -278,7 +286,8 @@ impl Store {
         })
     }
 
-    /// A member steps aside from a product (conflict of interest); refused once it is settled.
+    /// A member steps aside from a product's current round (conflict of interest), and so
+    /// from the rounds after it, which carry it; refused once the round is settled.
     pub fn recuse(
         &mut self,
         data: &SessionData,
@@ -293,9 +302,10 @@ impl Store {
             let state = product_state(tx, product.id)?;
             meeting::check_recuse(&product.code, state.status, reason)?;
             tx.execute(
-                "INSERT INTO recusals (product_id, member_id, reason, at) VALUES (?1, ?2, ?3, ?4)
+                "INSERT INTO recusals (product_id, round, member_id, reason, at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT DO UPDATE SET reason = excluded.reason, at = excluded.at",
-                params![product.id, member.id, reason.trim(), now()],
+                params![product.id, state.round, member.id, reason.trim(), now()],
             )?;
             append(
                 tx,
@@ -323,8 +333,8 @@ impl Store {
             let state = product_state(tx, product.id)?;
             let old: Option<String> = tx
                 .query_row(
-                    "SELECT reason FROM recusals WHERE product_id = ?1 AND member_id = ?2",
-                    params![product.id, member.id],
+                    "SELECT reason FROM recusals WHERE product_id = ?1 AND round = ?2 AND member_id = ?3",
+                    params![product.id, state.round, member.id],
                     |r| r.get(0),
                 )
                 .ok();
@@ -339,8 +349,8 @@ impl Store {
                 started,
             )?;
             tx.execute(
-                "DELETE FROM recusals WHERE product_id = ?1 AND member_id = ?2",
-                params![product.id, member.id],
+                "DELETE FROM recusals WHERE product_id = ?1 AND round = ?2 AND member_id = ?3",
+                params![product.id, state.round, member.id],
             )?;
             append(
                 tx,

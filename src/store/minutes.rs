@@ -73,11 +73,12 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Recusals of the session with their reasons, by product then seat.
+    /// Recusals of each product's current round (the round its result comes from) with their
+    /// reasons, by product then seat.
     pub fn recusals(&self, data: &SessionData) -> Result<Vec<Recusal>> {
         let mut stmt = self.conn.prepare(
             "SELECT r.product_id, r.member_id, r.reason
-             FROM recusals r JOIN products p ON p.id = r.product_id
+             FROM recusals r JOIN products p ON p.id = r.product_id AND r.round = p.round
              WHERE p.session_id = ?1",
         )?;
         let mut rows: Vec<Recusal> = stmt

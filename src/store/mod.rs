@@ -49,6 +49,7 @@ const SCHEMAS: &[&str] = &[
     include_str!("schema_v5.sql"),
     include_str!("schema_v6.sql"),
     include_str!("schema_v7.sql"),
+    include_str!("schema_v8.sql"),
 ];
 pub const SCHEMA_VERSION: i64 = SCHEMAS.len() as i64;
 

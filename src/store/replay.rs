@@ -5,11 +5,14 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::audit::sha256_hex;
+use super::audit::{parse_target, sha256_hex};
 use super::load::parse_stored;
 use super::{Result, Store};
 use crate::rubric::Rubric;
 use crate::session::parse_session;
+
+/// How a product's status row that starts a new round begins (`lifecycle::new_round`).
+const NEW_ROUND: &str = "scoring (new round: ";
 
 /// One product as the log last left it.
 #[derive(Debug, Default)]
@@ -184,7 +187,7 @@ impl Store {
                     };
                     let new = e.new.clone().unwrap_or_default();
                     let status = new.split(' ').next().unwrap_or("").to_string();
-                    let round = if new.starts_with("scoring (new round: ") {
+                    let round = if new.starts_with(NEW_ROUND) {
                         round + 1
                     } else {
                         round
@@ -226,46 +229,64 @@ impl Store {
             }
         }
 
-        // Recusals: recorded minus withdrawn.
-        let mut recused: BTreeMap<String, String> = BTreeMap::new();
+        // Recusals of each round: recorded minus withdrawn, and a new round starting with the
+        // last one's (schema 8; the status row of a new round names the round it ends).
+        let mut recused: BTreeMap<(String, u32, u32), String> = BTreeMap::new();
         for e in &log {
-            let key = e.target.split_once(" round ").and_then(|(code, rest)| {
-                rest.split_once(" seat ")
-                    .map(|(_, seat)| format!("{code} seat {seat}"))
-            });
-            let Some(key) = key else { continue };
-            match e.action.as_str() {
-                "member.recuse" => {
-                    recused.insert(key, e.new.clone().unwrap_or_default());
+            let Some((code, round, seat)) = parse_target(&e.target) else {
+                continue;
+            };
+            match (e.action.as_str(), seat) {
+                ("member.recuse", Some(seat)) => {
+                    let reason = e.new.clone().unwrap_or_default();
+                    recused.insert((code.to_string(), round, seat), reason);
                 }
-                "member.recuse.withdraw" => {
-                    recused.remove(&key);
+                ("member.recuse.withdraw", Some(seat)) => {
+                    recused.remove(&(code.to_string(), round, seat));
+                }
+                ("product.status", None)
+                    if e.new.as_deref().is_some_and(|n| n.starts_with(NEW_ROUND)) =>
+                {
+                    let carried: Vec<_> = recused
+                        .iter()
+                        .filter(|((c, r, _), _)| c == code && *r == round)
+                        .map(|((c, _, seat), reason)| {
+                            ((c.clone(), round + 1, *seat), reason.clone())
+                        })
+                        .collect();
+                    recused.extend(carried);
                 }
                 _ => {}
             }
         }
         let mut stmt = self.conn.prepare(
-            "SELECT p.code, m.seat, r.reason FROM recusals r JOIN products p ON p.id = r.product_id
+            "SELECT p.code, r.round, m.seat, r.reason FROM recusals r
+             JOIN products p ON p.id = r.product_id
              JOIN members m ON m.id = r.member_id WHERE p.session_id = ?1",
         )?;
         let rows = stmt.query_map([id], |r| {
             Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, u32>(1)?,
-                r.get::<_, String>(2)?,
+                (
+                    r.get::<_, String>(0)?,
+                    r.get::<_, u32>(1)?,
+                    r.get::<_, u32>(2)?,
+                ),
+                r.get::<_, String>(3)?,
             ))
         })?;
+        let name =
+            |(code, round, seat): &(String, u32, u32)| format!("{code} round {round} seat {seat}");
         for row in rows {
-            let (product, seat, reason) = row?;
-            let key = format!("{product} seat {seat}");
+            let (key, reason) = row?;
             match recused.remove(&key) {
                 Some(logged) if logged == reason => {}
-                _ => say(format!("{key}: a recusal the log does not record")),
+                _ => say(format!("{}: a recusal the log does not record", name(&key))),
             }
         }
         for key in recused.keys() {
             say(format!(
-                "{key}: the log records a recusal the database does not hold"
+                "{}: the log records a recusal the database does not hold",
+                name(key)
             ));
         }
 

@@ -1084,9 +1084,10 @@ impl Store {
 
     /// Seats recused from a product.
     pub fn recused_seats(&self, data: &SessionData, product_id: i64) -> Result<Vec<u32>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT member_id FROM recusals WHERE product_id = ?1")?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT r.member_id FROM recusals r
+                 JOIN products p ON p.id = r.product_id AND r.round = p.round WHERE p.id = ?1",
+        )?;
         let ids: Vec<i64> = stmt
             .query_map([product_id], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
@@ -1097,7 +1098,8 @@ impl Store {
     pub fn session_recusals(&self, data: &SessionData) -> Result<HashMap<i64, Vec<u32>>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT r.product_id, r.member_id FROM recusals r
-             JOIN products p ON p.id = r.product_id WHERE p.session_id = ?1",
+             JOIN products p ON p.id = r.product_id AND r.round = p.round
+             WHERE p.session_id = ?1",
         )?;
         let mut ids: HashMap<i64, Vec<i64>> = HashMap::new();
         let mut rows = stmt.query([data.info.id])?;
