@@ -502,10 +502,17 @@ fn rules_hold(blind: bool, ops: &[Op]) -> Result<u32, TestCaseError> {
         }
     }
     // Whatever was typed, re-entered or imported (a row per sheet), the log and the tables
-    // agree at the end: an intact chain, and every choice the last value the log recorded.
+    // agree at the end: an intact chain, every choice the last value the log recorded.
     prop_assert_eq!(m.secretary.audit_verify().unwrap().first_broken, None);
     prop_assert_eq!(
         m.secretary.audit_cross_check().unwrap(),
+        Vec::<String>::new(),
+        "after {:?}",
+        ops
+    );
+    // And the log replayed (attendance, statuses and rounds, recusals, sheets) is the tables.
+    prop_assert_eq!(
+        m.secretary.audit_state_check().unwrap(),
         Vec::<String>::new(),
         "after {:?}",
         ops
