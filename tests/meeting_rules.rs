@@ -362,6 +362,26 @@ fn a_recusal_belongs_to_its_round_and_a_new_round_carries_it() {
         ws.run_ok(&["audit", "verify"])
             .starts_with("audit chain intact")
     );
+    // The documents agree: round 1's sheet of seat 9 counted and was not recused; the
+    // product's recusals are round 2's.
+    let out = ws.path("out");
+    ws.run_ok(&["export", "--out", out.to_str().unwrap(), "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("lam-dong-2026-dot-2.json")).unwrap(),
+    )
+    .unwrap();
+    let product = &json["products"][0];
+    let seat_9 = product["rounds"][0]["sheets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["seat"] == 9)
+        .unwrap();
+    assert_eq!(
+        (&seat_9["counted"], &seat_9["recused"]),
+        (&true.into(), &false.into())
+    );
+    assert_eq!(product["recusals"][0]["seat"], 9);
     let (mut store, data) = open(&ws);
     let p = data.product("LD-2026-01").unwrap().clone();
     let recused = |store: &Store, round: u32| -> Vec<u32> {

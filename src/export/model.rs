@@ -708,12 +708,6 @@ fn product_entry(
     p: &ProductRow,
 ) -> crate::store::Result<ProductView> {
     let (w, t, data, record_index) = (facts.w, facts.t, facts.data, facts.record_index);
-    let recused: Vec<u32> = facts
-        .recusals
-        .iter()
-        .filter(|r| r.product_id == p.id)
-        .map(|r| r.seat)
-        .collect();
     let mut rounds = Vec::new();
     let mut result = None;
     for round in 1..=p.round {
@@ -721,6 +715,8 @@ fn product_entry(
         // read them again).
         let stored = store.sheets(data, p.id, round)?;
         let seats = store.seat_facts(data, p.id, round)?;
+        // Who was recused in this round: a recusal belongs to its round.
+        let recused: Vec<u32> = seats.iter().filter(|s| s.recused).map(|s| s.seat).collect();
         let round_result = if round == p.round {
             result_from_sheets(data, p, &stored, &seats)
         } else {
