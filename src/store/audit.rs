@@ -269,6 +269,12 @@ impl Store {
     }
 }
 
+/// A choice typed on a screen (or entered by the secretary from paper): one row each, its
+/// target naming the criterion, its old and new the options.
+pub(super) const CHOICE_SET: &str = "choice.set";
+/// The same for a paper sheet's blind re-entry (entry 2).
+pub(super) const CHOICE_REENTRY: &str = "choice.reentry";
+
 /// An imported paper sheet's choices are logged as one row per sheet, not one per choice: an
 /// import writes some 30,000 choices, and a row each was over half of its time and most of
 /// the bytes it wrote. The row's `new` holds every choice the import changed on the sheet,
@@ -322,13 +328,13 @@ impl AuditEntry {
     pub fn logged_choices(&self) -> Vec<LoggedChoice> {
         let entry = |reentry: bool| if reentry { 2 } else { 1 };
         match self.action.as_str() {
-            "choice.set" | "choice.reentry" => self
+            CHOICE_SET | CHOICE_REENTRY => self
                 .target
                 .rsplit_once(" criterion ")
                 .map(|(_, criterion)| LoggedChoice {
                     target: self.target.clone(),
                     criterion: criterion.to_string(),
-                    entry: entry(self.action == "choice.reentry"),
+                    entry: entry(self.action == CHOICE_REENTRY),
                     old: self.old.clone(),
                     new: self.new.clone(),
                 })

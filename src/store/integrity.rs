@@ -6,7 +6,9 @@
 
 use std::collections::HashMap;
 
-use super::audit::{COLUMNS, SHEET_IMPORT, SHEET_IMPORT_REENTRY, entry_from_row, target};
+use super::audit::{
+    CHOICE_REENTRY, CHOICE_SET, COLUMNS, SHEET_IMPORT, SHEET_IMPORT_REENTRY, entry_from_row, target,
+};
 use super::{Result, Store};
 
 impl Store {
@@ -19,7 +21,9 @@ impl Store {
         // per typed choice, a row per sheet for an import (`AuditEntry::logged_choices`).
         let mut logged: HashMap<(i64, String, u8), (String, i64)> = HashMap::new();
         let mut stmt = self.conn.prepare(&format!(
-            "SELECT {COLUMNS} FROM audit WHERE action IN ('choice.set', 'choice.reentry', '{SHEET_IMPORT}', '{SHEET_IMPORT_REENTRY}') ORDER BY seq"
+            "SELECT {COLUMNS} FROM audit
+             WHERE action IN ('{CHOICE_SET}', '{CHOICE_REENTRY}', '{SHEET_IMPORT}', '{SHEET_IMPORT_REENTRY}')
+             ORDER BY seq"
         ))?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {

@@ -10,7 +10,8 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use serde::Serialize;
 
 use super::audit::{
-    AuditChain, SHEET_IMPORT, SHEET_IMPORT_REENTRY, append, sha256_hex, sheet_choices_json, target,
+    AuditChain, CHOICE_REENTRY, CHOICE_SET, SHEET_IMPORT, SHEET_IMPORT_REENTRY, append, sha256_hex,
+    sheet_choices_json, target,
 };
 use super::facts::{product_state, seat_facts, sheet_facts, sheet_hold, take_hold};
 use super::load::{ProductRow, ProductStatus, SessionData, ensure_open};
@@ -456,9 +457,9 @@ impl Store {
             new.flush(tx)?;
             if changed {
                 let action = if entry == 2 {
-                    "choice.reentry"
+                    CHOICE_REENTRY
                 } else {
-                    "choice.set"
+                    CHOICE_SET
                 };
                 AuditChain::read(tx)?.append(
                     tx,
@@ -1082,11 +1083,11 @@ impl Store {
         read_sheets(&self.conn, data, product_id, round)
     }
 
-    /// Seats recused from a product.
+    /// Seats recused from a product's current round.
     pub fn recused_seats(&self, data: &SessionData, product_id: i64) -> Result<Vec<u32>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT r.member_id FROM recusals r
-                 JOIN products p ON p.id = r.product_id AND r.round = p.round WHERE p.id = ?1",
+             JOIN products p ON p.id = r.product_id AND r.round = p.round WHERE p.id = ?1",
         )?;
         let ids: Vec<i64> = stmt
             .query_map([product_id], |r| r.get(0))?
